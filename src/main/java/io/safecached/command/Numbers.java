@@ -1,0 +1,67 @@
+package io.safecached.command;
+
+/** memcached's number parsing rules, shared by every decoder and by incr/decr on stored values. */
+public final class Numbers {
+  private Numbers() {}
+
+  /** Result of {@link #parseUnsigned} when the text is not a valid unsigned 64-bit number. */
+  public static final class NotANumber extends Exception {
+    private static final NotANumber INSTANCE = new NotANumber();
+
+    private NotANumber() {
+      super("not an unsigned 64-bit number", null, false, false);
+    }
+  }
+
+  /**
+   * Parses like memcached's {@code safe_strtoull}: optional leading white space, an optional sign, decimal
+   * digits, then the end or white space (anything after that is ignored). Overflow beyond 2^64-1 and a minus
+   * sign on a value of 2^63 or more are errors. Returns the value's 64 bits.
+   */
+  public static long parseUnsigned(byte[] s, int from, int to) throws NotANumber {
+    int i = from;
+    while (i < to && isSpace(s[i])) {
+      i++;
+    }
+    boolean negative = false;
+    if (i < to && (s[i] == '+' || s[i] == '-')) {
+      negative = s[i] == '-';
+      i++;
+    }
+    int digitsStart = i;
+    long value = 0;
+    while (i < to && s[i] >= '0' && s[i] <= '9') {
+      int d = s[i] - '0';
+      // value * 10 + d must stay below 2^64
+      if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, 10)) > 0) {
+        throw NotANumber.INSTANCE;
+      }
+      value = value * 10 + d;
+      i++;
+    }
+    if (i == digitsStart) {
+      throw NotANumber.INSTANCE;
+    }
+    if (i < to && !isSpace(s[i])) {
+      throw NotANumber.INSTANCE;
+    }
+    if (negative) {
+      // strtoull negates; memcached rejects only results that look negative as signed values
+      value = -value;
+      if (value < 0) {
+        throw NotANumber.INSTANCE;
+      }
+    }
+    return value;
+  }
+
+  /** Parses a whole token with {@link #parseUnsigned}. */
+  public static long parseUnsigned(byte[] s) throws NotANumber {
+    return parseUnsigned(s, 0, s.length);
+  }
+
+  /** C's isspace for the ASCII range. */
+  public static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
+  }
+}

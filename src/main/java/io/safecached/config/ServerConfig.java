@@ -1,0 +1,144 @@
+package io.safecached.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable, validated settings of one safecached server: what it listens on and every limit it enforces.
+ *
+ * <p>Defaults are the safe ones: loopback only, no UDP, {@code shutdown} disabled. Build instances with
+ * {@link #builder()}; {@link Builder#build()} validates and throws {@link ConfigException} with a one-line
+ * message naming the bad setting.
+ */
+public record ServerConfig(
+    List<InetSocketAddress> listen,
+    int port,
+    int udpPort,
+    long memoryLimitBytes,
+    int maxConnections,
+    int threads,
+    int maxItemSize,
+    int verbosity,
+    boolean shutdownEnabled,
+    boolean flushAllDisabled,
+    boolean allowUnauthenticatedNetwork,
+    Duration idleTimeout,
+    int maxLineLength,
+    int maxMultigetLineLength) {
+
+  /** memcached's default TCP port. */
+  public static final int DEFAULT_PORT = 11211;
+  /** memcached's default item size limit, 1 MiB. */
+  public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
+  /** Smallest accepted {@code -I}: 1 KiB, as memcached. */
+  public static final int MIN_ITEM_SIZE = 1024;
+  /** Largest accepted {@code -I}: 1 GiB, as memcached. */
+  public static final int MAX_ITEM_SIZE = 1024 * 1024 * 1024;
+  /** A command line with no newline within this many bytes closes the connection (memcached: 2048). */
+  public static final int DEFAULT_MAX_LINE_LENGTH = 2048;
+  /** get/gets/gat/gats lines may be longer, up to this bound (memcached has none). */
+  public static final int DEFAULT_MAX_MULTIGET_LINE_LENGTH = 2 * 1024 * 1024;
+
+  public ServerConfig {
+    listen = List.copyOf(listen);
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+  }
+
+  /** How the refusal of a network bind without authentication starts. */
+  public static final String UNSAFE_BIND_PREFIX = "refusing to listen on non-loopback address ";
+
+  /** A builder holding memcached's defaults, made safe. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The addresses of every TCP listener, with the default port applied where none was given. */
+  public List<InetSocketAddress> tcpAddresses() {
+    return listen.stream()
+        .map(a -> a.getPort() == 0 ? new InetSocketAddress(a.getAddress(), port) : a)
+        .toList();
+  }
+
+  /** True when every listener is on a loopback address. */
+  public boolean loopbackOnly() {
+    return listen.stream().allMatch(a -> a.getAddress() != null && a.getAddress().isLoopbackAddress());
+  }
+
+  /** Mutable builder for {@link ServerConfig}; {@link #build()} validates. */
+  public static final class Builder {
+    private List<InetSocketAddress> listen = List.of(
+        new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("::1", 0));
+    private int port = DEFAULT_PORT;
+    private int udpPort = 0;
+    private long memoryLimitBytes = 64L * 1024 * 1024;
+    private int maxConnections = 1024;
+    private int threads = 4;
+    private int maxItemSize = DEFAULT_MAX_ITEM_SIZE;
+    private int verbosity = 0;
+    private boolean shutdownEnabled;
+    private boolean flushAllDisabled;
+    private boolean allowUnauthenticatedNetwork;
+    private Duration idleTimeout = Duration.ZERO;
+    private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
+    private int maxMultigetLineLength = DEFAULT_MAX_MULTIGET_LINE_LENGTH;
+
+    private Builder() {}
+
+    /** Listen addresses; a port of 0 in an address means "the {@link #port(int)}". */
+    public Builder listen(List<InetSocketAddress> v) { this.listen = List.copyOf(v); return this; }
+    public Builder port(int v) { this.port = v; return this; }
+    public Builder udpPort(int v) { this.udpPort = v; return this; }
+    public Builder memoryLimitBytes(long v) { this.memoryLimitBytes = v; return this; }
+    public Builder maxConnections(int v) { this.maxConnections = v; return this; }
+    public Builder threads(int v) { this.threads = v; return this; }
+    public Builder maxItemSize(int v) { this.maxItemSize = v; return this; }
+    public Builder verbosity(int v) { this.verbosity = v; return this; }
+    public Builder shutdownEnabled(boolean v) { this.shutdownEnabled = v; return this; }
+    public Builder flushAllDisabled(boolean v) { this.flushAllDisabled = v; return this; }
+    public Builder allowUnauthenticatedNetwork(boolean v) { this.allowUnauthenticatedNetwork = v; return this; }
+    public Builder idleTimeout(Duration v) { this.idleTimeout = Objects.requireNonNull(v); return this; }
+    public Builder maxLineLength(int v) { this.maxLineLength = v; return this; }
+    public Builder maxMultigetLineLength(int v) { this.maxMultigetLineLength = v; return this; }
+
+    /** Validates every setting and returns the config, or throws {@link ConfigException}. */
+    public ServerConfig build() {
+      require(!listen.isEmpty(), "at least one listen address is required (-l)");
+      for (InetSocketAddress a : listen) {
+        require(!a.isUnresolved(), "cannot resolve listen address '" + a.getHostString() + "'");
+      }
+      require(port >= 0 && port <= 65535, "port must be between 0 and 65535 (-p " + port + ")");
+      require(udpPort >= 0 && udpPort <= 65535, "UDP port must be between 0 and 65535 (-U " + udpPort + ")");
+      require(memoryLimitBytes >= 1024 * 1024, "memory limit must be at least 1 megabyte (-m)");
+      require(maxConnections >= 1, "connection limit must be at least 1 (-c " + maxConnections + ")");
+      require(threads >= 1 && threads <= 1024, "threads must be between 1 and 1024 (-t " + threads + ")");
+      require(maxItemSize >= MIN_ITEM_SIZE,
+          "item size limit must be at least 1k (-I " + maxItemSize + " bytes is too small)");
+      require(maxItemSize <= MAX_ITEM_SIZE, "item size limit cannot be more than 1024m (-I)");
+      require(maxItemSize <= memoryLimitBytes / 2,
+          "item size limit (-I) cannot be more than half the memory limit (-m)");
+      require(verbosity >= 0, "verbosity cannot be negative");
+      require(!idleTimeout.isNegative(), "idle_timeout cannot be negative");
+      require(maxLineLength >= 256, "line limit must be at least 256 bytes");
+      require(maxMultigetLineLength >= maxLineLength,
+          "multiget line limit cannot be smaller than the line limit (" + maxLineLength + ")");
+      List<InetSocketAddress> exposed = listen.stream()
+          .filter(a -> !a.getAddress().isLoopbackAddress()).toList();
+      require(exposed.isEmpty() || allowUnauthenticatedNetwork, UNSAFE_BIND_PREFIX
+          + exposed.stream().map(a -> a.getAddress().getHostAddress()).distinct().toList()
+          + " without authentication: anyone who reaches it could read, change or delete the cache. "
+          + "Listen on loopback only (the default, -l 127.0.0.1,::1), or put the listener behind a firewall "
+          + "and accept the risk with --allow-unauthenticated-network");
+      return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
+          verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
+          maxLineLength, maxMultigetLineLength);
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) {
+        throw new ConfigException(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.safecached.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link ItemStore} on a Caffeine cache bounded by weight in bytes, evicting with W-TinyLFU.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Memory.</b> An item weighs its key and value bytes plus {@link #PER_ITEM_OVERHEAD}, the measured
+ *       cost of the Java objects around them: the item (56 B), the key wrapper (24 B), two array headers (32 B
+ *       plus padding) and Caffeine's node and hash table slot for a weighted cache with variable expiry (about
+ *       107 B). The sum of weights is held at or below {@code -m}. Caffeine's frequency sketch is extra.</li>
+ *   <li><b>Expiry.</b> Deadlines use memcached's rules ({@link Expiry}); Caffeine's timer wheel drops expired
+ *       items, and every read checks the deadline too, so an expired item is never returned.</li>
+ *   <li><b>Flush.</b> As in memcached, {@code flush_all} is O(1): an immediate flush records the highest CAS
+ *       handed out and every item at or below it is dead; a delayed flush records a deadline after which every
+ *       item stored before it is dead. Dead items are then removed in the background.</li>
+ *   <li><b>Maintenance</b> runs on the calling thread, so the weight bound holds when a write returns and
+ *       tests are deterministic; time comes from the injected {@link Clock}.</li>
+ * </ul>
+ */
+public final class CaffeineItemStore implements ItemStore {
+  /** Bytes of Java object overhead counted for every item besides its key and value. */
+  public static final int PER_ITEM_OVERHEAD = 224;
+
+  private final Cache<Key, Item> cache;
+  private final Policy.Eviction<Key, Item> eviction;
+  private final Clock clock;
+  private final Counters counters;
+  private final Executor background;
+  private final AtomicLong casSequence = new AtomicLong();
+  /** Items with a CAS at or below this were flushed. */
+  private volatile long flushedCas;
+  /** Epoch ms of a pending or past delayed flush; 0 = none. */
+  private volatile long flushDeadline;
+
+  /** A store with the given memory limit, clock and counters; background purges run on {@code background}. */
+  public CaffeineItemStore(long memoryLimitBytes, Clock clock, Counters counters, Executor background) {
+    this.clock = clock;
+    this.counters = counters;
+    this.background = background;
+    this.cache = Caffeine.newBuilder()
+        .executor(Runnable::run)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .maximumWeight(memoryLimitBytes)
+        .weigher((Key k, Item v) -> weight(k, v))
+        .expireAfter(new DeadlineExpiry())
+        .evictionListener((Key k, Item v, RemovalCause cause) -> onEviction(v, cause))
+        .build();
+    this.eviction = cache.policy().eviction().orElseThrow();
+  }
+
+  /** A store on the system clock with background work in the common pool. */
+  public CaffeineItemStore(long memoryLimitBytes, Counters counters) {
+    this(memoryLimitBytes, Clock.SYSTEM, counters, ForkJoinPool.commonPool());
+  }
+
+  /** The weight of one item: key and value bytes plus {@link #PER_ITEM_OVERHEAD}. */
+  public static int weight(Key key, Item item) {
+    long w = (long) key.length() + item.value().length + PER_ITEM_OVERHEAD;
+    return (int) Math.min(Integer.MAX_VALUE, w);
+  }
+
+  @Override
+  public Item get(Key key) {
+    Item item = cache.getIfPresent(key);
+    if (item == null) {
+      return null;
+    }
+    long now = clock.millis();
+    if (isLive(item, now)) {
+      return item;
+    }
+    discard(key, item, now);
+    return null;
+  }
+
+  @Override
+  public Item compute(Key key, UnaryOperator<Item> fn) {
+    long now = clock.millis();
+    Item[] result = new Item[1];
+    cache.asMap().compute(key, (k, old) -> {
+      Item live = old;
+      if (old != null && !isLive(old, now)) {
+        countDead(old, now);
+        live = null;
+      }
+      Item next = fn.apply(live);
+      result[0] = next;
+      if (next != null && next.expiredAt(now)) {
+        return null; // stored already expired (negative exptime): the old value is gone, nothing is kept
+      }
+      return next;
+    });
+    return result[0];
+  }
+
+  @Override
+  public boolean remove(Key key) {
+    boolean[] removed = new boolean[1];
+    long now = clock.millis();
+    cache.asMap().computeIfPresent(key, (k, old) -> {
+      if (isLive(old, now)) {
+        removed[0] = true;
+      } else {
+        countDead(old, now);
+      }
+      return null;
+    });
+    return removed[0];
+  }
+
+  @Override
+  public long nextCas() {
+    return casSequence.incrementAndGet();
+  }
+
+  @Override
+  public long now() {
+    return clock.millis();
+  }
+
+  @Override
+  public void flushAll(long deadlineMillis) {
+    long now = clock.millis();
+    if (deadlineMillis <= now) {
+      flushedCas = casSequence.get();
+      flushDeadline = 0;
+      background.execute(this::purgeDead);
+    } else {
+      flushDeadline = deadlineMillis;
+    }
+  }
+
+  @Override
+  public long itemCount() {
+    return cache.estimatedSize();
+  }
+
+  @Override
+  public long bytesUsed() {
+    return eviction.weightedSize().orElse(0L);
+  }
+
+  @Override
+  public long memoryLimit() {
+    return eviction.getMaximum();
+  }
+
+  @Override
+  public void setMemoryLimit(long bytes) {
+    eviction.setMaximum(bytes);
+  }
+
+  @Override
+  public Counters counters() {
+    return counters;
+  }
+
+  /** Removes every dead item now; normally run in the background after {@code flush_all}. */
+  public void purgeDead() {
+    long now = clock.millis();
+    cache.asMap().forEach((k, v) -> {
+      if (!isLive(v, now)) {
+        cache.asMap().remove(k, v);
+      }
+    });
+    cache.cleanUp();
+  }
+
+  /** Runs Caffeine's pending maintenance (eviction, expiry) now. */
+  public void cleanUp() {
+    cache.cleanUp();
+  }
+
+  private boolean isLive(Item item, long now) {
+    return !item.expiredAt(now) && !flushed(item, now);
+  }
+
+  private boolean flushed(Item item, long now) {
+    if (item.cas() <= flushedCas) {
+      return true;
+    }
+    long deadline = flushDeadline;
+    return deadline != 0 && now >= deadline && item.storedAt() <= deadline;
+  }
+
+  private void discard(Key key, Item item, long now) {
+    if (cache.asMap().remove(key, item)) {
+      countDead(item, now);
+    }
+  }
+
+  private void countDead(Item item, long now) {
+    if (flushed(item, now)) {
+      counters.increment(Counter.GET_FLUSHED);
+    } else {
+      counters.increment(Counter.GET_EXPIRED);
+      if (!item.fetched()) {
+        counters.increment(Counter.EXPIRED_UNFETCHED);
+      }
+    }
+  }
+
+  private void onEviction(Item item, RemovalCause cause) {
+    if (cause == RemovalCause.SIZE) {
+      counters.increment(Counter.EVICTIONS);
+      if (!item.fetched()) {
+        counters.increment(Counter.EVICTED_UNFETCHED);
+      }
+    } else if (cause == RemovalCause.EXPIRED) {
+      counters.increment(Counter.RECLAIMED);
+      if (!item.fetched()) {
+        counters.increment(Counter.EXPIRED_UNFETCHED);
+      }
+    }
+  }
+
+  /** Caffeine expiry from each item's own deadline. */
+  private static final class DeadlineExpiry implements com.github.benmanes.caffeine.cache.Expiry<Key, Item> {
+    @Override
+    public long expireAfterCreate(Key key, Item item, long currentTime) {
+      if (item.expiresAt() == 0) {
+        return Long.MAX_VALUE;
+      }
+      return Math.max(0, TimeUnit.MILLISECONDS.toNanos(item.expiresAt()) - currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(Key key, Item item, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, item, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(Key key, Item item, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+}

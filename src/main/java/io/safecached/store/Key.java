@@ -1,0 +1,59 @@
+package io.safecached.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A cache key: raw bytes as the client sent them (memcached keys are binary-safe apart from spaces).
+ *
+ * <p>Comparable so that {@link java.util.concurrent.ConcurrentHashMap} turns a bucket of colliding keys into a
+ * tree: a client choosing colliding keys degrades a lookup to O(log n), never O(n).
+ */
+public final class Key implements Comparable<Key> {
+  private final byte[] bytes;
+  private final int hash;
+
+  private Key(byte[] bytes) {
+    this.bytes = bytes;
+    this.hash = Arrays.hashCode(bytes);
+  }
+
+  /** Wraps the array without copying; the caller must not change it afterwards. */
+  public static Key wrap(byte[] bytes) {
+    return new Key(bytes);
+  }
+
+  /** The key of an ASCII string, for tests and tools. */
+  public static Key of(String ascii) {
+    return new Key(ascii.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** The key's bytes; shared, never to be modified. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  public int length() {
+    return bytes.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public int compareTo(Key o) {
+    return Arrays.compareUnsigned(bytes, o.bytes);
+  }
+
+  @Override
+  public String toString() {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+}
