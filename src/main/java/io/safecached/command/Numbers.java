@@ -55,6 +55,43 @@ public final class Numbers {
     return value;
   }
 
+  /**
+   * Parses like memcached's {@code safe_strtol} on a 64-bit build: optional leading white space, an optional
+   * sign, decimal digits, then the end or white space; overflow of a signed 64-bit value is an error. memcached
+   * then stores the result in a 32-bit int, so callers that mimic it truncate with {@code (int)}.
+   */
+  public static long parseSigned(byte[] s, int from, int to) throws NotANumber {
+    int i = from;
+    while (i < to && isSpace(s[i])) {
+      i++;
+    }
+    boolean negative = false;
+    if (i < to && (s[i] == '+' || s[i] == '-')) {
+      negative = s[i] == '-';
+      i++;
+    }
+    int digitsStart = i;
+    long acc = 0; // accumulated as a negative number so that Long.MIN_VALUE fits
+    while (i < to && s[i] >= '0' && s[i] <= '9') {
+      int d = s[i] - '0';
+      if (acc < (Long.MIN_VALUE + d) / 10) {
+        throw NotANumber.INSTANCE;
+      }
+      acc = acc * 10 - d;
+      i++;
+    }
+    if (i == digitsStart || (i < to && !isSpace(s[i]))) {
+      throw NotANumber.INSTANCE;
+    }
+    if (negative) {
+      return acc;
+    }
+    if (acc == Long.MIN_VALUE) {
+      throw NotANumber.INSTANCE;
+    }
+    return -acc;
+  }
+
   /** Parses a whole token with {@link #parseUnsigned}. */
   public static long parseUnsigned(byte[] s) throws NotANumber {
     return parseUnsigned(s, 0, s.length);

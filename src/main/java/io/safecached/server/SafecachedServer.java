@@ -1,41 +1,304 @@
 package io.safecached.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.safecached.command.CommandExecutor;
+import io.safecached.command.Result.Stat;
+import io.safecached.command.ServerContext;
 import io.safecached.config.ServerConfig;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.text.TextDecoder;
+import io.safecached.protocol.text.TextEncoder;
+import io.safecached.store.CaffeineItemStore;
+import io.safecached.store.Clock;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /** A running safecached server: its listeners, store and threads. Start with {@link #start}, stop with close. */
 public final class SafecachedServer implements AutoCloseable {
+  /** safecached's own version. */
+  public static final String VERSION = versionOf(SafecachedServer.class.getPackage().getImplementationVersion());
+  /**
+   * What {@code version} reports: the memcached release whose protocol we follow, then our own version, so
+   * clients that parse {@code major.minor.micro} keep working and tools can still tell us apart.
+   */
+  public static final String PROTOCOL_VERSION = "1.6.45-safecached-" + VERSION;
 
-  private SafecachedServer() {}
+  private static final System.Logger LOG = System.getLogger("io.safecached.server");
+  /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+
+  private final ServerConfig config;
+  private final Clock clock = Clock.SYSTEM;
+  private final Counters counters = new Counters();
+  private final CaffeineItemStore store;
+  private final Connections connections;
+  private final CommandExecutor executor;
+  private final ProtocolLimits limits;
+  private final TextEncoder textEncoder = new TextEncoder();
+  private final TrafficCounter traffic = new TrafficCounter(counters);
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final boolean epoll;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final long startMillis;
+  private volatile int verbosity;
+
+  private SafecachedServer(ServerConfig config) {
+    this.config = config;
+    this.verbosity = config.verbosity();
+    this.startMillis = clock.millis();
+    this.store = new CaffeineItemStore(config.memoryLimitBytes(), counters);
+    this.connections = new Connections(config.maxConnections(), counters, clock);
+    this.executor = new CommandExecutor(store, new Context());
+    this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
+        config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled());
+    this.epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), io);
+  }
 
   /**
    * Binds every listener of {@code config} and starts serving. Throws when any address cannot be bound; then
    * nothing is left running.
    */
   public static SafecachedServer start(ServerConfig config) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    SafecachedServer server = new SafecachedServer(config);
+    try {
+      server.bind();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private void bind() throws IOException {
+    Class<? extends ServerChannel> channelClass =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(channelClass)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            initConnection(ch.pipeline());
+          }
+        });
+    List<InetSocketAddress> addresses = config.tcpAddresses();
+    List<String> skipped = new ArrayList<>();
+    for (InetSocketAddress address : addresses) {
+      try {
+        listeners.add(bootstrap.bind(address).sync().channel());
+      } catch (Exception e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (isDefaultIpv6Loopback(address) && addresses.size() > 1) {
+          skipped.add(Connections.format(address) + " (" + reason + ")");
+          continue;
+        }
+        throw new IOException("failed to listen on " + Connections.format(address) + ": " + reason, e);
+      }
+    }
+    if (listeners.isEmpty()) {
+      throw new IOException("failed to listen on any address: " + String.join(", ", skipped));
+    }
+    for (String s : skipped) {
+      LOG.log(Level.WARNING, "not listening on " + s + ": this host has no IPv6 loopback");
+    }
+  }
+
+  private static boolean isDefaultIpv6Loopback(InetSocketAddress a) {
+    return a.getAddress() instanceof Inet6Address && a.getAddress().isLoopbackAddress();
+  }
+
+  private void initConnection(ChannelPipeline p) {
+    p.addLast("traffic", traffic);
+    p.addLast("connections", connections);
+    if (!config.idleTimeout().isZero()) {
+      p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+    p.addLast("decoder", new TextDecoder(limits));
+    p.addLast("encoder", textEncoder);
+    p.addLast("handler", new CommandHandler(executor, connections, counters));
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */
   public List<InetSocketAddress> boundAddresses() {
-    throw new UnsupportedOperationException("not yet");
+    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
   }
 
   /** One line saying what is exposed: addresses, protocols, UDP, authentication. */
   public String exposureSummary() {
-    throw new UnsupportedOperationException("not yet");
+    String addrs = boundAddresses().stream().map(Connections::format).collect(Collectors.joining(", "));
+    boolean loopback = boundAddresses().stream().allMatch(a -> a.getAddress().isLoopbackAddress());
+    return "safecached " + VERSION + " listening on tcp " + addrs
+        + (loopback ? " (loopback only)" : " (REACHABLE FROM THE NETWORK without authentication)")
+        + "; protocols: text; udp: off; authentication: off; shutdown command: "
+        + (config.shutdownEnabled() ? "enabled" : "disabled")
+        + "; transport: " + (epoll ? "epoll" : "nio");
   }
 
   /** Completes when the server has stopped, by {@link #close()} or by the {@code shutdown} command. */
   public CompletableFuture<Void> terminationFuture() {
-    throw new UnsupportedOperationException("not yet");
+    return termination;
   }
 
   /** Stops accepting, closes every connection and releases the threads; waits for it. */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      termination.join();
+      return;
+    }
+    try {
+      for (Channel l : listeners) {
+        l.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+      connections.closeAll();
+      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    } finally {
+      termination.complete(null);
+    }
+  }
+
+  private static String versionOf(String implementationVersion) {
+    return implementationVersion == null ? "0.1.0" : implementationVersion;
+  }
+
+  /** The server as the command layer sees it. */
+  private final class Context implements ServerContext {
+    @Override
+    public String version() {
+      return PROTOCOL_VERSION;
+    }
+
+    @Override
+    public List<Stat> processStats() {
+      long now = clock.millis();
+      long[] cpu = ProcessStats.cpuMicros();
+      return List.of(
+          new Stat("pid", Long.toString(ProcessHandle.current().pid())),
+          new Stat("uptime", Long.toString((now - startMillis) / 1000)),
+          new Stat("time", Long.toString(now / 1000)),
+          new Stat("version", PROTOCOL_VERSION),
+          new Stat("pointer_size", System.getProperty("sun.arch.data.model", "64")),
+          new Stat("rusage_user", ProcessStats.secUsec(cpu[0])),
+          new Stat("rusage_system", ProcessStats.secUsec(cpu[1])),
+          new Stat("max_connections", Integer.toString(config.maxConnections())),
+          new Stat("curr_connections", Integer.toString(connections.open())),
+          new Stat("total_connections", Long.toString(counters.get(Counter.TOTAL_CONNECTIONS))),
+          new Stat("rejected_connections", Long.toString(counters.get(Counter.REJECTED_CONNECTIONS))),
+          new Stat("connection_structures", Integer.toString(connections.open())));
+    }
+
+    @Override
+    public List<Stat> serverStats() {
+      List<Stat> out = new ArrayList<>(List.of(
+          new Stat("accepting_conns", closing.get() ? "0" : "1"),
+          new Stat("listen_disabled_num", "0"),
+          new Stat("threads", Integer.toString(config.threads()))));
+      if (!config.idleTimeout().isZero()) {
+        out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
+      }
+      return out;
+    }
+
+    @Override
+    public List<Stat> settings() {
+      String inter = config.listen().stream().map(a -> a.getAddress().getHostAddress())
+          .collect(Collectors.joining(","));
+      return List.of(
+          new Stat("maxbytes", Long.toString(store.memoryLimit())),
+          new Stat("maxconns", Integer.toString(config.maxConnections())),
+          new Stat("tcpport", Integer.toString(config.port())),
+          new Stat("udpport", Integer.toString(config.udpPort())),
+          new Stat("inter", inter),
+          new Stat("verbosity", Integer.toString(verbosity)),
+          new Stat("evictions", "on"),
+          new Stat("domain_socket", "NULL"),
+          new Stat("shutdown_command", config.shutdownEnabled() ? "yes" : "no"),
+          new Stat("num_threads", Integer.toString(config.threads())),
+          new Stat("cas_enabled", "yes"),
+          new Stat("tcp_backlog", "1024"),
+          new Stat("binding_protocol", "ascii"),
+          new Stat("auth_enabled_sasl", "no"),
+          new Stat("auth_enabled_ascii", "no"),
+          new Stat("item_size_max", Integer.toString(config.maxItemSize())),
+          new Stat("maxconns_fast", "yes"),
+          new Stat("flush_enabled", config.flushAllDisabled() ? "no" : "yes"),
+          new Stat("dump_enabled", "no"),
+          new Stat("idle_timeout", Long.toString(config.idleTimeout().toSeconds())),
+          new Stat("track_sizes", "no"),
+          new Stat("ssl_enabled", "no"),
+          new Stat("line_limit", Integer.toString(config.maxLineLength())),
+          new Stat("multiget_line_max", Integer.toString(config.maxMultigetLineLength())),
+          new Stat("unauthenticated_network", config.allowUnauthenticatedNetwork() ? "yes" : "no"));
+    }
+
+    @Override
+    public List<Stat> connections() {
+      return connections.stats(boundAddresses());
+    }
+
+    @Override
+    public boolean shutdownEnabled() {
+      return config.shutdownEnabled();
+    }
+
+    @Override
+    public boolean flushAllDisabled() {
+      return config.flushAllDisabled();
+    }
+
+    @Override
+    public int maxItemSize() {
+      return config.maxItemSize();
+    }
+
+    @Override
+    public void verbosity(int level) {
+      verbosity = level;
+    }
+
+    @Override
+    public void shutdown(boolean graceful) {
+      LOG.log(Level.INFO, "shutdown command received" + (graceful ? " (graceful)" : "") + "; stopping");
+      Thread t = new Thread(SafecachedServer.this::close, "safecached-shutdown");
+      t.setDaemon(false);
+      t.start();
+    }
   }
 }

@@ -1,0 +1,419 @@
+package io.safecached.protocol.text;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.safecached.command.Command;
+import io.safecached.command.Command.StoreMode;
+import io.safecached.command.Numbers;
+import io.safecached.command.Numbers.NotANumber;
+import io.safecached.command.Result;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.Tokens;
+import io.safecached.store.Item;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes memcached's text protocol into {@link Command}s, or into {@link Result}s for input rejected before a
+ * command exists, so every reply keeps its place in a pipeline.
+ *
+ * <p>A state machine: {@code LINE} waits for a command line, {@code DATA} reads a storage command's data block
+ * straight into the value array, {@code SWALLOW} discards the data block of an item that is too large, and
+ * {@code CLOSED} discards everything after a reason to close. Each limit is checked before anything is
+ * buffered: a line with no newline within {@link ProtocolLimits#maxLineLength()} bytes (or, for get/gets,
+ * {@link ProtocolLimits#maxMultigetLineLength()}) closes the connection; a data block is read only when its
+ * item fits {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ */
+public final class TextDecoder extends ByteToMessageDecoder {
+  private static final Result BAD_FORMAT = new Result.ClientError("bad command line format");
+  private static final Result BAD_DATA_CHUNK = new Result.ClientError("bad data chunk");
+  private static final Result BAD_EXPTIME = new Result.ClientError("invalid exptime argument");
+  private static final Result BAD_DELTA = new Result.ClientError("invalid numeric delta argument");
+  private static final Result BAD_DELETE = new Result.ClientError(
+      "bad command line format.  Usage: delete <key> [noreply]");
+  private static final Result BAD_SHUTDOWN = new Result.ClientError("invalid shutdown mode");
+  /** Data blocks up to this size are allocated at once; larger ones grow as their bytes arrive. */
+  private static final int EAGER_ALLOCATION = 64 * 1024;
+
+  private enum State { LINE, DATA, SWALLOW, CLOSED }
+
+  private final ProtocolLimits limits;
+  private State state = State.LINE;
+
+  // the storage command whose data block is being read
+  private StoreMode mode;
+  private byte[] key;
+  private int flags;
+  private long exptime;
+  private long casUnique;
+  private boolean noreply;
+  private int valueLength;
+  private byte[] value;
+  private int filled;
+  private int terminatorRead;
+  private boolean terminatorOk;
+  private long swallowRemaining;
+
+  public TextDecoder(ProtocolLimits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Decodes at most one message per call (Netty calls again while bytes remain), so that the handler can run
+   * each command before the next is parsed. While the channel is not writable no new command line is read: a
+   * peer that pipelines requests without reading replies stops being served until it reads.
+   */
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable() && out.isEmpty()) {
+      boolean progressed;
+      switch (state) {
+        case LINE:
+          if (!ctx.channel().isWritable()) {
+            return;
+          }
+          progressed = decodeLine(in, out);
+          break;
+        case DATA:
+          progressed = readData(in, out);
+          break;
+        case SWALLOW:
+          progressed = swallow(in);
+          break;
+        case CLOSED:
+        default:
+          in.skipBytes(in.readableBytes());
+          return;
+      }
+      if (!progressed) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * While replies cannot be written, do not ask for more input either (Netty's decoder would otherwise keep
+   * reading into its buffer when a read produced no message).
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable() && state != State.CLOSED) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
+  }
+
+  // ---------------------------------------------------------------- LINE
+
+  private boolean decodeLine(ByteBuf in, List<Object> out) {
+    int readable = in.readableBytes();
+    int start = in.readerIndex();
+    int scan = Math.min(readable, limits.maxMultigetLineLength() + 1);
+    int eol = in.indexOf(start, start + scan, (byte) '\n');
+    int lineLength = eol < 0 ? readable : eol - start;
+    if (lineLength > limits.maxLineLength()
+        && (!isMultiget(in, start, lineLength) || lineLength > limits.maxMultigetLineLength())) {
+      close(in, out);
+      return false;
+    }
+    if (eol < 0) {
+      return false;
+    }
+    int contentLength = lineLength;
+    if (contentLength > 0 && in.getByte(eol - 1) == '\r') {
+      contentLength--;
+    }
+    byte[] line = new byte[contentLength];
+    in.readBytes(line);
+    in.skipBytes(lineLength - contentLength + 1);
+    parse(Tokens.split(line), in, out);
+    return true;
+  }
+
+  /** memcached lets only get/gets lines (after at most 100 leading spaces) run past the line limit. */
+  private static boolean isMultiget(ByteBuf in, int start, int available) {
+    int i = 0;
+    while (i < available && i <= 100 && in.getByte(start + i) == ' ') {
+      i++;
+    }
+    if (i > 100) {
+      return false;
+    }
+    return startsWith(in, start + i, available - i, "get ") || startsWith(in, start + i, available - i, "gets ");
+  }
+
+  private static boolean startsWith(ByteBuf in, int at, int available, String prefix) {
+    if (available < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (in.getByte(at + i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void close(ByteBuf in, List<Object> out) {
+    in.skipBytes(in.readableBytes());
+    state = State.CLOSED;
+    out.add(Result.Close.INSTANCE);
+  }
+
+  private void parse(Tokens t, ByteBuf in, List<Object> out) {
+    if (t.count() == 0) {
+      out.add(Result.Error.PLAIN);
+      return;
+    }
+    TextCommand cmd = TextCommand.byName(t.string(0));
+    if (cmd == null) {
+      if (t.startsWith(t.count() - 1, "HTTP/")) {
+        close(in, out); // an HTTP request sent to the cache port: drop it, as memcached does
+      } else {
+        out.add(Result.Error.PLAIN);
+      }
+      return;
+    }
+    if (t.count() < cmd.minTokens || t.count() > cmd.maxTokens) {
+      out.add(Result.Error.PLAIN);
+      return;
+    }
+    boolean quiet = cmd.takesNoreply && t.is(t.count() - 1, "noreply");
+    Object decoded = switch (cmd) {
+      case GET -> retrieval(t, false, 1, null);
+      case GETS -> retrieval(t, true, 1, null);
+      case GAT, GATS -> gat(t, cmd == TextCommand.GATS);
+      case SET -> storage(t, StoreMode.SET, quiet);
+      case ADD -> storage(t, StoreMode.ADD, quiet);
+      case REPLACE -> storage(t, StoreMode.REPLACE, quiet);
+      case APPEND -> storage(t, StoreMode.APPEND, quiet);
+      case PREPEND -> storage(t, StoreMode.PREPEND, quiet);
+      case CAS -> storage(t, StoreMode.CAS, quiet);
+      case INCR, DECR -> arithmetic(t, cmd == TextCommand.INCR, quiet);
+      case DELETE -> delete(t);
+      case TOUCH -> touch(t, quiet);
+      case FLUSH_ALL -> flushAll(t, quiet);
+      case VERSION -> new Command.Version();
+      case VERBOSITY -> verbosity(t, quiet);
+      case QUIT -> new Command.Quit();
+      case SHUTDOWN -> shutdown(t);
+      case CACHE_MEMLIMIT -> cacheMemlimit(t, quiet);
+      case STATS -> new Command.Stats(t.count() > 1 ? t.string(1) : null);
+    };
+    if (decoded instanceof Quiet) {
+      return; // an error the client asked not to hear about (noreply)
+    }
+    if (decoded instanceof Command.Quit) {
+      state = State.CLOSED; // nothing after quit is read
+    }
+    out.add(decoded);
+  }
+
+  /** Marker for a reply suppressed by {@code noreply}. */
+  private enum Quiet { INSTANCE }
+
+  private static Object error(Result error, boolean quiet) {
+    return quiet ? Quiet.INSTANCE : error;
+  }
+
+  private Object retrieval(Tokens t, boolean withCas, int firstKey, Long touch) {
+    List<byte[]> keys = new ArrayList<>(t.count() - firstKey);
+    for (int i = firstKey; i < t.count(); i++) {
+      if (t.length(i) > limits.maxKeyLength()) {
+        return BAD_FORMAT; // memcached answers only the error, not the keys before it
+      }
+      keys.add(t.bytes(i));
+    }
+    return new Command.Get(keys, withCas, touch);
+  }
+
+  private Object gat(Tokens t, boolean withCas) {
+    long exptime;
+    try {
+      exptime = (int) Numbers.parseSigned(t.line(), t.start(1), t.end(1));
+    } catch (NotANumber e) {
+      return BAD_EXPTIME;
+    }
+    return retrieval(t, withCas, 2, exptime);
+  }
+
+  private Object storage(Tokens t, StoreMode storeMode, boolean quiet) {
+    if (t.length(1) > limits.maxKeyLength()) {
+      return error(BAD_FORMAT, quiet);
+    }
+    int length;
+    long cas = 0;
+    try {
+      flags = (int) Numbers.parseUnsigned(t.line(), t.start(2), t.end(2));
+      exptime = (int) Numbers.parseSigned(t.line(), t.start(3), t.end(3));
+      length = (int) Numbers.parseSigned(t.line(), t.start(4), t.end(4));
+      if (storeMode == StoreMode.CAS) {
+        cas = Numbers.parseUnsigned(t.line(), t.start(5), t.end(5));
+      }
+    } catch (NotANumber e) {
+      return error(BAD_FORMAT, quiet);
+    }
+    if (length < 0 || length > Integer.MAX_VALUE - 2) {
+      return error(BAD_FORMAT, quiet);
+    }
+    byte[] k = t.bytes(1);
+    if (Item.memcachedSize(k.length, length) > limits.maxItemSize()) {
+      state = State.SWALLOW;
+      swallowRemaining = length + 2L;
+      return new Command.StoreTooLarge(storeMode, k, quiet);
+    }
+    mode = storeMode;
+    key = k;
+    casUnique = cas;
+    noreply = quiet;
+    valueLength = length;
+    value = new byte[Math.min(length, EAGER_ALLOCATION)];
+    filled = 0;
+    terminatorRead = 0;
+    terminatorOk = true;
+    state = State.DATA;
+    return Quiet.INSTANCE; // the command is emitted when its data block is complete
+  }
+
+  private Object arithmetic(Tokens t, boolean increment, boolean quiet) {
+    if (t.length(1) > limits.maxKeyLength()) {
+      return error(BAD_FORMAT, quiet);
+    }
+    long delta;
+    try {
+      delta = Numbers.parseUnsigned(t.line(), t.start(2), t.end(2));
+    } catch (NotANumber e) {
+      return error(BAD_DELTA, quiet);
+    }
+    return new Command.Arithmetic(t.bytes(1), increment, delta, quiet);
+  }
+
+  /** memcached still accepts the legacy {@code delete <key> 0}; any other extra argument is an error. */
+  private Object delete(Tokens t) {
+    boolean quiet = false;
+    if (t.count() > 2) {
+      boolean holdIsZero = t.is(2, "0");
+      quiet = t.is(t.count() - 1, "noreply");
+      boolean valid = (t.count() == 3 && (holdIsZero || quiet)) || (t.count() == 4 && holdIsZero && quiet);
+      if (!valid) {
+        return error(BAD_DELETE, quiet);
+      }
+    }
+    if (t.length(1) > limits.maxKeyLength()) {
+      return error(BAD_FORMAT, quiet);
+    }
+    return new Command.Delete(t.bytes(1), quiet);
+  }
+
+  private Object touch(Tokens t, boolean quiet) {
+    if (t.length(1) > limits.maxKeyLength()) {
+      return error(BAD_FORMAT, quiet);
+    }
+    long exptime;
+    try {
+      exptime = (int) Numbers.parseSigned(t.line(), t.start(2), t.end(2));
+    } catch (NotANumber e) {
+      return error(BAD_EXPTIME, quiet);
+    }
+    return new Command.Touch(t.bytes(1), exptime, quiet);
+  }
+
+  private Object flushAll(Tokens t, boolean quiet) {
+    long delay = 0;
+    // with -F memcached refuses before looking at the arguments; the executor gives that reply
+    if (!limits.flushAllDisabled() && t.count() != (quiet ? 2 : 1)) {
+      try {
+        delay = (int) Numbers.parseSigned(t.line(), t.start(1), t.end(1));
+      } catch (NotANumber e) {
+        return error(BAD_EXPTIME, quiet);
+      }
+    }
+    return new Command.FlushAll(delay, quiet);
+  }
+
+  private Object verbosity(Tokens t, boolean quiet) {
+    try {
+      long level = Numbers.parseUnsigned(t.line(), t.start(1), t.end(1));
+      return new Command.Verbosity((int) Math.min(level & 0xffffffffL, Integer.MAX_VALUE), quiet);
+    } catch (NotANumber e) {
+      return error(BAD_FORMAT, quiet);
+    }
+  }
+
+  private Object shutdown(Tokens t) {
+    boolean graceful = t.count() == 2 && t.is(1, "graceful");
+    // without -A memcached refuses before looking at the mode; the executor gives that reply
+    if (limits.shutdownEnabled() && t.count() == 2 && !graceful) {
+      return BAD_SHUTDOWN;
+    }
+    return new Command.Shutdown(graceful);
+  }
+
+  private Object cacheMemlimit(Tokens t, boolean quiet) {
+    try {
+      long mb = Numbers.parseUnsigned(t.line(), t.start(1), t.end(1)) & 0xffffffffL;
+      return new Command.CacheMemlimit(mb, quiet);
+    } catch (NotANumber e) {
+      return error(Result.Error.PLAIN, quiet);
+    }
+  }
+
+  // ---------------------------------------------------------------- DATA
+
+  private boolean readData(ByteBuf in, List<Object> out) {
+    if (filled < valueLength) {
+      int n = Math.min(in.readableBytes(), valueLength - filled);
+      if (filled + n > value.length) {
+        grow(filled + n);
+      }
+      in.readBytes(value, filled, n);
+      filled += n;
+      if (filled < valueLength) {
+        return false;
+      }
+    }
+    while (terminatorRead < 2 && in.isReadable()) {
+      byte b = in.readByte();
+      terminatorOk &= b == (terminatorRead == 0 ? '\r' : '\n');
+      terminatorRead++;
+    }
+    if (terminatorRead < 2) {
+      return false;
+    }
+    state = State.LINE;
+    byte[] data = value;
+    value = null;
+    if (!terminatorOk) {
+      if (!noreply) {
+        out.add(BAD_DATA_CHUNK);
+      }
+    } else {
+      out.add(new Command.Store(mode, key, flags, exptime, data, casUnique, noreply));
+    }
+    key = null;
+    return true;
+  }
+
+  /** Grows the value array by doubling, never past the announced length, so memory follows what arrived. */
+  private void grow(int needed) {
+    long size = Math.max((long) value.length * 2, needed);
+    byte[] bigger = new byte[(int) Math.min(size, valueLength)];
+    System.arraycopy(value, 0, bigger, 0, filled);
+    value = bigger;
+  }
+
+  // ---------------------------------------------------------------- SWALLOW
+
+  private boolean swallow(ByteBuf in) {
+    int n = (int) Math.min(in.readableBytes(), swallowRemaining);
+    in.skipBytes(n);
+    swallowRemaining -= n;
+    if (swallowRemaining == 0) {
+      state = State.LINE;
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+package io.safecached.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.safecached.command.Command;
+import io.safecached.command.CommandExecutor;
+import io.safecached.command.Result;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+
+/**
+ * Runs decoded commands in arrival order and writes their results; the last handler of every pipeline.
+ *
+ * <p>Replies are written as commands complete and flushed once per read, so a pipeline of requests is answered
+ * with few writes. When the peer stops reading and the outbound buffer passes its high-water mark, reading
+ * from that peer pauses until the buffer drains: a client that never reads cannot grow the server's memory.
+ */
+final class CommandHandler extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger("io.safecached.server");
+
+  private final CommandExecutor executor;
+  private final Connections connections;
+  private final Counters counters;
+  private boolean closing;
+
+  CommandHandler(CommandExecutor executor, Connections connections, Counters counters) {
+    this.executor = executor;
+    this.connections = connections;
+    this.counters = counters;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    Result result;
+    boolean silent = false;
+    if (msg instanceof Command command) {
+      connections.commandSeen(ctx.channel());
+      result = executor.execute(command);
+      silent = command.noreply();
+    } else if (msg instanceof Result r) {
+      result = r;
+    } else {
+      ReferenceCountUtil.release(msg);
+      throw new IllegalStateException("unexpected message " + msg.getClass().getName());
+    }
+    if (result instanceof Result.Close) {
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (silent || result instanceof Result.None) {
+      return;
+    }
+    ctx.write(result, ctx.voidPromise());
+    if (!ctx.channel().isWritable()) {
+      ctx.flush();
+      if (!ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && !closing) {
+      ctx.channel().config().setAutoRead(true);
+      // requests may already be buffered in the decoder with nothing more to come from the peer: decode them
+      ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+      ctx.pipeline().fireChannelReadComplete();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      counters.increment(Counter.IDLE_KICKS);
+      closing = true;
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + " after an error", cause);
+    }
+    closing = true;
+    ctx.close();
+  }
+}

@@ -1,0 +1,136 @@
+package io.safecached.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.safecached.command.Result.Stat;
+import io.safecached.store.Clock;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every open client connection: enforces {@code -c} at accept, numbers connections, and answers
+ * {@code stats conns}. The first handler of each connection's pipeline.
+ */
+@Sharable
+final class Connections extends ChannelInboundHandlerAdapter {
+  static final byte[] TOO_MANY = "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final AttributeKey<Info> INFO = AttributeKey.valueOf("safecached.connection");
+
+  /** What is known about one connection. */
+  static final class Info {
+    final long id;
+    final Channel channel;
+    volatile long lastCommandMillis;
+
+    Info(long id, Channel channel, long now) {
+      this.id = id;
+      this.channel = channel;
+      this.lastCommandMillis = now;
+    }
+  }
+
+  private final int maxConnections;
+  private final Counters counters;
+  private final Clock clock;
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, Info> byId = new ConcurrentHashMap<>();
+
+  Connections(int maxConnections, Counters counters, Clock clock) {
+    this.maxConnections = maxConnections;
+    this.counters = counters;
+    this.clock = clock;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    counters.increment(Counter.TOTAL_CONNECTIONS);
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      counters.increment(Counter.REJECTED_CONNECTIONS);
+      ctx.channel().config().setAutoRead(false);
+      ctx.writeAndFlush(ctx.alloc().buffer(TOO_MANY.length).writeBytes(TOO_MANY))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    Info info = new Info(ids.incrementAndGet(), ctx.channel(), clock.millis());
+    ctx.channel().attr(INFO).set(info);
+    byId.put(info.id, info);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Info info = ctx.channel().attr(INFO).getAndSet(null);
+    if (info != null) {
+      byId.remove(info.id);
+      open.decrementAndGet();
+      ctx.fireChannelInactive();
+    }
+  }
+
+  /** Marks that a connection ran a command now (for {@code secs_since_last_cmd}). */
+  void commandSeen(Channel channel) {
+    Info info = channel.attr(INFO).get();
+    if (info != null) {
+      info.lastCommandMillis = clock.millis();
+    }
+  }
+
+  /** Client connections open now. */
+  int open() {
+    return open.get();
+  }
+
+  /** Closes every client connection. */
+  void closeAll() {
+    for (Info info : byId.values()) {
+      info.channel.close();
+    }
+  }
+
+  /** {@code stats conns}: the listeners, then each open connection, in memcached's format. */
+  List<Stat> stats(List<InetSocketAddress> listeners) {
+    List<Stat> out = new ArrayList<>();
+    long now = clock.millis();
+    int n = 0;
+    for (InetSocketAddress l : listeners) {
+      String id = "listen" + n++;
+      out.add(new Stat(id + ":addr", "tcp:" + format(l)));
+      out.add(new Stat(id + ":state", "conn_listening"));
+    }
+    byId.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).forEach(info -> {
+      out.add(new Stat(info.id + ":addr", "tcp:" + format(info.channel.remoteAddress())));
+      out.add(new Stat(info.id + ":listen_addr", "tcp:" + format(info.channel.localAddress())));
+      out.add(new Stat(info.id + ":state", "conn_parse_cmd"));
+      out.add(new Stat(info.id + ":secs_since_last_cmd", Long.toString((now - info.lastCommandMillis) / 1000)));
+    });
+    return out;
+  }
+
+  /** {@code host:port}, with IPv6 hosts in brackets. */
+  static String format(SocketAddress address) {
+    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
+      String host = a.getAddress().getHostAddress();
+      if (host.indexOf(':') >= 0) {
+        int zone = host.indexOf('%');
+        host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
+      }
+      return host + ":" + a.getPort();
+    }
+    return String.valueOf(address);
+  }
+}

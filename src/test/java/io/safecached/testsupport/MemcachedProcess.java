@@ -1,0 +1,117 @@
+package io.safecached.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** The real memcached binary, started by a test on a free loopback port and always stopped by it. */
+public final class MemcachedProcess implements AutoCloseable {
+  /** Where Debian's package puts it; override with -Dmemcached.binary=... */
+  public static final String BINARY = System.getProperty("memcached.binary", "/usr/bin/memcached");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private MemcachedProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** True when the memcached binary is installed. */
+  public static boolean available() {
+    return new File(BINARY).canExecute();
+  }
+
+  /**
+   * Starts memcached on 127.0.0.1 with TCP on a free port and UDP off, plus {@code extraArgs}; skips the calling
+   * test (JUnit assumption) when the binary is not installed.
+   */
+  public static MemcachedProcess start(String... extraArgs) throws IOException {
+    Assumptions.assumeTrue(available(), "memcached is not installed at " + BINARY
+        + " (apt-get install memcached; .ci/run installs it) -- skipping");
+    int port = freePort();
+    List<String> cmd = new ArrayList<>(List.of(BINARY, "-l", "127.0.0.1", "-p", Integer.toString(port),
+        "-U", "0", "-t", "2"));
+    if ("root".equals(System.getProperty("user.name"))) {
+      cmd.addAll(List.of("-u", "nobody"));
+    }
+    cmd.addAll(List.of(extraArgs));
+    Path log = Files.createTempFile("memcached", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    MemcachedProcess mc = new MemcachedProcess(p, port, log);
+    try {
+      mc.awaitListening(Duration.ofSeconds(10));
+    } catch (IOException | RuntimeException e) {
+      mc.close();
+      throw e;
+    }
+    return mc;
+  }
+
+  /** The loopback TCP address it listens on. */
+  public InetSocketAddress address() {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  private void awaitListening(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("memcached exited: " + Files.readString(log));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(address(), 200);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
+    throw new IOException("memcached did not listen within " + timeout);
+  }
+
+  /** A port that was free a moment ago on 127.0.0.1. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temp file left behind is harmless
+    }
+  }
+}
