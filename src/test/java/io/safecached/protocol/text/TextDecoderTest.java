@@ -1,0 +1,200 @@
+package io.safecached.protocol.text;
+
+import static io.safecached.protocol.text.CodecFixtures.bytes;
+import static io.safecached.protocol.text.CodecFixtures.decode;
+import static io.safecached.protocol.text.CodecFixtures.renderAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.text.CodecFixtures.Split;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The text decoder against fixtures of valid and hostile input, fed whole, byte by byte and in random splits. */
+class TextDecoderTest {
+  private static final ProtocolLimits LIMITS = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, false, false);
+  private static final String KEY_250 = "k".repeat(250);
+  private static final String KEY_251 = "k".repeat(251);
+
+  private static EmbeddedChannel channel() {
+    return new EmbeddedChannel(new TextDecoder(LIMITS));
+  }
+
+  private static EmbeddedChannel channel(ProtocolLimits limits) {
+    return new EmbeddedChannel(new TextDecoder(limits));
+  }
+
+  /** input, then the expected decoded messages as rendered text. */
+  static Stream<Arguments> fixtures() {
+    return Stream.of(
+        fixture("set a 0 0 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 5 100 3 noreply\r\na\r\n\r\n",
+            "Store(mode=SET key='a' flags=5 exptime=100 value='a\r\n' casUnique=0 noreply=true)"),
+        fixture("cas a 1 2 0 77\r\n\r\n",
+            "Store(mode=CAS key='a' flags=1 exptime=2 value='' casUnique=77 noreply=false)"),
+        fixture("append a 0 0 1\nz\r\n",
+            "Store(mode=APPEND key='a' flags=0 exptime=0 value='z' casUnique=0 noreply=false)"),
+        fixture("set a 4294967296 0 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 2147483648 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=-2147483648 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 0 1 ignored\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("get a bb  ccc\r\n", "Get(keys=['a','bb','ccc'] withCas=false touchExptime=null)"),
+        fixture("   gets a\r\n", "Get(keys=['a'] withCas=true touchExptime=null)"),
+        fixture("gat 10 a b\r\n", "Get(keys=['a','b'] withCas=false touchExptime=10)"),
+        fixture("gats -1 a\r\n", "Get(keys=['a'] withCas=true touchExptime=-1)"),
+        fixture("gat 10\r\n", "Get(keys=[] withCas=false touchExptime=10)"),
+        fixture("gat abc a\r\n", "ClientError(message=invalid exptime argument)"),
+        fixture("get " + KEY_250 + "\r\n", "Get(keys=['" + KEY_250 + "'] withCas=false touchExptime=null)"),
+        fixture("get a " + KEY_251 + "\r\n", "ClientError(message=bad command line format)"),
+        fixture("incr a 18446744073709551615\r\n", "Arithmetic(key='a' increment=true delta=-1 noreply=false)"),
+        fixture("decr a 1 noreply\r\n", "Arithmetic(key='a' increment=false delta=1 noreply=true)"),
+        fixture("incr a 18446744073709551616\r\n", "ClientError(message=invalid numeric delta argument)"),
+        fixture("incr a -1\r\n", "ClientError(message=invalid numeric delta argument)"),
+        fixture("incr a abc noreply\r\nversion\r\n", "Version()"),
+        fixture("delete a\r\n", "Delete(key='a' noreply=false)"),
+        fixture("delete a 0\r\n", "Delete(key='a' noreply=false)"),
+        fixture("delete a noreply\r\n", "Delete(key='a' noreply=true)"),
+        fixture("delete a 0 noreply\r\n", "Delete(key='a' noreply=true)"),
+        fixture("delete a 1\r\n",
+            "ClientError(message=bad command line format.  Usage: delete <key> [noreply])"),
+        fixture("touch a 10\r\n", "Touch(key='a' exptime=10 noreply=false)"),
+        fixture("touch a x\r\n", "ClientError(message=invalid exptime argument)"),
+        fixture("flush_all\r\n", "FlushAll(delay=0 noreply=false)"),
+        fixture("flush_all 10 noreply\r\n", "FlushAll(delay=10 noreply=true)"),
+        fixture("flush_all noreply\r\n", "FlushAll(delay=0 noreply=true)"),
+        fixture("flush_all x\r\n", "ClientError(message=invalid exptime argument)"),
+        fixture("verbosity 1\r\n", "Verbosity(level=1 noreply=false)"),
+        fixture("verbosity x\r\n", "ClientError(message=bad command line format)"),
+        fixture("cache_memlimit 100\r\n", "CacheMemlimit(megabytes=100 noreply=false)"),
+        fixture("cache_memlimit abc\r\n", "Error(line=ERROR)"),
+        fixture("stats\r\nstats items\r\n", "Stats(group=null)", "Stats(group=items)"),
+        fixture("shutdown\r\n", "Shutdown(graceful=false)"),
+        fixture("shutdown graceful\r\n", "Shutdown(graceful=true)"),
+        fixture("shutdown nonsense\r\n", "Shutdown(graceful=false)"),
+        fixture("version\r\nquit\r\nget a\r\n", "Version()", "Quit()"),
+        // errors memcached answers with ERROR
+        fixture("\r\n", "Error(line=ERROR)"),
+        fixture("GET a\r\n", "Error(line=ERROR)"),
+        fixture("get\r\n", "Error(line=ERROR)"),
+        fixture("set a 0 0\r\n", "Error(line=ERROR)"),
+        fixture("set a 0 0 1 noreply extra\r\n", "Error(line=ERROR)"),
+        fixture("bogus\r\n", "Error(line=ERROR)"),
+        fixture("version extra\r\n", "Error(line=ERROR)"),
+        // malformed storage lines do not swallow the data block (memcached 1.6.18)
+        fixture("set a abc 0 1\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
+        fixture("set a -1 0 1\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
+        fixture("set a 0 0 -1\r\n", "ClientError(message=bad command line format)"),
+        fixture("set a 0 0 2147483646\r\n", "ClientError(message=bad command line format)"),
+        fixture("set " + KEY_251 + " 0 0 1\r\nx\r\n",
+            "ClientError(message=bad command line format)", "Error(line=ERROR)"),
+        fixture("set a 0 0 abc noreply\r\nversion\r\n", "Version()"),
+        // bad data chunk: the bytes at <bytes>+2 are consumed, parsing resumes after them
+        fixture("set a 0 0 1\r\nxyz\r\n", "ClientError(message=bad data chunk)", "Error(line=ERROR)"),
+        fixture("set a 0 0 1 noreply\r\nxy\r\nversion\r\n", "Error(line=ERROR)", "Version()"),
+        // too large: the data block is swallowed
+        fixture("set a 0 0 2000000\r\n" + "a".repeat(2000000) + "\r\nversion\r\n",
+            "StoreTooLarge(mode=SET key='a' noreply=false)", "Version()"),
+        // connections closed
+        fixture("GET / HTTP/1.1\r\nHost: x\r\n\r\n", "Close()"),
+        fixture("get a HTTP/1.1\r\n", "Get(keys=['a','HTTP/1.1'] withCas=false touchExptime=null)"),
+        fixture("x".repeat(2049), "Close()"),
+        fixture("version\r\n" + "x".repeat(2049), "Version()", "Close()"),
+        fixture("get " + "k ".repeat(5000) + "\r\n", "Close()"));
+  }
+
+  private static Arguments fixture(String input, String... expected) {
+    String name = input.length() > 60 ? input.substring(0, 60) + "…(" + input.length() + " bytes)" : input;
+    return Arguments.of(name.replace("\r", "\\r").replace("\n", "\\n"), input, List.of(expected));
+  }
+
+  static Stream<Arguments> fixturesBySplit() {
+    List<Arguments> out = new ArrayList<>();
+    fixtures().forEach(f -> {
+      Object[] a = f.get();
+      for (Split s : Split.values()) {
+        if (s == Split.BYTE_BY_BYTE && ((String) a[1]).length() > 100_000) {
+          continue; // a 2 MB fixture byte by byte is slow and proves nothing the random split does not
+        }
+        out.add(Arguments.of(a[0], s, a[1], a[2]));
+      }
+    });
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("fixturesBySplit")
+  void decodesLikeMemcached(String name, Split split, String input, List<String> expected) {
+    for (long seed = 0; seed < (split == Split.RANDOM ? 5 : 1); seed++) {
+      List<String> got = renderAll(decode(TextDecoderTest::channel, bytes(input), split, seed));
+      assertThat(got).as("%s split, seed %d", split, seed).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("splits")
+  void multigetLinesMayExceedTheLineLimitUpToTheirOwnBound(Split split) {
+    String keys = "key ".repeat(1000); // 4000 bytes: over 2048, under 8192
+    List<String> got = renderAll(decode(TextDecoderTest::channel, bytes("get " + keys + "\r\n"), split, 1));
+    assertThat(got).hasSize(1);
+    assertThat(got.get(0)).startsWith("Get(keys=['key','key',");
+  }
+
+  @ParameterizedTest
+  @MethodSource("splits")
+  void aLargeValueArrivesIntact(Split split) {
+    byte[] value = new byte[300_000];
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (byte) (i * 31);
+    }
+    byte[] head = bytes("set big 3 0 " + value.length + "\r\n");
+    byte[] input = new byte[head.length + value.length + 2];
+    System.arraycopy(head, 0, input, 0, head.length);
+    System.arraycopy(value, 0, input, head.length, value.length);
+    input[input.length - 2] = '\r';
+    input[input.length - 1] = '\n';
+    List<Object> got = decode(TextDecoderTest::channel, input, split == Split.BYTE_BY_BYTE ? Split.RANDOM : split, 7);
+    assertThat(got).hasSize(1);
+    io.safecached.command.Command.Store store = (io.safecached.command.Command.Store) got.get(0);
+    assertThat(Arrays.equals(store.value(), value)).as("value bytes").isTrue();
+    assertThat(store.value()).hasSize(value.length);
+  }
+
+  @ParameterizedTest
+  @MethodSource("splits")
+  void itemLimitCountsKeyAndHeaderLikeMemcached(Split split) {
+    // memcached: header 48 + cas 8 + key + 1 + value + 2 must fit -I
+    int limit = 1024 * 1024;
+    int fits = limit - 56 - 1 - 1 - 2;
+    List<String> ok = renderAll(decode(TextDecoderTest::channel,
+        bytes("set a 0 0 " + fits + "\r\n" + "v".repeat(fits) + "\r\n"), Split.WHOLE, 0));
+    assertThat(ok.get(0)).startsWith("Store(mode=SET");
+    List<String> tooBig = renderAll(decode(TextDecoderTest::channel,
+        bytes("set a 0 0 " + (fits + 1) + "\r\n" + "v".repeat(fits + 1) + "\r\nversion\r\n"),
+        split == Split.BYTE_BY_BYTE ? Split.RANDOM : split, 3));
+    assertThat(tooBig).containsExactly("StoreTooLarge(mode=SET key='a' noreply=false)", "Version()");
+  }
+
+  @ParameterizedTest
+  @MethodSource("splits")
+  void flushAllAndShutdownArgumentsAreNotParsedWhenTheCommandIsOff(Split split) {
+    ProtocolLimits strict = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, false, true);
+    assertThat(renderAll(decode(() -> channel(strict), bytes("flush_all abc\r\n"), split, 1)))
+        .containsExactly("FlushAll(delay=0 noreply=false)");
+    ProtocolLimits shutdownOn = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, true, false);
+    assertThat(renderAll(decode(() -> channel(shutdownOn), bytes("shutdown nonsense\r\n"), split, 1)))
+        .containsExactly("ClientError(message=invalid shutdown mode)");
+  }
+
+  static Stream<Split> splits() {
+    return Stream.of(Split.values());
+  }
+}
