@@ -20,9 +20,9 @@ import java.util.List;
  *
  * <p>A state machine: {@code LINE} waits for a command line, {@code DATA} reads a storage command's data block
  * straight into the value array, {@code SWALLOW} discards the data block of an item that is too large, and
- * {@code CLOSED} discards everything after a reason to close. Each limit is checked before anything is
- * buffered: a line with no newline within {@link ProtocolLimits#maxLineLength()} bytes (or, for get/gets,
- * {@link ProtocolLimits#maxMultigetLineLength()}) closes the connection; a data block is read only when its
+ * {@code CLOSED} discards everything after a reason to close. Each limit is checked before anything more is
+ * buffered: more than {@link ProtocolLimits#maxLineLength()} bytes without a newline (for get/gets lines,
+ * {@link ProtocolLimits#maxMultigetLineLength()}) close the connection, as in memcached; a data block is read only when its
  * item fits {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
  */
 public final class TextDecoder extends ByteToMessageDecoder {
@@ -112,13 +112,18 @@ public final class TextDecoder extends ByteToMessageDecoder {
     int start = in.readerIndex();
     int scan = Math.min(readable, limits.maxMultigetLineLength() + 1);
     int eol = in.indexOf(start, start + scan, (byte) '\n');
-    int lineLength = eol < 0 ? readable : eol - start;
-    if (lineLength > limits.maxLineLength()
-        && (!isMultiget(in, start, lineLength) || lineLength > limits.maxMultigetLineLength())) {
-      close(in, out);
+    if (eol < 0) {
+      // memcached's rule: more than maxLineLength bytes without a newline close the connection, unless it is a
+      // get/gets line; those wait up to their own bound. So the buffer never holds more than a bound plus one read.
+      if (readable > limits.maxLineLength()
+          && (!isMultiget(in, start, readable) || readable > limits.maxMultigetLineLength())) {
+        close(in, out);
+      }
       return false;
     }
-    if (eol < 0) {
+    int lineLength = eol - start;
+    if (lineLength > limits.maxMultigetLineLength()) {
+      close(in, out);
       return false;
     }
     int contentLength = lineLength;

@@ -108,7 +108,8 @@ class TextDecoderTest {
         fixture("get a HTTP/1.1\r\n", "Get(keys=['a','HTTP/1.1'] withCas=false touchExptime=null)"),
         fixture("x".repeat(2049), "Close()"),
         fixture("version\r\n" + "x".repeat(2049), "Version()", "Close()"),
-        fixture("get " + "k ".repeat(5000) + "\r\n", "Close()"));
+        fixture("get " + "k ".repeat(5000) + "\r\n", "Close()"),
+        fixture("set a 0 0 1" + " ".repeat(3000), "Close()"));
   }
 
   private static Arguments fixture(String input, String... expected) {
@@ -192,6 +193,16 @@ class TextDecoderTest {
     ProtocolLimits shutdownOn = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, true, false);
     assertThat(renderAll(decode(() -> channel(shutdownOn), bytes("shutdown nonsense\r\n"), split, 1)))
         .containsExactly("ClientError(message=invalid shutdown mode)");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLongLineIsServedWhenItsNewlineArrivesWithinTheSameRead() {
+    // memcached checks the bound only when a read leaves no newline in its buffer
+    String line = "set a 0 0 1" + " ".repeat(3000) + "\r\nx\r\n";
+    assertThat(renderAll(decode(TextDecoderTest::channel, bytes(line), Split.WHOLE, 0)))
+        .containsExactly("Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)");
+    assertThat(renderAll(decode(TextDecoderTest::channel, bytes(line), Split.BYTE_BY_BYTE, 0)))
+        .containsExactly("Close()");
   }
 
   static Stream<Split> splits() {
