@@ -73,13 +73,14 @@ public final class CommandExecutor {
     long deadline = c.touches() ? Expiry.deadline(c.touchExptime(), now) : 0;
     for (byte[] k : c.keys()) {
       Key key = Key.wrap(k);
-      counters.increment(Counter.CMD_GET);
       Item item;
       if (c.touches()) {
+        // memcached counts a gat key as a touch only: cmd_touch and touch_hits/misses, not cmd_get
         counters.increment(Counter.CMD_TOUCH);
         item = store.compute(key, old -> old == null ? null : old.withExpiry(deadline));
         counters.increment(item == null ? Counter.TOUCH_MISSES : Counter.TOUCH_HITS);
       } else {
+        counters.increment(Counter.CMD_GET);
         item = store.get(key);
         counters.increment(item == null ? Counter.GET_MISSES : Counter.GET_HITS);
       }
@@ -157,9 +158,11 @@ public final class CommandExecutor {
     return new Item(joined, old.flags(), store.nextCas(), old.expiresAt(), store.now());
   }
 
-  /** memcached unlinks the old value when a set fails for size, so stale data cannot survive. */
+  /**
+   * memcached unlinks the old value when a set fails for size, so stale data cannot survive. Like memcached it
+   * counts store_too_large but not cmd_set, which counts only items actually allocated.
+   */
   private Result storeTooLarge(Command.StoreTooLarge c) {
-    counters.increment(Counter.CMD_SET);
     counters.increment(Counter.STORE_TOO_LARGE);
     if (c.mode() == StoreMode.SET) {
       store.remove(Key.wrap(c.key()));
@@ -197,11 +200,11 @@ public final class CommandExecutor {
       outcome[0] = new Result.Number(next);
       return new Item(render(next, old.value().length), old.flags(), store.nextCas(), old.expiresAt(), now);
     });
-    boolean hit = !(outcome[0] == Status.NOT_FOUND);
-    if (c.increment()) {
-      counters.increment(hit ? Counter.INCR_HITS : Counter.INCR_MISSES);
-    } else {
-      counters.increment(hit ? Counter.DECR_HITS : Counter.DECR_MISSES);
+    // like memcached, a non-numeric value counts neither as a hit nor as a miss
+    if (outcome[0] instanceof Result.Number) {
+      counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
+    } else if (outcome[0] == Status.NOT_FOUND) {
+      counters.increment(c.increment() ? Counter.INCR_MISSES : Counter.DECR_MISSES);
     }
     return outcome[0];
   }
@@ -226,10 +229,10 @@ public final class CommandExecutor {
   }
 
   private Result flushAll(Command.FlushAll c) {
+    counters.increment(Counter.CMD_FLUSH); // memcached counts refused flushes too, so that they show in stats
     if (server.flushAllDisabled()) {
       return new Result.ClientError("flush_all not allowed");
     }
-    counters.increment(Counter.CMD_FLUSH);
     long now = store.now();
     store.flushAll(c.delay() == 0 ? now : Expiry.deadline(c.delay(), now));
     return Status.OK;

@@ -15,8 +15,8 @@ public final class Numbers {
 
   /**
    * Parses like memcached's {@code safe_strtoull}: optional leading white space, an optional sign, decimal
-   * digits, then the end or white space (anything after that is ignored). Overflow beyond 2^64-1 and a minus
-   * sign on a value of 2^63 or more are errors. Returns the value's 64 bits.
+   * digits, then the end, white space or a NUL byte (anything after that is ignored). Overflow beyond 2^64-1
+   * and a minus sign on a value of 2^63 or more are errors. Returns the value's 64 bits.
    */
   public static long parseUnsigned(byte[] s, int from, int to) throws NotANumber {
     int i = from;
@@ -42,7 +42,7 @@ public final class Numbers {
     if (i == digitsStart) {
       throw NotANumber.INSTANCE;
     }
-    if (i < to && !isSpace(s[i])) {
+    if (i < to && !isEnd(s[i])) {
       throw NotANumber.INSTANCE;
     }
     if (negative) {
@@ -57,8 +57,9 @@ public final class Numbers {
 
   /**
    * Parses like memcached's {@code safe_strtol} on a 64-bit build: optional leading white space, an optional
-   * sign, decimal digits, then the end or white space; overflow of a signed 64-bit value is an error. memcached
-   * then stores the result in a 32-bit int, so callers that mimic it truncate with {@code (int)}.
+   * sign, decimal digits, then the end, white space or a NUL byte; overflow of a signed 64-bit value is an
+   * error. memcached then stores the result in a 32-bit int, so callers that mimic it truncate with
+   * {@code (int)}.
    */
   public static long parseSigned(byte[] s, int from, int to) throws NotANumber {
     int i = from;
@@ -80,7 +81,7 @@ public final class Numbers {
       acc = acc * 10 - d;
       i++;
     }
-    if (i == digitsStart || (i < to && !isSpace(s[i]))) {
+    if (i == digitsStart || (i < to && !isEnd(s[i]))) {
       throw NotANumber.INSTANCE;
     }
     if (negative) {
@@ -95,6 +96,11 @@ public final class Numbers {
   /** Parses a whole token with {@link #parseUnsigned}. */
   public static long parseUnsigned(byte[] s) throws NotANumber {
     return parseUnsigned(s, 0, s.length);
+  }
+
+  /** What may follow the digits: white space, or NUL, which ends the C string memcached parses. */
+  private static boolean isEnd(byte b) {
+    return b == 0 || isSpace(b);
   }
 
   /** C's isspace for the ASCII range. */

@@ -21,8 +21,9 @@ import java.util.function.UnaryOperator;
  *       cost of the Java objects around them: the item (56 B), the key wrapper (24 B), two array headers (32 B
  *       plus padding) and Caffeine's node and hash table slot for a weighted cache with variable expiry (about
  *       107 B). The sum of weights is held at or below {@code -m}. Caffeine's frequency sketch is extra.</li>
- *   <li><b>Expiry.</b> Deadlines use memcached's rules ({@link Expiry}); Caffeine's timer wheel drops expired
- *       items, and every read checks the deadline too, so an expired item is never returned.</li>
+ *   <li><b>Expiry.</b> Deadlines use memcached's rules ({@link Expiry}); every read checks the deadline, so an
+ *       expired item is never returned, and Caffeine's timer wheel drops expired items
+ *       {@code EXPIRY_GRACE_MILLIS} later, which leaves lookups a window to count {@code get_expired}.</li>
  *   <li><b>Flush.</b> As in memcached, {@code flush_all} is O(1): an immediate flush records the highest CAS
  *       handed out and every item at or below it is dead; a delayed flush records a deadline after which every
  *       item stored before it is dead. Dead items are then removed in the background.</li>
@@ -33,6 +34,13 @@ import java.util.function.UnaryOperator;
 public final class CaffeineItemStore implements ItemStore {
   /** Bytes of Java object overhead counted for every item besides its key and value. */
   public static final int PER_ITEM_OVERHEAD = 224;
+
+  /**
+   * How long Caffeine keeps an item past its deadline. Caffeine hides expired entries from every lookup, so
+   * without this grace a lookup would never see an expired item and {@code get_expired} would stay 0; the
+   * store's own deadline check keeps such items invisible meanwhile.
+   */
+  static final long EXPIRY_GRACE_MILLIS = 1_000;
 
   private final Cache<Key, Item> cache;
   private final Policy.Eviction<Key, Item> eviction;
@@ -193,7 +201,7 @@ public final class CaffeineItemStore implements ItemStore {
       return true;
     }
     long deadline = flushDeadline;
-    return deadline != 0 && now >= deadline && item.storedAt() <= deadline;
+    return deadline != 0 && now >= deadline && item.storedAt() < deadline;
   }
 
   private void discard(Key key, Item item, long now) {
@@ -206,10 +214,8 @@ public final class CaffeineItemStore implements ItemStore {
     if (flushed(item, now)) {
       counters.increment(Counter.GET_FLUSHED);
     } else {
+      // like memcached's do_item_get: expired_unfetched counts only items reclaimed without a lookup
       counters.increment(Counter.GET_EXPIRED);
-      if (!item.fetched()) {
-        counters.increment(Counter.EXPIRED_UNFETCHED);
-      }
     }
   }
 
@@ -234,7 +240,9 @@ public final class CaffeineItemStore implements ItemStore {
       if (item.expiresAt() == 0) {
         return Long.MAX_VALUE;
       }
-      return Math.max(0, TimeUnit.MILLISECONDS.toNanos(item.expiresAt()) - currentTime);
+      long removeAt = item.expiresAt() > Long.MAX_VALUE - EXPIRY_GRACE_MILLIS
+          ? Long.MAX_VALUE : item.expiresAt() + EXPIRY_GRACE_MILLIS;
+      return Math.max(0, TimeUnit.MILLISECONDS.toNanos(removeAt) - currentTime);
     }
 
     @Override

@@ -1,0 +1,68 @@
+package io.safecached.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.safecached.command.Result.Status;
+import io.safecached.store.stats.Counter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** flush_all through the command layer: the delay follows memcached's exptime rules and cmd_flush counts. */
+class FlushAllTest {
+  private final CommandFixture f = new CommandFixture();
+
+  @Test
+  void immediateFlush() {
+    f.set("a", "1");
+    assertThat(f.flushAll(0)).isEqualTo(Status.OK);
+    f.set("b", "2");
+    assertThat(f.get("a", "b").hits()).extracting(h -> CommandFixture.text(h.key())).containsExactly("b");
+    assertThat(f.count(Counter.CMD_FLUSH)).isEqualTo(1);
+    assertThat(f.store.itemCount()).as("purged on the (same-thread) background executor").isEqualTo(1);
+  }
+
+  @Test
+  void relativeDelay() {
+    f.set("a", "1");
+    assertThat(f.flushAll(10)).isEqualTo(Status.OK);
+    f.clock.advanceMillis(9_999);
+    assertThat(f.value("a")).isEqualTo("1");
+    f.clock.advanceMillis(1);
+    assertThat(f.value("a")).isNull();
+    f.set("b", "2");
+    f.clock.advance(1, TimeUnit.DAYS);
+    assertThat(f.value("b")).isEqualTo("2");
+  }
+
+  @Test
+  void absoluteDelayBeyondThirtyDays() {
+    f.set("a", "1");
+    long at = f.clock.unixSeconds() + 3600;
+    assertThat(f.flushAll(at)).isEqualTo(Status.OK);
+    f.clock.set(at * 1000 - 1);
+    assertThat(f.value("a")).isEqualTo("1");
+    f.clock.set(at * 1000);
+    assertThat(f.value("a")).isNull();
+  }
+
+  @Test
+  void absoluteTimeInThePastFlushesNow() {
+    f.set("a", "1");
+    f.flushAll(60L * 60 * 24 * 30 + 1);
+    assertThat(f.value("a")).isNull();
+  }
+
+  @Test
+  void negativeDelayFlushesNow() {
+    f.set("a", "1");
+    f.flushAll(-1);
+    assertThat(f.value("a")).isNull();
+  }
+
+  @Test
+  void noreplyFlushStillFlushes() {
+    f.set("a", "1");
+    f.run(new Command.FlushAll(0, true));
+    assertThat(f.value("a")).isNull();
+  }
+}

@@ -1,0 +1,150 @@
+package io.safecached.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.safecached.store.stats.Counter;
+import org.junit.jupiter.api.Test;
+
+/** The memory bound holds, evictions are counted, and W-TinyLFU keeps popular keys through a scan. */
+class EvictionTest {
+  private static final int VALUE_SIZE = 1000;
+
+  private static int weightOf(String key) {
+    return key.length() + VALUE_SIZE + CaffeineItemStore.PER_ITEM_OVERHEAD;
+  }
+
+  private static void fill(StoreFixture f, String prefix, int n) {
+    for (int i = 0; i < n; i++) {
+      f.put(prefix + i, "x".repeat(VALUE_SIZE));
+    }
+  }
+
+  /** Reads like a get command does: a hit marks the item fetched. */
+  private static boolean read(StoreFixture f, String key) {
+    Item item = f.store.get(Key.of(key));
+    if (item != null) {
+      item.markFetched(f.clock.millis());
+    }
+    return item != null;
+  }
+
+  @Test
+  void weightCountsKeyValueAndOverhead() {
+    StoreFixture f = new StoreFixture();
+    f.put("key", "value");
+    assertThat(f.store.bytesUsed()).isEqualTo(3 + 5 + CaffeineItemStore.PER_ITEM_OVERHEAD);
+    assertThat(CaffeineItemStore.weight(Key.of("key"), new Item(new byte[5], 0, 1, 0, 0)))
+        .isEqualTo(3 + 5 + CaffeineItemStore.PER_ITEM_OVERHEAD);
+    f.put("key", "v");
+    assertThat(f.store.bytesUsed()).as("replacing re-weighs").isEqualTo(3 + 1 + CaffeineItemStore.PER_ITEM_OVERHEAD);
+    f.store.remove(Key.of("key"));
+    assertThat(f.store.bytesUsed()).isZero();
+  }
+
+  @Test
+  void fillingFarBeyondTheLimitStaysWithinIt() {
+    long limit = 256 * 1024;
+    StoreFixture f = new StoreFixture(limit);
+    int n = (int) (20 * limit / weightOf("k0000"));
+    long peak = 0;
+    for (int i = 0; i < n; i++) {
+      f.put(String.format("k%04d", i), "x".repeat(VALUE_SIZE));
+      peak = Math.max(peak, f.store.bytesUsed());
+    }
+    f.store.cleanUp();
+    assertThat(f.store.memoryLimit()).isEqualTo(limit);
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(limit);
+    assertThat(peak).as("the bound holds when each write returns").isLessThanOrEqualTo(limit);
+    assertThat(f.store.bytesUsed()).isEqualTo(f.store.itemCount() * weightOf("k0000"));
+    assertThat(f.store.itemCount()).isGreaterThan(limit / weightOf("k0000") / 2);
+    long evictions = f.count(Counter.EVICTIONS);
+    assertThat(evictions).isEqualTo(n - f.store.itemCount());
+    assertThat(f.count(Counter.EVICTED_UNFETCHED)).as("nothing was read").isEqualTo(evictions);
+    assertThat(f.count(Counter.RECLAIMED)).isZero();
+  }
+
+  @Test
+  void evictingReadItemsIsNotCountedAsUnfetched() {
+    StoreFixture f = new StoreFixture(1 << 20);
+    fill(f, "r", 100);
+    for (int i = 0; i < 100; i++) {
+      assertThat(read(f, "r" + i)).isTrue();
+    }
+    f.store.setMemoryLimit(10L * weightOf("r00"));
+    f.store.cleanUp();
+    assertThat(f.store.memoryLimit()).isEqualTo(10L * weightOf("r00"));
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(f.store.memoryLimit());
+    assertThat(f.count(Counter.EVICTIONS)).isGreaterThanOrEqualTo(90);
+    assertThat(f.count(Counter.EVICTED_UNFETCHED)).isZero();
+  }
+
+  @Test
+  void raisingTheLimitKeepsEverything() {
+    StoreFixture f = new StoreFixture(64L * weightOf("k0"));
+    fill(f, "k", 10);
+    f.store.setMemoryLimit(1L << 30);
+    f.store.cleanUp();
+    assertThat(f.store.itemCount()).isEqualTo(10);
+    assertThat(f.count(Counter.EVICTIONS)).isZero();
+  }
+
+  @Test
+  void anItemLargerThanTheWholeLimitIsNotKept() {
+    StoreFixture f = new StoreFixture(4096);
+    f.put("small", "s");
+    f.put("huge", "h".repeat(10_000));
+    f.store.cleanUp();
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(4096);
+    assertThat(f.value("huge")).isNull();
+  }
+
+  @Test
+  void popularKeysSurviveAScanOfOneShotKeys() {
+    int capacity = 200;
+    StoreFixture f = new StoreFixture((long) capacity * weightOf("hot000"));
+    int hot = 40;
+    int recent = 40;
+    fill(f, "hot", hot);
+    fill(f, "rec", recent);
+    // frequently read keys
+    for (int round = 0; round < 8; round++) {
+      for (int i = 0; i < hot; i++) {
+        read(f, "hot" + i);
+      }
+      f.store.cleanUp();
+    }
+    // recently read keys, read twice just before the scan
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < recent; i++) {
+        read(f, "rec" + i);
+      }
+      f.store.cleanUp();
+    }
+    int scan = 20 * capacity;
+    fill(f, "scan", scan);
+    f.store.cleanUp();
+
+    int hotLeft = 0;
+    for (int i = 0; i < hot; i++) {
+      hotLeft += f.store.get(Key.of("hot" + i)) != null ? 1 : 0;
+    }
+    int recentLeft = 0;
+    for (int i = 0; i < recent; i++) {
+      recentLeft += f.store.get(Key.of("rec" + i)) != null ? 1 : 0;
+    }
+    int scanLeft = 0;
+    for (int i = 0; i < scan; i++) {
+      scanLeft += f.store.get(Key.of("scan" + i)) != null ? 1 : 0;
+    }
+    double hotRate = (double) hotLeft / hot;
+    double recentRate = (double) recentLeft / recent;
+    double scanRate = (double) scanLeft / scan;
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(f.store.memoryLimit());
+    assertThat(scanRate).isLessThan(0.1);
+    assertThat(hotRate).as("frequently read keys survive (scan survival %.3f)", scanRate).isGreaterThan(0.8);
+    assertThat(recentRate).as("recently read keys survive (scan survival %.3f)", scanRate).isGreaterThan(0.8);
+    assertThat(f.count(Counter.EVICTIONS)).isGreaterThanOrEqualTo(scan - capacity);
+    assertThat(f.count(Counter.EVICTED_UNFETCHED)).as("one-shot keys were never read")
+        .isGreaterThanOrEqualTo(scan - capacity);
+  }
+}

@@ -1,0 +1,45 @@
+package io.safecached.store;
+
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.nio.charset.StandardCharsets;
+
+/** A {@link CaffeineItemStore} on a {@link FakeClock} with maintenance and purges on the calling thread. */
+final class StoreFixture {
+  final FakeClock clock = new FakeClock();
+  final Counters counters = new Counters();
+  final CaffeineItemStore store;
+
+  StoreFixture() {
+    this(64L * 1024 * 1024);
+  }
+
+  StoreFixture(long memoryLimit) {
+    store = new CaffeineItemStore(memoryLimit, clock, counters, Runnable::run);
+  }
+
+  /** Stores {@code value} under {@code key} like {@code set key 0 <exptime>}; returns the new item. */
+  Item put(String key, String value, long exptime) {
+    long now = store.now();
+    long deadline = Expiry.deadline(exptime, now);
+    return store.compute(Key.of(key), old -> new Item(bytes(value), 0, store.nextCas(), deadline, now));
+  }
+
+  Item put(String key, String value) {
+    return put(key, value, 0);
+  }
+
+  /** The live value of {@code key} as text, or null. */
+  String value(String key) {
+    Item item = store.get(Key.of(key));
+    return item == null ? null : new String(item.value(), StandardCharsets.ISO_8859_1);
+  }
+
+  long count(Counter c) {
+    return counters.get(c);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+}
