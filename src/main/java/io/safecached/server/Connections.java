@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
 import io.safecached.command.Result.Stat;
 import io.safecached.store.Clock;
 import io.safecached.store.stats.Counter;
@@ -121,15 +122,11 @@ final class Connections extends ChannelInboundHandlerAdapter {
     return out;
   }
 
-  /** {@code host:port}, with IPv6 hosts in brackets. */
+  /** {@code host:port}, with IPv6 hosts in RFC 5952 form and brackets. */
   static String format(SocketAddress address) {
     if (address instanceof InetSocketAddress a && a.getAddress() != null) {
-      String host = a.getAddress().getHostAddress();
-      if (host.indexOf(':') >= 0) {
-        int zone = host.indexOf('%');
-        host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
-      }
-      return host + ":" + a.getPort();
+      String host = NetUtil.toAddressString(a.getAddress());
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
     return String.valueOf(address);
   }

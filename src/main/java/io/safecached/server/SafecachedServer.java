@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
@@ -238,7 +239,7 @@ public final class SafecachedServer implements AutoCloseable {
 
     @Override
     public List<Stat> settings() {
-      String inter = config.listen().stream().map(a -> a.getAddress().getHostAddress())
+      String inter = config.listen().stream().map(a -> NetUtil.toAddressString(a.getAddress()))
           .collect(Collectors.joining(","));
       return List.of(
           new Stat("maxbytes", Long.toString(store.memoryLimit())),

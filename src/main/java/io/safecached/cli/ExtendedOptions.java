@@ -1,0 +1,113 @@
+package io.safecached.cli;
+
+import io.safecached.config.ConfigException;
+import io.safecached.config.ServerConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * memcached's {@code -o key[=value][,key[=value]…]} options: the ones safecached understands are applied to the
+ * config builder, the ones memcached has but that mean nothing here are accepted with one warning each, anything
+ * else stops start-up.
+ */
+final class ExtendedOptions {
+  /** The keys safecached understands. */
+  static final List<String> SUPPORTED = List.of("idle_timeout", "multiget_line_max");
+
+  private static final String NO_SLABS =
+      "safecached has no slabs and no LRU threads; its store expires and evicts by itself";
+  private static final String NO_PRIVILEGES =
+      "the JVM installs no seccomp filter; sandbox the process with your service manager instead";
+
+  /** memcached's keys that are accepted and ignored, each with the reason given in the warning. */
+  static final Map<String, String> IGNORED = ignored();
+
+  private ExtendedOptions() {}
+
+  private static Map<String, String> ignored() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("relaxed_privileges", NO_PRIVILEGES);
+    m.put("drop_privileges", NO_PRIVILEGES);
+    m.put("maxconns_fast", "connections over -c are always refused at once with an error, as memcached's default");
+    m.put("hashpower", "safecached's store sizes itself");
+    m.put("lru_crawler", NO_SLABS);
+    m.put("lru_maintainer", NO_SLABS);
+    m.put("slab_reassign", NO_SLABS);
+    m.put("slab_automove", NO_SLABS);
+    m.put("modern", NO_SLABS);
+    m.put("no_modern", NO_SLABS);
+    m.put("tail_repair_time", NO_SLABS);
+    m.put("hash_algorithm", "safecached's store uses its own hashing");
+    m.put("track_sizes", "'stats sizes' is always served");
+    m.put("watcher_logbuf_size", "safecached has no 'watch' command");
+    m.put("worker_logbuf_size", "safecached has no 'watch' command");
+    return Map.copyOf(m);
+  }
+
+  /**
+   * Applies every {@code -o} value to {@code b}; adds one warning per ignored key (the first time it is seen).
+   * Throws {@link ConfigException} for an unknown key or a bad value.
+   */
+  static void apply(List<String> values, ServerConfig.Builder b, List<String> warnings) {
+    Set<String> seenIgnored = new LinkedHashSet<>();
+    for (String value : values) {
+      for (String item : value.split(",", -1)) {
+        String option = item.trim();
+        if (option.isEmpty()) {
+          continue; // "-o a=1,,b=2" or a trailing comma: nothing was asked for
+        }
+        int eq = option.indexOf('=');
+        String key = eq < 0 ? option : option.substring(0, eq).trim();
+        String arg = eq < 0 ? null : option.substring(eq + 1).trim();
+        String flag = "-o " + option;
+        String prefix = "-o " + key + "=";
+        switch (key) {
+          case "idle_timeout" -> {
+            long seconds = Values.number("idle_timeout", prefix, required(key, arg, "a number of seconds"));
+            if (seconds < 0) {
+              throw new ConfigException("idle_timeout cannot be negative (" + flag + ")");
+            }
+            b.idleTimeout(Duration.ofSeconds(seconds));
+          }
+          case "multiget_line_max" -> {
+            long bytes = Values.size("multiget_line_max", prefix, required(key, arg, "a number of bytes"));
+            if (bytes > Integer.MAX_VALUE) {
+              throw new ConfigException("multiget_line_max is out of range (" + flag + ")");
+            }
+            b.maxMultigetLineLength((int) bytes);
+          }
+          default -> {
+            String reason = ignoredReason(key);
+            if (reason == null) {
+              throw new ConfigException("unknown extended option '" + key + "' (-o); safecached understands "
+                  + String.join(" and ", SUPPORTED) + ", see docs/cli.md");
+            }
+            if (seenIgnored.add(key)) {
+              warnings.add("ignoring -o " + key + ": " + reason);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Why {@code key} is ignored, or null when it is not one of memcached's keys that we ignore. */
+  static String ignoredReason(String key) {
+    String reason = IGNORED.get(key);
+    if (reason == null && key.startsWith("no_")) {
+      reason = IGNORED.get(key.substring(3)); // memcached turns most options off with a no_ prefix
+    }
+    return reason;
+  }
+
+  private static String required(String key, String arg, String what) {
+    if (arg == null || arg.isEmpty()) {
+      throw new ConfigException(key + " needs a value, " + what + " (-o " + key + "=N)");
+    }
+    return arg;
+  }
+}

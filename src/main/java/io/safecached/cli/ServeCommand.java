@@ -1,0 +1,329 @@
+package io.safecached.cli;
+
+import io.safecached.config.ConfigException;
+import io.safecached.config.ServerConfig;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code safecached serve}: memcached's flags, with the same meaning, turned into a validated
+ * {@link ServerConfig}, then handed to a {@link Runner} that runs the server.
+ *
+ * <p>Every value is taken as a string and parsed here (see {@link Values}, {@link ListenAddresses},
+ * {@link ExtendedOptions}) so that each error is one line naming the setting and the flag as typed. Flags that
+ * mean nothing on the JVM are accepted with one warning each, so existing service files keep working; nothing
+ * is ignored silently. {@link #parse} is the same path without a server, for tests.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    sortOptions = false, usageHelpAutoWidth = false,
+    synopsisHeading = "Usage: ", descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
+    description = {
+        "Runs the cache server; takes memcached's flags, with the same meaning.",
+        "By default it listens on 127.0.0.1 and ::1 only, port 11211, with no UDP and the 'shutdown'",
+        "command disabled."})
+final class ServeCommand implements Callable<Integer> {
+  /** What runs the server once the flags are valid; returns the exit code. */
+  @FunctionalInterface
+  interface Runner {
+    int run(ServerConfig config, PrintWriter err);
+  }
+
+  /** The outcome of parsing {@code serve}'s flags: the config and the warnings for ignored flags, in order. */
+  record Settings(ServerConfig config, List<String> warnings) {
+    Settings {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  private static final long MIB = 1024L * 1024;
+
+  private final Runner runner;
+  private final ListenAddresses addresses;
+  private CommandSpec spec;
+
+  @Option(names = {"-p", "--port"}, paramLabel = "<num>",
+      description = "TCP port to listen on (default: 11211; 0 picks any free port)")
+  String port;
+
+  @Option(names = {"-l", "--listen"}, paramLabel = "<addr>",
+      description = "addresses to listen on: comma list of host, host:port or [v6]:port (default: 127.0.0.1,::1)")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = {"-U", "--udp-port"}, paramLabel = "<num>",
+      description = "UDP port (default: 0, off; UDP is not supported yet, any other value is refused)")
+  String udpPort;
+
+  @Option(names = {"-m", "--memory-limit"}, paramLabel = "<num>",
+      description = "item memory in megabytes (default: 64; an m suffix is allowed)")
+  String memoryLimit;
+
+  @Option(names = {"-c", "--conn-limit"}, paramLabel = "<num>",
+      description = "max simultaneous connections (default: 1024)")
+  String connLimit;
+
+  @Option(names = {"-t", "--threads"}, paramLabel = "<num>",
+      description = "number of network threads (default: 4)")
+  String threads;
+
+  @Option(names = {"-I", "--max-item-size"}, paramLabel = "<size>",
+      description = "largest item: bytes, or with a k or m suffix (default: 1m, min: 1k, max: 1024m)")
+  String maxItemSize;
+
+  @Option(names = {"-v", "--verbose"},
+      description = "log more: -v adds debug lines, -vv everything (repeatable)")
+  boolean[] verbose = new boolean[0];
+
+  @Option(names = {"-A", "--enable-shutdown"},
+      description = "enable the 'shutdown' command (off: any client could stop the server)")
+  boolean enableShutdown;
+
+  @Option(names = {"-F", "--disable-flush-all"},
+      description = "refuse the 'flush_all' command")
+  boolean disableFlushAll;
+
+  @Option(names = {"-o", "--extended"}, paramLabel = "<key=value,...>",
+      description = "extended options, comma separated, repeatable: see the list below")
+  List<String> extended = new ArrayList<>();
+
+  @Option(names = "--allow-unauthenticated-network",
+      description = "allow listening on non-loopback addresses without authentication")
+  boolean allowUnauthenticatedNetwork;
+
+  @ArgGroup(validate = false, exclusive = false,
+      heading = "%nAccepted for compatibility with memcached's service files, ignored with a warning:%n")
+  Ignored ignored = new Ignored();
+
+  ServeCommand(Runner runner, ListenAddresses addresses) {
+    this.runner = runner;
+    this.addresses = addresses;
+  }
+
+  @Spec
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+    spec.usageMessage().footer(footer());
+  }
+
+  @Override
+  public Integer call() {
+    Settings settings;
+    try {
+      settings = settings();
+    } catch (ConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    for (String w : settings.warnings()) {
+      err.println("safecached: warning: " + w);
+    }
+    err.flush();
+    return runner.run(settings.config(), err);
+  }
+
+  /**
+   * The pure part of {@code serve}: {@code args} (the flags after {@code serve}) to a validated config and its
+   * warnings. Throws {@link ConfigException} with the one-line message the command line would print.
+   */
+  static Settings parse(ListenAddresses.HostResolver resolver, String... args) {
+    ServeCommand cmd = new ServeCommand((c, e) -> {
+      throw new IllegalStateException("parse() never runs a server");
+    }, new ListenAddresses(resolver, ListenAddresses.DEFAULT_LOOKUP_TIMEOUT));
+    CommandLine cl = Main.configure(new CommandLine(cmd));
+    try {
+      cl.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new ConfigException(Main.oneLine(e.getMessage()));
+    }
+    return cmd.settings();
+  }
+
+  /** Builds the config from the parsed flags; throws {@link ConfigException} for the first problem found. */
+  Settings settings() {
+    List<String> warnings = new ArrayList<>();
+    ServerConfig.Builder b = ServerConfig.builder();
+    if (!listen.isEmpty()) {
+      b.listen(addresses.parse(listen));
+    }
+    if (port != null) {
+      b.port(Values.integer("port", "-p", port));
+    }
+    if (udpPort != null) {
+      if (Values.integer("UDP port", "-U", udpPort) != 0) {
+        throw new ConfigException("UDP is not supported yet; run with -U 0 (the default)");
+      }
+      b.udpPort(0);
+    }
+    if (memoryLimit != null) {
+      // memcached reads -m with atoi, so "-m 100m" in a service file means 100 MB there too
+      String digits = memoryLimit.strip().replaceFirst("(?<=\\d)[mM]$", "");
+      if (!digits.matches("\\d+")) {
+        throw new ConfigException("memory limit must be a number of megabytes (-m " + memoryLimit + ")");
+      }
+      long mb = Values.number("memory limit", "-m", digits);
+      if (mb > Long.MAX_VALUE / MIB) {
+        throw new ConfigException("memory limit is out of range (-m " + memoryLimit + ")");
+      }
+      b.memoryLimitBytes(mb * MIB);
+      long heap = Runtime.getRuntime().maxMemory();
+      if (heap != Long.MAX_VALUE && mb * MIB > heap) {
+        warnings.add("-m " + mb + " is more than the JVM's maximum heap (" + heap / MIB
+            + " MB); give it more with SAFECACHED_JAVA_OPTS=-Xmx<size>");
+      }
+    }
+    if (connLimit != null) {
+      b.maxConnections(Values.integer("connection limit", "-c", connLimit));
+    }
+    if (threads != null) {
+      b.threads(Values.integer("threads", "-t", threads));
+    }
+    if (maxItemSize != null) {
+      long size = Values.size("item size limit", "-I", maxItemSize);
+      if (size < ServerConfig.MIN_ITEM_SIZE) {
+        throw new ConfigException("item size limit must be at least 1k (-I " + maxItemSize + ")");
+      }
+      if (size > ServerConfig.MAX_ITEM_SIZE) {
+        throw new ConfigException("item size limit cannot be more than 1024m (-I " + maxItemSize + ")");
+      }
+      b.maxItemSize((int) size);
+    }
+    b.verbosity(verbose.length);
+    b.shutdownEnabled(enableShutdown);
+    b.flushAllDisabled(disableFlushAll);
+    b.allowUnauthenticatedNetwork(allowUnauthenticatedNetwork);
+    if (ignored != null) {
+      ignored.warnings(warnings);
+    }
+    ExtendedOptions.apply(extended, b, warnings);
+    return new Settings(b.build(), warnings);
+  }
+
+  private static String[] footer() {
+    List<String> lines = new ArrayList<>();
+    lines.add("%nExtended options (-o):");
+    lines.add("  idle_timeout=<seconds>       close connections idle this long (default: 0, never)");
+    lines.add("  multiget_line_max=<bytes>    longest get/gets line, k or m suffix allowed (default: 2m)");
+    lines.add("  accepted and ignored with a warning (also with a no_ prefix):");
+    StringBuilder line = new StringBuilder("   ");
+    for (String key : ExtendedOptions.IGNORED.keySet().stream().sorted().toList()) {
+      if (line.length() + key.length() > 90) {
+        lines.add(line.toString());
+        line = new StringBuilder("   ");
+      }
+      line.append(' ').append(key);
+    }
+    lines.add(line.toString());
+    lines.add("%nExit codes: 0 stopped, 64 invalid flag or value, 70 internal error, 71 cannot listen.");
+    lines.add("See docs/cli.md for details.");
+    return lines.toArray(new String[0]);
+  }
+
+  /** memcached's flags that mean nothing on the JVM: accepted so that service files keep working, then warned. */
+  static final class Ignored {
+    @Option(names = {"-d", "--daemon"}, description = "run as a daemon (safecached stays in the foreground)")
+    boolean daemon;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "<user>",
+        description = "switch to this user (the JVM cannot; start it as that user)")
+    String user;
+
+    @Option(names = {"-k", "--lock-memory"}, description = "lock paged memory (the JVM does not)")
+    boolean lockMemory;
+
+    @Option(names = {"-P", "--pidfile"}, paramLabel = "<file>", description = "write the pid here (no pid file)")
+    String pidFile;
+
+    @Option(names = {"-r", "--enable-coredumps"}, description = "raise the core file limit (left to the OS)")
+    boolean coreDumps;
+
+    @Option(names = {"-b", "--listen-backlog"}, paramLabel = "<num>",
+        description = "listen backlog (fixed at 1024)")
+    String backlog;
+
+    @Option(names = {"-R", "--max-reqs-per-event"}, paramLabel = "<num>",
+        description = "requests per event (no such limit here)")
+    String maxReqsPerEvent;
+
+    @Option(names = {"-f", "--slab-growth-factor"}, paramLabel = "<num>",
+        description = "slab growth factor (no slabs here)")
+    String slabGrowthFactor;
+
+    @Option(names = {"-n", "--slab-min-size"}, paramLabel = "<bytes>",
+        description = "smallest slab chunk (no slabs here)")
+    String slabMinSize;
+
+    @Option(names = {"-L", "--enable-largepages"}, description = "use large pages (see -XX:+UseLargePages)")
+    boolean largePages;
+
+    @Option(names = {"-C", "--disable-cas"}, description = "disable CAS (CAS stays enabled)")
+    boolean disableCas;
+
+    @Option(names = {"-M", "--disable-evictions"},
+        description = "error instead of evicting (not supported: evicts)")
+    boolean disableEvictions;
+
+    @Option(names = {"-X", "--disable-dumping"}, description = "disable key dumps (never served here)")
+    boolean disableDumping;
+
+    @Option(names = {"-W", "--disable-watch"}, description = "disable 'watch' (never served here)")
+    boolean disableWatch;
+
+    void warnings(List<String> out) {
+      if (daemon) {
+        out.add("ignoring -d (--daemon): safecached stays in the foreground; let the service manager run it "
+            + "in the background");
+      }
+      if (user != null) {
+        out.add("ignoring -u (--user) " + user + ": the JVM cannot change its user; start safecached as that "
+            + "user (User= in a systemd unit)");
+      }
+      if (lockMemory) {
+        out.add("ignoring -k (--lock-memory): the JVM does not lock its memory");
+      }
+      if (pidFile != null) {
+        out.add("ignoring -P (--pidfile) " + pidFile + ": safecached writes no pid file");
+      }
+      if (coreDumps) {
+        out.add("ignoring -r (--enable-coredumps): the core file limit is left to the OS (ulimit -c)");
+      }
+      if (backlog != null) {
+        out.add("ignoring -b (--listen-backlog) " + backlog + ": the listen backlog is fixed at 1024");
+      }
+      if (maxReqsPerEvent != null) {
+        out.add("ignoring -R (--max-reqs-per-event) " + maxReqsPerEvent + ": safecached has no such limit");
+      }
+      if (slabGrowthFactor != null) {
+        out.add("ignoring -f (--slab-growth-factor) " + slabGrowthFactor + ": safecached has no slabs");
+      }
+      if (slabMinSize != null) {
+        out.add("ignoring -n (--slab-min-size) " + slabMinSize + ": safecached has no slabs");
+      }
+      if (largePages) {
+        out.add("ignoring -L (--enable-largepages): for large pages put -XX:+UseLargePages in "
+            + "SAFECACHED_JAVA_OPTS");
+      }
+      if (disableCas) {
+        out.add("ignoring -C (--disable-cas): CAS stays enabled");
+      }
+      if (disableEvictions) {
+        out.add("ignoring -M (--disable-evictions): not supported; safecached evicts items when the memory "
+            + "limit (-m) is reached");
+      }
+      if (disableDumping) {
+        out.add("ignoring -X (--disable-dumping): safecached never serves stats cachedump or lru_crawler "
+            + "metadump");
+      }
+      if (disableWatch) {
+        out.add("ignoring -W (--disable-watch): safecached has no 'watch' command");
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.safecached.cli;
+
+import io.safecached.config.ServerConfig;
+import io.safecached.server.SafecachedServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
+
+/**
+ * Runs one server for {@code serve}: sets up logging, starts it, logs what it exposes, stops it on SIGTERM or
+ * SIGINT, and waits until it has stopped (by a signal or the {@code shutdown} command).
+ */
+final class Serving implements ServeCommand.Runner {
+  private static final Logger LOG = System.getLogger("io.safecached.cli");
+
+  private final Consumer<SafecachedServer> onStarted;
+
+  Serving() {
+    this(server -> { });
+  }
+
+  /** {@code onStarted} sees the server once it listens (tests use it to learn the port and to stop it). */
+  Serving(Consumer<SafecachedServer> onStarted) {
+    this.onStarted = onStarted;
+  }
+
+  @Override
+  public int run(ServerConfig config, PrintWriter err) {
+    try (LogSetup logs = LogSetup.install(config.verbosity(), err)) {
+      SafecachedServer server;
+      try {
+        server = SafecachedServer.start(config);
+      } catch (IOException e) {
+        err.println("safecached: " + listenFailure(e));
+        err.flush();
+        return Main.EX_OSERR;
+      }
+      Thread hook = new Thread(() -> {
+        logs.logDirect(java.util.logging.Level.INFO, "stopping on signal");
+        server.close();
+      }, "safecached-signal");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        LOG.log(config.loopbackOnly() ? Level.INFO : Level.WARNING, server.exposureSummary());
+        onStarted.accept(server);
+        server.terminationFuture().join();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook is running or has run
+        }
+        if (!server.terminationFuture().isDone()) {
+          server.close();
+        }
+      }
+      LOG.log(Level.INFO, "stopped");
+      return Main.EX_OK;
+    }
+  }
+
+  /** The one line for a server that could not bind, in memcached's words where the server did not give them. */
+  static String listenFailure(IOException e) {
+    String message = Main.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+    return message.startsWith("failed to listen") ? message : "failed to listen: " + message;
+  }
+}

@@ -1,0 +1,189 @@
+package io.safecached.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/safecached picking a JDK and passing arguments, run on a copy of the script whose JDK directory is a temp
+ * directory of fake JDKs (shell scripts that print what they were asked). No real JVM, no jar needed.
+ */
+class LauncherScriptTest {
+  private static final Path SCRIPT = Paths.get("bin", "safecached").toAbsolutePath();
+
+  @TempDir
+  Path tmp;
+  private Path app;
+  private Path jvms;
+  private Path jar;
+
+  @BeforeEach
+  void copyTheScript() throws IOException {
+    app = tmp.resolve("app");
+    jvms = tmp.resolve("jvm");
+    Files.createDirectories(app.resolve("bin"));
+    Files.createDirectories(jvms);
+    String script = Files.readString(SCRIPT);
+    assertThat(script).contains("readonly JVM_DIR=/usr/lib/jvm\n");
+    Path copy = app.resolve("bin/safecached");
+    Files.writeString(copy, script.replace("readonly JVM_DIR=/usr/lib/jvm\n", "readonly JVM_DIR=" + jvms + "\n"));
+    Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+    jar = app.resolve("target/safecached.jar");
+  }
+
+  private void buildJar() throws IOException {
+    Files.createDirectories(jar.getParent());
+    Files.writeString(jar, "not really a jar");
+  }
+
+  /** A fake JDK: bin/java answers -version with {@code version} and otherwise prints its name and arguments. */
+  private Path fakeJdk(Path dir, String name, String version, boolean releaseFile) throws IOException {
+    Path home = dir.resolve(name);
+    Files.createDirectories(home.resolve("bin"));
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\n"
+        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version + "\" 2024-01-16' >&2; exit 0; fi\n"
+        + "echo " + name + "\nfor a in \"$@\"; do echo \"[$a]\"; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    if (releaseFile) {
+      Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Fake\"\nJAVA_VERSION=\"" + version + "\"\n");
+    }
+    return home;
+  }
+
+  record Result(int exitCode, List<String> out, List<String> err) {}
+
+  private Result run(Path script, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(script.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+    pb.environment().remove("JAVA_HOME");
+    pb.environment().remove("SAFECACHED_JAVA_OPTS");
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().putAll(env);
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err.txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("script finished").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    return new Result(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
+        Files.readAllLines(err, StandardCharsets.UTF_8));
+  }
+
+  private Result run(Map<String, String> env, String... args) throws Exception {
+    return run(app.resolve("bin/safecached"), env, args);
+  }
+
+  @Test
+  void theScriptIsExecutable() {
+    assertThat(Files.isExecutable(SCRIPT)).isTrue();
+  }
+
+  @Test
+  void aMissingJarSaysHowToBuildIt() throws Exception {
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Result r = run(Map.of(), "version");
+    assertThat(r.exitCode()).isEqualTo(69);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).singleElement().asString().startsWith("safecached: " + jar + " is missing")
+        .contains("run: mvn -B package -DskipTests");
+  }
+
+  @Test
+  void theNewestJdkUnderTheJvmDirectoryWinsAndArgumentsPassUnchanged() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-17", "17.0.9", true);
+    fakeJdk(jvms, "jdk-21", "21.0.2", false); // no release file: read from java -version
+    fakeJdk(jvms, "jdk-11", "11.0.21", true);
+    fakeJdk(jvms, "jdk-8", "1.8.0_392", false);
+    Result r = run(Map.of(), "serve", "-l", "a b", "-p", "0", "");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).containsExactly("jdk-21", "[-jar]", "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]",
+        "[0]", "[]");
+  }
+
+  @Test
+  void java22AndNewerGetNativeAccessForNettyAndOptsComeFirst() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    Result r = run(Map.of("SAFECACHED_JAVA_OPTS", " -Xmx64m  -Dsafecached.x=1 "), "version");
+    assertThat(r.out()).containsExactly("jdk-25", "[--enable-native-access=ALL-UNNAMED]", "[-Xmx64m]",
+        "[-Dsafecached.x=1]", "[-jar]", "[" + jar + "]", "[version]");
+  }
+
+  @Test
+  void javaHomeWinsWhenItIs17OrNewer() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    Path home = fakeJdk(tmp, "home-17", "17.0.9", true);
+    Result r = run(Map.of("JAVA_HOME", home.toString()), "version");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).first().isEqualTo("home-17");
+  }
+
+  @Test
+  void anOldOrBrokenJavaHomeIsIgnoredWithOneLine() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Path old = fakeJdk(tmp, "home-11", "11.0.21", false);
+    Result r = run(Map.of("JAVA_HOME", old.toString()), "version");
+    assertThat(r.out()).first().isEqualTo("jdk-21");
+    assertThat(r.err()).singleElement().asString().contains("ignoring JAVA_HOME=" + old).contains("Java 11");
+
+    Result missing = run(Map.of("JAVA_HOME", tmp.resolve("nowhere").toString()), "version");
+    assertThat(missing.out()).first().isEqualTo("jdk-21");
+    assertThat(missing.err()).singleElement().asString().contains("has no bin/java");
+  }
+
+  @Test
+  void javaOnThePathIsTheLastResort() throws Exception {
+    buildJar();
+    Path onPath = fakeJdk(tmp, "path-17", "17.0.9", false);
+    Result r = run(Map.of("PATH", onPath.resolve("bin") + ":/usr/bin:/bin"), "version");
+    assertThat(r.out()).first().isEqualTo("path-17");
+  }
+
+  @Test
+  void noJava17AnywhereIsOneClearLine() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-11", "11.0.21", true);
+    Path onPath = fakeJdk(tmp, "path-11", "11.0.21", false);
+    Result r = run(Map.of("PATH", onPath.resolve("bin") + ":/usr/bin:/bin"), "version");
+    assertThat(r.exitCode()).isEqualTo(69);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).singleElement().asString().startsWith("safecached: no Java 17 or newer found");
+  }
+
+  @Test
+  void symlinksToTheScriptAreFollowed() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Path links = Files.createDirectories(tmp.resolve("usr/local/bin"));
+    Path absolute = Files.createSymbolicLink(links.resolve("safecached"), app.resolve("bin/safecached"));
+    Path relative = Files.createSymbolicLink(links.resolve("sc2"), links.relativize(app.resolve("bin/safecached")));
+    Path chained = Files.createSymbolicLink(tmp.resolve("sc3"), relative);
+    for (Path link : List.of(absolute, relative, chained)) {
+      Result r = run(link, new HashMap<>(), "version");
+      assertThat(r.exitCode()).as(link.toString()).isZero();
+      assertThat(r.out()).as(link.toString()).contains("[" + jar.toRealPath() + "]");
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.safecached.cli;
+
+import static io.safecached.cli.CliFixture.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.safecached.config.ConfigException;
+import io.safecached.config.ServerConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code serve}'s flags turned into a ServerConfig, through the pure parser (no server). */
+class ServeCommandTest {
+  private static final long MIB = 1024L * 1024;
+
+  @Test
+  void noFlagsGiveTheSafeDefaults() {
+    ServeCommand.Settings s = parse();
+    ServerConfig c = s.config();
+    assertThat(s.warnings()).isEmpty();
+    assertThat(c.listen()).containsExactly(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("::1", 0));
+    assertThat(c.tcpAddresses()).extracting(InetSocketAddress::getPort).containsOnly(11211);
+    assertThat(c.loopbackOnly()).isTrue();
+    assertThat(c.port()).isEqualTo(11211);
+    assertThat(c.udpPort()).isZero();
+    assertThat(c.shutdownEnabled()).isFalse();
+    assertThat(c.flushAllDisabled()).isFalse();
+    assertThat(c.allowUnauthenticatedNetwork()).isFalse();
+    assertThat(c.memoryLimitBytes()).isEqualTo(64 * MIB);
+    assertThat(c.maxConnections()).isEqualTo(1024);
+    assertThat(c.threads()).isEqualTo(4);
+    assertThat(c.maxItemSize()).isEqualTo(1024 * 1024);
+    assertThat(c.verbosity()).isZero();
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(c.maxMultigetLineLength()).isEqualTo(2 * 1024 * 1024);
+    assertThat(c).isEqualTo(ServerConfig.builder().build());
+  }
+
+  static Stream<Arguments> everyFlag() {
+    return Stream.of(
+        flag("-p", "--port", "12345", ServerConfig::port, 12345),
+        flag("-l", "--listen", "127.0.0.2", ServerConfig::listen, List.of(new InetSocketAddress("127.0.0.2", 0))),
+        flag("-U", "--udp-port", "0", ServerConfig::udpPort, 0),
+        flag("-m", "--memory-limit", "128", ServerConfig::memoryLimitBytes, 128 * MIB),
+        flag("-c", "--conn-limit", "10", ServerConfig::maxConnections, 10),
+        flag("-t", "--threads", "2", ServerConfig::threads, 2),
+        flag("-I", "--max-item-size", "2m", ServerConfig::maxItemSize, 2 * 1024 * 1024),
+        flag("-o", "--extended", "idle_timeout=30", ServerConfig::idleTimeout, Duration.ofSeconds(30)));
+  }
+
+  private static Arguments flag(String shortName, String longName, String value,
+      Function<ServerConfig, Object> field, Object expected) {
+    return Arguments.of(shortName, longName, value, field, expected);
+  }
+
+  @ParameterizedTest(name = "{0} / {1} {2}")
+  @MethodSource("everyFlag")
+  void eachFlagWorksShortAndLong(String shortName, String longName, String value,
+      Function<ServerConfig, Object> field, Object expected) {
+    if (!shortName.equals("-U")) { // 0, the default, is the only value -U accepts for now
+      assertThat(field.apply(ServerConfig.builder().build())).as("the value tested is not the default")
+          .isNotEqualTo(expected);
+    }
+    for (String[] args : List.of(new String[] {shortName, value}, new String[] {longName, value},
+        new String[] {longName + "=" + value}, new String[] {shortName + value})) {
+      ServeCommand.Settings s = parse(args);
+      assertThat(field.apply(s.config())).as(String.join(" ", args)).isEqualTo(expected);
+      assertThat(s.warnings()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "-A, --enable-shutdown",
+      "-F, --disable-flush-all"})
+  void switchesWorkShortAndLong(String shortName, String longName) {
+    Function<ServerConfig, Boolean> field =
+        shortName.equals("-A") ? ServerConfig::shutdownEnabled : ServerConfig::flushAllDisabled;
+    assertThat(field.apply(parse().config())).isFalse();
+    assertThat(field.apply(parse(shortName).config())).isTrue();
+    assertThat(field.apply(parse(longName).config())).isTrue();
+  }
+
+  @Test
+  void verbosityCountsTheVs() {
+    assertThat(parse("-v").config().verbosity()).isEqualTo(1);
+    assertThat(parse("--verbose").config().verbosity()).isEqualTo(1);
+    assertThat(parse("-vv").config().verbosity()).isEqualTo(2);
+    assertThat(parse("-v", "-v").config().verbosity()).isEqualTo(2);
+    assertThat(parse("-vvv").config().verbosity()).isEqualTo(3);
+  }
+
+  @Test
+  void flagsClusterAndRepeatLikeGetopt() {
+    ServerConfig c = parse("-AFv", "-p", "1", "-p", "2").config();
+    assertThat(c.shutdownEnabled()).isTrue();
+    assertThat(c.flushAllDisabled()).isTrue();
+    assertThat(c.verbosity()).isEqualTo(1);
+    assertThat(c.port()).as("the last -p wins").isEqualTo(2);
+  }
+
+  @Test
+  void portZeroMeansAnyFreePort() {
+    assertThat(parse("-p", "0").config().port()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "1024, 1024",
+      "1k, 1024",
+      "1K, 1024",
+      "512k, 524288",
+      "1m, 1048576",
+      "2M, 2097152",
+      "5000, 5000",
+      "32m, 33554432"})
+  void itemSizeTakesBytesAndSuffixes(String value, int bytes) {
+    assertThat(parse("-I", value).config().maxItemSize()).isEqualTo(bytes);
+  }
+
+  @Test
+  void itemSizeBoundsAre1kAnd1024m() {
+    assertThat(parse("-m", "4096", "-I", "1024m").config().maxItemSize()).isEqualTo(1024 * 1024 * 1024);
+    assertThatThrownBy(() -> parse("-I", "1023")).hasMessage("item size limit must be at least 1k (-I 1023)");
+    assertThatThrownBy(() -> parse("-m", "4096", "-I", "1025m"))
+        .hasMessage("item size limit cannot be more than 1024m (-I 1025m)");
+    assertThatThrownBy(() -> parse("-I", "99999999999999999999m"))
+        .hasMessageStartingWith("item size limit is out of range");
+    assertThatThrownBy(() -> parse("-I", "1g")).hasMessageContaining("number of bytes, optionally followed by k or m");
+    assertThatThrownBy(() -> parse("-I", "-5")).hasMessageContaining("(-I -5)");
+  }
+
+  @Test
+  void extendedOptionsAreParsed() {
+    ServerConfig c = parse("-o", "idle_timeout=5,multiget_line_max=64k").config();
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.maxMultigetLineLength()).isEqualTo(64 * 1024);
+    ServerConfig repeated = parse("-o", "idle_timeout=5", "--extended", "multiget_line_max=4096",
+        "-o", "idle_timeout=0").config();
+    assertThat(repeated.idleTimeout()).as("the last value wins").isEqualTo(Duration.ZERO);
+    assertThat(repeated.maxMultigetLineLength()).isEqualTo(4096);
+    assertThat(parse("-o", "multiget_line_max=3M").config().maxMultigetLineLength()).isEqualTo(3 * 1024 * 1024);
+    assertThat(parse("-o", "idle_timeout=7,").config().idleTimeout()).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "idle_timeout=abc      | idle_timeout must be a number (-o idle_timeout=abc)",
+      "idle_timeout=-1       | idle_timeout cannot be negative",
+      "idle_timeout          | idle_timeout needs a value",
+      "multiget_line_max=    | multiget_line_max needs a value",
+      "multiget_line_max=1k  | multiget line limit cannot be smaller than the line limit",
+      "multiget_line_max=3g  | multiget_line_max must be a number of bytes",
+      "multiget_line_max=4096m | multiget_line_max is out of range",
+      "bogus=1               | unknown extended option 'bogus'",
+      "ssl_key=/x            | unknown extended option 'ssl_key'",
+      "=5                    | unknown extended option ''"})
+  void badExtendedOptionsAreRefused(String option, String message) {
+    assertThatThrownBy(() -> parse("-o", option)).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+  }
+
+  static Stream<Arguments> ignoredFlags() {
+    return Stream.of(
+        Arguments.of(List.of("-d"), "-d (--daemon)"),
+        Arguments.of(List.of("--daemon"), "-d (--daemon)"),
+        Arguments.of(List.of("-u", "memcache"), "-u (--user) memcache"),
+        Arguments.of(List.of("--user=nobody"), "-u (--user) nobody"),
+        Arguments.of(List.of("-k"), "-k (--lock-memory)"),
+        Arguments.of(List.of("--lock-memory"), "-k (--lock-memory)"),
+        Arguments.of(List.of("-P", "/run/memcached.pid"), "-P (--pidfile) /run/memcached.pid"),
+        Arguments.of(List.of("--pidfile", "/tmp/p"), "-P (--pidfile) /tmp/p"),
+        Arguments.of(List.of("-r"), "-r (--enable-coredumps)"),
+        Arguments.of(List.of("--enable-coredumps"), "-r (--enable-coredumps)"),
+        Arguments.of(List.of("-b", "2048"), "-b (--listen-backlog) 2048"),
+        Arguments.of(List.of("--listen-backlog", "10"), "-b (--listen-backlog) 10"),
+        Arguments.of(List.of("-R", "40"), "-R (--max-reqs-per-event) 40"),
+        Arguments.of(List.of("--max-reqs-per-event=1"), "-R (--max-reqs-per-event) 1"),
+        Arguments.of(List.of("-f", "1.5"), "-f (--slab-growth-factor) 1.5"),
+        Arguments.of(List.of("--slab-growth-factor", "2"), "-f (--slab-growth-factor) 2"),
+        Arguments.of(List.of("-n", "96"), "-n (--slab-min-size) 96"),
+        Arguments.of(List.of("--slab-min-size", "48"), "-n (--slab-min-size) 48"),
+        Arguments.of(List.of("-L"), "-L (--enable-largepages)"),
+        Arguments.of(List.of("--enable-largepages"), "-L (--enable-largepages)"),
+        Arguments.of(List.of("-C"), "-C (--disable-cas): CAS stays enabled"),
+        Arguments.of(List.of("--disable-cas"), "-C (--disable-cas): CAS stays enabled"),
+        Arguments.of(List.of("-M"), "-M (--disable-evictions): not supported"),
+        Arguments.of(List.of("--disable-evictions"), "-M (--disable-evictions): not supported"),
+        Arguments.of(List.of("-X"), "-X (--disable-dumping)"),
+        Arguments.of(List.of("-W"), "-W (--disable-watch)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ignoredFlags")
+  void ignoredFlagsWarnOnceAndKeepTheConfigValid(List<String> args, String warning) {
+    ServeCommand.Settings s = parse(args.toArray(new String[0]));
+    assertThat(s.config()).isEqualTo(ServerConfig.builder().build());
+    assertThat(s.warnings()).singleElement().asString().startsWith("ignoring " + warning);
+  }
+
+  @Test
+  void everyIgnoredExtendedKeyWarnsOnce() {
+    for (String key : ExtendedOptions.IGNORED.keySet()) {
+      ServeCommand.Settings s = parse("-o", key, "-o", key + "=1," + key);
+      assertThat(s.config()).as(key).isEqualTo(ServerConfig.builder().build());
+      assertThat(s.warnings()).as(key).singleElement().asString().startsWith("ignoring -o " + key + ": ");
+    }
+    assertThat(ExtendedOptions.IGNORED.keySet()).containsExactlyInAnyOrder("relaxed_privileges",
+        "drop_privileges", "maxconns_fast", "hashpower", "lru_crawler", "lru_maintainer", "slab_reassign",
+        "slab_automove", "modern", "no_modern", "tail_repair_time", "hash_algorithm", "track_sizes",
+        "watcher_logbuf_size", "worker_logbuf_size");
+  }
+
+  @Test
+  void aTypicalMemcachedServiceLineIsAccepted() {
+    // Debian's /etc/memcached.conf, as its init script passes it, plus the usual -o of container images
+    ServeCommand.Settings s = parse("-d", "-m", "64", "-p", "11211", "-u", "memcache", "-l", "127.0.0.1",
+        "-P", "/var/run/memcached/memcached.pid", "-o", "modern,no_lru_crawler,idle_timeout=600");
+    assertThat(s.config().port()).isEqualTo(11211);
+    assertThat(s.config().listen()).containsExactly(new InetSocketAddress("127.0.0.1", 0));
+    assertThat(s.config().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.warnings()).extracting(w -> w.substring(0, w.indexOf(':'))).containsExactly(
+        "ignoring -d (--daemon)", "ignoring -u (--user) memcache", "ignoring -P (--pidfile) /var/run/memcached/memcached.pid",
+        "ignoring -o modern", "ignoring -o no_lru_crawler");
+  }
+
+  @Test
+  void nonLoopbackListenerNeedsTheExplicitOptIn() {
+    assertThatThrownBy(() -> parse("-l", "0.0.0.0"))
+        .hasMessageStartingWith(ServerConfig.UNSAFE_BIND_PREFIX)
+        .hasMessageContaining("-l 127.0.0.1,::1")
+        .hasMessageContaining("--allow-unauthenticated-network");
+    assertThatThrownBy(() -> parse("-l", "127.0.0.1,cache.example")).hasMessageContaining("192.0.2.10");
+    ServerConfig c = parse("-l", "0.0.0.0", "--allow-unauthenticated-network").config();
+    assertThat(c.listen()).containsExactly(new InetSocketAddress("0.0.0.0", 0));
+    assertThat(c.allowUnauthenticatedNetwork()).isTrue();
+    assertThat(c.loopbackOnly()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"11211", "1", "65535", "-1"})
+  void udpIsRefusedUntilItIsSupported(String port) {
+    assertThatThrownBy(() -> parse("-U", port)).hasMessage("UDP is not supported yet; run with -U 0 (the default)");
+  }
+
+  @Test
+  void memoryLimitIsInMegabytes() {
+    assertThat(parse("-m", "1", "-I", "512k").config().memoryLimitBytes()).isEqualTo(MIB);
+    assertThatThrownBy(() -> parse("-m", "0")).hasMessageContaining("at least 1 megabyte");
+    assertThatThrownBy(() -> parse("-m", "9223372036854775807")).hasMessageStartingWith("memory limit is out of range");
+    assertThat(parse("-m", "100m").config().memoryLimitBytes()).as("memcached's atoi reads 100m as 100")
+        .isEqualTo(100 * MIB);
+    assertThat(parse("-m", "100M").config().memoryLimitBytes()).isEqualTo(100 * MIB);
+    for (String bad : List.of("1g", "2048k", "abc", "m", "-5", "1.5")) {
+      assertThatThrownBy(() -> parse("-m", bad)).as(bad)
+          .hasMessage("memory limit must be a number of megabytes (-m " + bad + ")");
+    }
+  }
+
+  @Test
+  void unknownFlagsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> parse("-S")).isInstanceOf(ConfigException.class).hasMessageContaining("'-S'");
+    assertThatThrownBy(() -> parse("--enable-ssl")).hasMessageContaining("'--enable-ssl'");
+  }
+}
