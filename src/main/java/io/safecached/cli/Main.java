@@ -69,6 +69,7 @@ public final class Main {
   private static List<Object> subcommands(ServeCommand serve) {
     return List.of(
         serve,
+        new AuditCommand(),
         new VersionCommand());
   }
 
@@ -94,7 +95,7 @@ public final class Main {
     }
     cl.getErr().println("safecached: " + message);
     cl.getErr().flush();
-    return EX_USAGE;
+    return cl.getCommand() instanceof AuditCommand ? AuditCommand.EXIT_USAGE : EX_USAGE;
   }
 
   private static int internalError(Exception ex, CommandLine cl, ParseResult parsed) {

@@ -35,6 +35,15 @@ class MainTest {
   }
 
   @Test
+  void auditUsageErrorsExitWithTwoAsTheAuditDocuments() {
+    Outcome o = run("audit", "--bogus");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.errLines()).singleElement().asString().startsWith("safecached: Unknown option: '--bogus'");
+    assertThat(run("serve", "--bogus").exitCode()).isEqualTo(Main.EX_USAGE);
+    assertThat(run("audit", "--help").out()).contains("--format");
+  }
+
+  @Test
   void theRunnersExitCodeIsTheProcesss() {
     ServeCommand serve = new ServeCommand((c, e) -> Main.EX_OSERR,
         new ListenAddresses(CliFixture.FAKE_DNS, ListenAddresses.DEFAULT_LOOKUP_TIMEOUT));

@@ -1,0 +1,141 @@
+package io.safecached.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.safecached.audit.Json;
+import io.safecached.audit.ProcFixture;
+import io.safecached.testsupport.MemcachedProcess;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The audit command line without real servers: usage errors, exit codes, --local from fixture files. */
+class AuditCommandTest {
+  /** One run's exit code and output. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(AuditCommand cmd, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(cmd);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static Run run(String... args) {
+    AuditCommand cmd = new AuditCommand();
+    cmd.terminal(() -> false);
+    return run(cmd, args);
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertThat(run().code()).isEqualTo(2);
+    assertThat(run().err()).contains("give at least one TARGET");
+    assertThat(run("--ports", "0", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("--format", "xml", "127.0.0.1").err()).contains("unknown --format");
+    assertThat(run("--passive", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("--timeout", "soon", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("--fail-on", "bad", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("--scope", "moon", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("--no-such-option", "127.0.0.1").code()).isEqualTo(2);
+    assertThat(run("not a host").code()).isEqualTo(2);
+  }
+
+  @Test
+  void hugeExpansionsAreRefusedUnlessRaised() {
+    Run r = run("10.0.0.0/8");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("16777216", "--max-targets 65536");
+    assertThat(run("--ports", "1-4", "--max-targets", "7", "127.0.0.0/31").err()).contains("expand to 8");
+  }
+
+  @Test
+  void helpListsTheOptionsAndExitCodes() {
+    Run r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--write-check", "--local", "--max-targets", "--rate", "Exit codes");
+  }
+
+  @Test
+  void closedPortIsNotExposedAndNoProgressWhenPiped() throws Exception {
+    int port = MemcachedProcess.freePort();
+    Run r = run("--timeout", "1s", "--retries", "0", "--format", "json", "127.0.0.1:" + port);
+    assertThat(r.code()).isZero();
+    Map<?, ?> line = (Map<?, ?>) Json.parse(r.out());
+    assertThat(line.get("tcp")).isEqualTo("closed");
+    assertThat(line.get("tcp_open")).isEqualTo(false);
+    assertThat(line.get("udp")).isEqualTo("closed");
+    assertThat(line.get("exposed")).isEqualTo(false);
+    assertThat(line.get("findings")).isEqualTo(List.of());
+    assertThat(r.err()).doesNotContain("\r").doesNotContain("ETA");
+  }
+
+  @Test
+  void progressIsDrawnOnATerminal() throws Exception {
+    AuditCommand cmd = new AuditCommand();
+    cmd.terminal(() -> true);
+    int port = MemcachedProcess.freePort();
+    Run r = run(cmd, "--timeout", "1s", "--retries", "0", "--no-udp", "127.0.0.1:" + port);
+    assertThat(r.err()).contains("\r[########################] 1/1 100%", "ETA 00:00");
+    assertThat(AuditCommand.Progress.render(5, 20, 1, 10_000_000_000L)).isEqualTo(
+        "[######..................] 5/20  25%  exposed 1  ETA 00:30");
+  }
+
+  @Test
+  void unresolvableHostExitsWithThree() {
+    Run r = run("--timeout", "1s", "--retries", "0", "--format", "csv", "no-such-host.invalid");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out()).contains("cannot resolve no-such-host.invalid");
+  }
+
+  @Test
+  void targetsFromStdin() throws Exception {
+    AuditCommand cmd = new AuditCommand();
+    cmd.terminal(() -> false);
+    int port = MemcachedProcess.freePort();
+    cmd.stdin(new ByteArrayInputStream(("open tcp " + port + " 127.0.0.1 1699123456\n")
+        .getBytes(StandardCharsets.UTF_8)));
+    Run r = run(cmd, "--timeout", "1s", "--retries", "0", "--format", "json", "-");
+    assertThat(r.code()).isZero();
+    assertThat(((Map<?, ?>) Json.parse(r.out())).get("port")).isEqualTo((long) port);
+  }
+
+  @Test
+  void localPassiveReadsTheFixtureProcTree(@TempDir Path dir) throws Exception {
+    ProcFixture.write(dir, 0);
+    Run r = run("--local", "--passive", "--proc-root", dir.toString(), "--format", "json");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    List<Object> lines = Json.parseAll(r.out());
+    assertThat(lines).hasSize(4);
+    Map<?, ?> wildcardTcp = lines.stream().map(o -> (Map<?, ?>) o)
+        .filter(m -> m.get("host").equals("0.0.0.0") && m.get("tcp_open").equals(true)).findFirst().orElseThrow();
+    assertThat(wildcardTcp.get("source")).isEqualTo("local");
+    assertThat(wildcardTcp.get("scope")).isEqualTo("all-interfaces");
+    assertThat(wildcardTcp.get("exposed")).isEqualTo(true);
+    assertThat(wildcardTcp.get("findings").toString()).contains("MC-TCP-UNAUTHENTICATED", "MC-LISTEN-ALL-INTERFACES");
+    assertThat(((Map<?, ?>) wildcardTcp.get("local")).get("pid")).isEqualTo(100L);
+    Map<?, ?> loopback = lines.stream().map(o -> (Map<?, ?>) o).filter(m -> m.get("host").equals("::1"))
+        .findFirst().orElseThrow();
+    assertThat(loopback.get("exposed")).isEqualTo(false);
+    assertThat(loopback.get("product")).isEqualTo("safecached");
+
+    Run table = run("--local", "--passive", "--proc-root", dir.toString());
+    assertThat(table.out()).contains("0.0.0.0:11211", "all-interfaces", "MC-UDP-AMPLIFICATION",
+        "amplification not measured (--passive)", "fix: Turn UDP off with -U 0");
+  }
+
+  @Test
+  void localWithoutProcIsAUsageError(@TempDir Path dir) {
+    assertThat(run("--local", "--proc-root", dir.resolve("missing").toString()).code()).isEqualTo(2);
+  }
+}
