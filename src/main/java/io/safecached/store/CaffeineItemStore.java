@@ -25,8 +25,9 @@ import java.util.function.UnaryOperator;
  *       expired item is never returned, and Caffeine's timer wheel drops expired items
  *       {@code EXPIRY_GRACE_MILLIS} later, which leaves lookups a window to count {@code get_expired}.</li>
  *   <li><b>Flush.</b> As in memcached, {@code flush_all} is O(1): an immediate flush records the highest CAS
- *       handed out and every item at or below it is dead; a delayed flush records a deadline after which every
- *       item stored before it is dead. Dead items are then removed in the background.</li>
+ *       handed out and every item at or below it is dead; a delayed flush records the second in which it takes
+ *       hold (memcached's one-second clock: the second before the deadline's) and every item stored before that
+ *       second ends is dead from then on. Dead items are removed in the background.</li>
  *   <li><b>Maintenance</b> runs on the calling thread, so the weight bound holds when a write returns and
  *       tests are deterministic; time comes from the injected {@link Clock}.</li>
  * </ul>
@@ -50,8 +51,8 @@ public final class CaffeineItemStore implements ItemStore {
   private final AtomicLong casSequence = new AtomicLong();
   /** Items with a CAS at or below this were flushed. */
   private volatile long flushedCas;
-  /** Epoch ms of a pending or past delayed flush; 0 = none. */
-  private volatile long flushDeadline;
+  /** Epoch ms of the start of the second in which a delayed flush takes (or took) hold; 0 = none. */
+  private volatile long flushSecond;
 
   /** A store with the given memory limit, clock and counters; background purges run on {@code background}. */
   public CaffeineItemStore(long memoryLimitBytes, Clock clock, Counters counters, Executor background) {
@@ -106,9 +107,8 @@ public final class CaffeineItemStore implements ItemStore {
       }
       Item next = fn.apply(live);
       result[0] = next;
-      if (next != null && next.expiredAt(now)) {
-        return null; // stored already expired (negative exptime): the old value is gone, nothing is kept
-      }
+      // an item stored already expired (negative exptime) is kept until Caffeine drops it, as memcached keeps
+      // it until a lookup or its crawler finds it: a get in between counts get_expired
       return next;
     });
     return result[0];
@@ -139,15 +139,25 @@ public final class CaffeineItemStore implements ItemStore {
     return clock.millis();
   }
 
+  /**
+   * An immediate flush is exact (by CAS). A delayed one follows memcached, whose clock ticks whole seconds: it
+   * takes hold at the start of the second before the deadline's, and drops every item stored before the end of
+   * that second.
+   */
   @Override
   public void flushAll(long deadlineMillis) {
     long now = clock.millis();
     if (deadlineMillis <= now) {
       flushedCas = casSequence.get();
-      flushDeadline = 0;
+      flushSecond = 0;
       background.execute(this::purgeDead);
-    } else {
-      flushDeadline = deadlineMillis;
+      return;
+    }
+    long second = (Math.floorDiv(deadlineMillis, 1000) - 1) * 1000;
+    flushSecond = second;
+    if (second <= now) {
+      flushedCas = casSequence.get();
+      background.execute(this::purgeDead);
     }
   }
 
@@ -200,8 +210,8 @@ public final class CaffeineItemStore implements ItemStore {
     if (item.cas() <= flushedCas) {
       return true;
     }
-    long deadline = flushDeadline;
-    return deadline != 0 && now >= deadline && item.storedAt() < deadline;
+    long second = flushSecond;
+    return second != 0 && now >= second && item.storedAt() < second + 1000;
   }
 
   private void discard(Key key, Item item, long now) {
@@ -242,7 +252,10 @@ public final class CaffeineItemStore implements ItemStore {
       }
       long removeAt = item.expiresAt() > Long.MAX_VALUE - EXPIRY_GRACE_MILLIS
           ? Long.MAX_VALUE : item.expiresAt() + EXPIRY_GRACE_MILLIS;
-      return Math.max(0, TimeUnit.MILLISECONDS.toNanos(removeAt) - currentTime);
+      // at least the grace from now, so that an item stored or touched already expired is still seen (and
+      // counted) by the next lookup, as in memcached
+      return Math.max(TimeUnit.MILLISECONDS.toNanos(EXPIRY_GRACE_MILLIS),
+          TimeUnit.MILLISECONDS.toNanos(removeAt) - currentTime);
     }
 
     @Override

@@ -25,10 +25,12 @@ class FlushAllTest {
   void relativeDelay() {
     f.set("a", "1");
     assertThat(f.flushAll(10)).isEqualTo(Status.OK);
-    f.clock.advanceMillis(9_999);
+    // memcached's whole-second clock: flush_all 10 takes hold in the tenth second, 9 s after the command
+    f.clock.advanceMillis(8_999);
     assertThat(f.value("a")).isEqualTo("1");
     f.clock.advanceMillis(1);
     assertThat(f.value("a")).isNull();
+    f.clock.advanceMillis(1_000);
     f.set("b", "2");
     f.clock.advance(1, TimeUnit.DAYS);
     assertThat(f.value("b")).isEqualTo("2");
@@ -39,9 +41,9 @@ class FlushAllTest {
     f.set("a", "1");
     long at = f.clock.unixSeconds() + 3600;
     assertThat(f.flushAll(at)).isEqualTo(Status.OK);
-    f.clock.set(at * 1000 - 1);
+    f.clock.set(at * 1000 - 1_001);
     assertThat(f.value("a")).isEqualTo("1");
-    f.clock.set(at * 1000);
+    f.clock.set(at * 1000 - 1_000);
     assertThat(f.value("a")).isNull();
   }
 

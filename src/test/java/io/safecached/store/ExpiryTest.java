@@ -59,7 +59,7 @@ class ExpiryTest {
     f.put("k", "old");
     f.put("k", "new", -1);
     assertThat(f.value("k")).isNull();
-    assertThat(f.store.itemCount()).isZero();
+    assertThat(f.store.itemCount()).as("the lookup removed it").isZero();
   }
 
   @Test

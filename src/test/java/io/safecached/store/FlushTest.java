@@ -60,21 +60,52 @@ class FlushTest {
     assertThat(f.store.remove(Key.of("b"))).isFalse();
   }
 
+  /** memcached's clock ticks whole seconds: flush_all N takes hold in the second before the deadline's. */
   @Test
-  void delayedFlushKeepsItemsVisibleUntilTheDeadline() {
+  void delayedFlushTakesHoldInTheSecondBeforeTheDeadline() {
     StoreFixture f = new StoreFixture();
     f.put("a", "1");
     long deadline = f.clock.millis() + 10_000;
+    long holds = deadline - 1_000;
     f.store.flushAll(deadline);
     f.clock.advanceMillis(5_000);
-    f.put("b", "2"); // stored before the deadline: flushed too
-    f.clock.set(deadline - 1);
+    f.put("b", "2"); // stored before the flush takes hold: flushed too
+    f.clock.set(holds - 1);
     assertThat(f.value("a")).isEqualTo("1");
     assertThat(f.value("b")).isEqualTo("2");
-    f.clock.set(deadline);
+    f.clock.set(holds);
     assertThat(f.value("a")).isNull();
     assertThat(f.value("b")).isNull();
     assertThat(f.count(Counter.GET_FLUSHED)).isEqualTo(2);
+  }
+
+  /** Like memcached, an item stored during the second in which the flush took hold is dropped as well. */
+  @Test
+  void itemsStoredDuringTheFlushSecondAreDropped() {
+    StoreFixture f = new StoreFixture();
+    long deadline = f.clock.millis() + 10_000;
+    f.store.flushAll(deadline);
+    f.clock.set(deadline - 1);
+    f.put("late", "1");
+    assertThat(f.value("late")).isNull();
+    f.clock.set(deadline);
+    f.put("next", "2");
+    assertThat(f.value("next")).isEqualTo("2");
+  }
+
+  /** flush_all 1 takes hold at once and also drops what is stored in the rest of that second (memcached). */
+  @Test
+  void aOneSecondDelayTakesHoldAtOnce() {
+    StoreFixture f = new StoreFixture();
+    f.put("a", "1");
+    f.clock.advanceMillis(300);
+    f.store.flushAll(f.clock.millis() + 1_000);
+    assertThat(f.value("a")).isNull();
+    f.put("same-second", "2");
+    assertThat(f.value("same-second")).isNull();
+    f.clock.set(FakeClock.START + 1_000);
+    f.put("next-second", "3");
+    assertThat(f.value("next-second")).isEqualTo("3");
   }
 
   @Test
@@ -160,14 +191,14 @@ class FlushTest {
     StoreFixture f = new StoreFixture();
     f.put("a", "1");
     f.put("b", "2");
-    long deadline = f.clock.millis() + 1_000;
+    long deadline = f.clock.millis() + 2_000;
     f.store.flushAll(deadline);
     f.store.purgeDead();
-    assertThat(f.store.itemCount()).as("not dead before the deadline").isEqualTo(2);
-    f.clock.set(deadline);
+    assertThat(f.store.itemCount()).as("not dead before the flush takes hold").isEqualTo(2);
+    f.clock.set(deadline - 1_000);
     f.store.purgeDead();
     assertThat(f.store.itemCount()).isZero();
-    f.clock.advanceMillis(1);
+    f.clock.set(deadline);
     f.put("d", "4");
     f.store.purgeDead();
     assertThat(f.store.itemCount()).isEqualTo(1);

@@ -24,10 +24,10 @@ enum TextCommand {
   DELETE("delete", 2, 4, false), // noreply is decided by delete's own legacy rules
   TOUCH("touch", 3, 4, true),
   FLUSH_ALL("flush_all", 1, 3, true),
-  VERSION("version", 1, 1, false),
+  VERSION("version", 1, Integer.MAX_VALUE, false), // memcached ignores anything after version and quit
   VERBOSITY("verbosity", 2, 3, true),
-  QUIT("quit", 1, 1, false),
-  SHUTDOWN("shutdown", 1, 2, false),
+  QUIT("quit", 1, Integer.MAX_VALUE, false),
+  SHUTDOWN("shutdown", 1, Integer.MAX_VALUE, false),
   CACHE_MEMLIMIT("cache_memlimit", 2, 3, true),
   STATS("stats", 1, Integer.MAX_VALUE, false);
 

@@ -33,6 +33,8 @@ public final class TextDecoder extends ByteToMessageDecoder {
   private static final Result BAD_DELETE = new Result.ClientError(
       "bad command line format.  Usage: delete <key> [noreply]");
   private static final Result BAD_SHUTDOWN = new Result.ClientError("invalid shutdown mode");
+  /** First letters of the commands memcached 1.6 dispatches by letter before it looks for HTTP requests. */
+  private static final String KNOWN_FIRST_LETTERS = "gsacidt";
   /** Data blocks up to this size are allocated at once; larger ones grow as their bytes arrive. */
   private static final int EAGER_ALLOCATION = 64 * 1024;
 
@@ -130,9 +132,11 @@ public final class TextDecoder extends ByteToMessageDecoder {
     if (contentLength > 0 && in.getByte(eol - 1) == '\r') {
       contentLength--;
     }
-    byte[] line = new byte[contentLength];
-    in.readBytes(line);
-    in.skipBytes(lineLength - contentLength + 1);
+    // memcached reads the line as a C string: a NUL byte ends it
+    int nul = in.indexOf(start, start + contentLength, (byte) 0);
+    byte[] line = new byte[nul < 0 ? contentLength : nul - start];
+    in.getBytes(start, line);
+    in.skipBytes(lineLength + 1);
     parse(Tokens.split(line), in, out);
     return true;
   }
@@ -174,7 +178,8 @@ public final class TextDecoder extends ByteToMessageDecoder {
     }
     TextCommand cmd = TextCommand.byName(t.string(0));
     if (cmd == null) {
-      if (t.startsWith(t.count() - 1, "HTTP/")) {
+      // memcached sorts commands by first letter first; only names outside those letters reach its HTTP check
+      if (KNOWN_FIRST_LETTERS.indexOf(t.line()[t.start(0)]) < 0 && t.startsWith(t.count() - 1, "HTTP/")) {
         close(in, out); // an HTTP request sent to the cache port: drop it, as memcached does
       } else {
         out.add(Result.Error.PLAIN);
@@ -350,7 +355,7 @@ public final class TextDecoder extends ByteToMessageDecoder {
   private Object shutdown(Tokens t) {
     boolean graceful = t.count() == 2 && t.is(1, "graceful");
     // without -A memcached refuses before looking at the mode; the executor gives that reply
-    if (limits.shutdownEnabled() && t.count() == 2 && !graceful) {
+    if (limits.shutdownEnabled() && t.count() > 1 && !graceful) {
       return BAD_SHUTDOWN;
     }
     return new Command.Shutdown(graceful);

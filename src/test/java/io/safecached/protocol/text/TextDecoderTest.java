@@ -88,7 +88,12 @@ class TextDecoderTest {
         fixture("set a 0 0\r\n", "Error(line=ERROR)"),
         fixture("set a 0 0 1 noreply extra\r\n", "Error(line=ERROR)"),
         fixture("bogus\r\n", "Error(line=ERROR)"),
-        fixture("version extra\r\n", "Error(line=ERROR)"),
+        fixture("version extra\r\n", "Version()"),
+        fixture("quit now\r\nversion\r\n", "Quit()"),
+        fixture("set k\0ey 0 0 1\r\nz\r\nget k\0ey\r\n", "Error(line=ERROR)", "Error(line=ERROR)",
+            "Get(keys=['k'] withCas=false touchExptime=null)"),
+        fixture("sfoo / HTTP/1.1\r\nversion\r\n", "Error(line=ERROR)", "Version()"),
+        fixture("mfoo / HTTP/1.1\r\nversion\r\n", "Close()"),
         // malformed storage lines do not swallow the data block (memcached 1.6.18)
         fixture("set a abc 0 1\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
         fixture("set a -1 0 1\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
