@@ -26,7 +26,8 @@ public record ServerConfig(
     boolean allowUnauthenticatedNetwork,
     Duration idleTimeout,
     int maxLineLength,
-    int maxMultigetLineLength) {
+    int maxMultigetLineLength,
+    UdpPolicy udp) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -44,6 +45,58 @@ public record ServerConfig(
   public ServerConfig {
     listen = List.copyOf(listen);
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(udp, "udp");
+  }
+
+  /**
+   * How UDP requests are served ({@code -U}): which sources are trusted with full replies, and the limits for
+   * every other source, which can never receive more than {@code maxAmplification} times the bytes it sent.
+   *
+   * @param allow sources that get full replies ({@code --udp-allow}; default loopback)
+   * @param maxAmplification largest reply-to-request byte ratio for untrusted sources ({@code --udp-max-amplification})
+   * @param writes whether untrusted sources may run storage and admin commands ({@code --udp-writes})
+   * @param sourcePacketsPerSecond requests per second one untrusted source may send ({@code -o udp_source_pps})
+   * @param sourceBytesPerSecond reply bytes per second one untrusted source may receive ({@code -o udp_source_bps})
+   * @param globalPacketsPerSecond requests per second all untrusted sources together ({@code -o udp_global_pps})
+   * @param globalBytesPerSecond reply bytes per second all untrusted sources together ({@code -o udp_global_bps})
+   */
+  public record UdpPolicy(List<Cidr> allow, double maxAmplification, boolean writes, int sourcePacketsPerSecond,
+                          long sourceBytesPerSecond, int globalPacketsPerSecond, long globalBytesPerSecond) {
+    /** The default: loopback trusted, others get at most their own bytes back, few packets, no writes. */
+    public static final UdpPolicy DEFAULT = new UdpPolicy(
+        List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("::1/128")), 1.0, false, 50, 32 * 1024, 5_000, 4 * 1024 * 1024);
+
+    public UdpPolicy {
+      allow = List.copyOf(allow);
+    }
+
+    /** A copy with other trusted sources. */
+    public UdpPolicy withAllow(List<Cidr> v) {
+      return new UdpPolicy(v, maxAmplification, writes, sourcePacketsPerSecond, sourceBytesPerSecond,
+          globalPacketsPerSecond, globalBytesPerSecond);
+    }
+
+    /** A copy with another amplification bound. */
+    public UdpPolicy withMaxAmplification(double v) {
+      return new UdpPolicy(allow, v, writes, sourcePacketsPerSecond, sourceBytesPerSecond,
+          globalPacketsPerSecond, globalBytesPerSecond);
+    }
+
+    /** A copy that allows or refuses writes from untrusted sources. */
+    public UdpPolicy withWrites(boolean v) {
+      return new UdpPolicy(allow, maxAmplification, v, sourcePacketsPerSecond, sourceBytesPerSecond,
+          globalPacketsPerSecond, globalBytesPerSecond);
+    }
+
+    /** A copy with other rate limits for untrusted sources. */
+    public UdpPolicy withRates(int sourcePps, long sourceBps, int globalPps, long globalBps) {
+      return new UdpPolicy(allow, maxAmplification, writes, sourcePps, sourceBps, globalPps, globalBps);
+    }
+
+    /** True when {@code address} is a trusted source. */
+    public boolean trusts(java.net.InetAddress address) {
+      return allow.stream().anyMatch(c -> c.contains(address));
+    }
   }
 
   /** How the refusal of a network bind without authentication starts. */
@@ -83,6 +136,7 @@ public record ServerConfig(
     private Duration idleTimeout = Duration.ZERO;
     private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
     private int maxMultigetLineLength = DEFAULT_MAX_MULTIGET_LINE_LENGTH;
+    private UdpPolicy udp = UdpPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -101,6 +155,8 @@ public record ServerConfig(
     public Builder idleTimeout(Duration v) { this.idleTimeout = Objects.requireNonNull(v); return this; }
     public Builder maxLineLength(int v) { this.maxLineLength = v; return this; }
     public Builder maxMultigetLineLength(int v) { this.maxMultigetLineLength = v; return this; }
+    /** How UDP is served when {@link #udpPort(int)} is not 0. */
+    public Builder udp(UdpPolicy v) { this.udp = Objects.requireNonNull(v); return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -123,6 +179,12 @@ public record ServerConfig(
       require(maxLineLength >= 256, "line limit must be at least 256 bytes");
       require(maxMultigetLineLength >= maxLineLength,
           "multiget line limit cannot be smaller than the line limit (" + maxLineLength + ")");
+      require(udp.maxAmplification() > 0 && udp.maxAmplification() <= 1000,
+          "UDP amplification bound must be more than 0 and at most 1000 (--udp-max-amplification)");
+      require(udp.sourcePacketsPerSecond() >= 1 && udp.globalPacketsPerSecond() >= udp.sourcePacketsPerSecond(),
+          "UDP packet rates must be at least 1, the global one at least the per-source one");
+      require(udp.sourceBytesPerSecond() >= 64 && udp.globalBytesPerSecond() >= udp.sourceBytesPerSecond(),
+          "UDP byte rates must be at least 64, the global one at least the per-source one");
       List<InetSocketAddress> exposed = listen.stream()
           .filter(a -> !a.getAddress().isLoopbackAddress()).toList();
       require(exposed.isEmpty() || allowUnauthenticatedNetwork, UNSAFE_BIND_PREFIX
@@ -132,7 +194,7 @@ public record ServerConfig(
           + "and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength);
+          maxLineLength, maxMultigetLineLength, udp);
     }
 
     private static void require(boolean ok, String message) {

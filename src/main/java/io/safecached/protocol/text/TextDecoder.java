@@ -68,11 +68,36 @@ public final class TextDecoder extends ByteToMessageDecoder {
    */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decodeNext(in, out, ctx.channel().isWritable());
+  }
+
+  /**
+   * Decodes every request in one UDP datagram's payload (after the 8-byte frame header). A request must fit
+   * the datagram: a storage command whose data block is not complete in it is dropped, as memcached drops it.
+   */
+  public static List<Object> decodeDatagram(ByteBuf payload, ProtocolLimits limits) {
+    TextDecoder decoder = new TextDecoder(limits);
+    List<Object> out = new ArrayList<>();
+    List<Object> one = new ArrayList<>(1);
+    while (payload.isReadable() && decoder.state != State.CLOSED) {
+      int before = payload.readableBytes();
+      decoder.decodeNext(payload, one, true);
+      out.addAll(one);
+      if (one.isEmpty() && payload.readableBytes() == before) {
+        break; // an incomplete line or data block: nothing more will arrive
+      }
+      one.clear();
+    }
+    payload.skipBytes(payload.readableBytes());
+    return out;
+  }
+
+  private void decodeNext(ByteBuf in, List<Object> out, boolean writable) {
     while (in.isReadable() && out.isEmpty()) {
       boolean progressed;
       switch (state) {
         case LINE:
-          if (!ctx.channel().isWritable()) {
+          if (!writable) {
             return;
           }
           progressed = decodeLine(in, out);

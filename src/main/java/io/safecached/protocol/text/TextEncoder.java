@@ -1,6 +1,7 @@
 package io.safecached.protocol.text;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -46,16 +47,21 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
 
   @Override
   protected void encode(ChannelHandlerContext ctx, Result result, List<Object> out) {
+    encode(ctx.alloc(), result, out);
+  }
+
+  /** Writes one result's reply bytes (nothing for Close and None), for transports without a pipeline (UDP). */
+  public static void encode(ByteBufAllocator alloc, Result result, List<Object> out) {
     if (result instanceof Result.Status s) {
       out.add(STATUS.get(s).duplicate());
     } else if (result instanceof Result.Values v) {
-      out.add(values(ctx, v));
+      out.add(values(alloc, v));
     } else if (result instanceof Result.Number n) {
-      out.add(line(ctx, Long.toUnsignedString(n.value())));
+      out.add(line(alloc, Long.toUnsignedString(n.value())));
     } else if (result instanceof Result.Version v) {
-      out.add(line(ctx, "VERSION " + v.version()));
+      out.add(line(alloc, "VERSION " + v.version()));
     } else if (result instanceof Result.Stats s) {
-      ByteBuf buf = ctx.alloc().buffer(s.stats().size() * 32 + 5);
+      ByteBuf buf = alloc.buffer(s.stats().size() * 32 + 5);
       for (Result.Stat stat : s.stats()) {
         ascii(buf, "STAT ");
         ascii(buf, stat.name());
@@ -66,17 +72,17 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       buf.writeBytes(END.duplicate());
       out.add(buf);
     } else if (result instanceof Result.Error e) {
-      out.add(line(ctx, e.line()));
+      out.add(line(alloc, e.line()));
     } else if (result instanceof Result.ClientError e) {
-      out.add(line(ctx, "CLIENT_ERROR " + e.message()));
+      out.add(line(alloc, "CLIENT_ERROR " + e.message()));
     } else if (result instanceof Result.ServerError e) {
-      out.add(line(ctx, "SERVER_ERROR " + e.message()));
+      out.add(line(alloc, "SERVER_ERROR " + e.message()));
     }
     // Close and None write nothing; the handler acts on them before they get here
   }
 
-  private static ByteBuf line(ChannelHandlerContext ctx, String text) {
-    ByteBuf buf = ctx.alloc().buffer(text.length() + 2);
+  private static ByteBuf line(ByteBufAllocator alloc, String text) {
+    ByteBuf buf = alloc.buffer(text.length() + 2);
     ascii(buf, text);
     buf.writeShort(0x0d0a);
     return buf;
@@ -86,12 +92,12 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
     ByteBufUtil.writeAscii(buf, s);
   }
 
-  private static ByteBuf values(ChannelHandlerContext ctx, Result.Values v) {
+  private static ByteBuf values(ByteBufAllocator alloc, Result.Values v) {
     if (v.hits().isEmpty()) {
       return END.duplicate();
     }
     CompositeByteBuf composite = null;
-    ByteBuf current = ctx.alloc().buffer(256);
+    ByteBuf current = alloc.buffer(256);
     for (Result.Hit hit : v.hits()) {
       byte[] value = hit.value();
       current.writeBytes(VALUE_PREFIX);
@@ -107,11 +113,11 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       current.writeShort(0x0d0a);
       if (value.length >= WRAP_THRESHOLD) {
         if (composite == null) {
-          composite = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+          composite = alloc.compositeBuffer(Integer.MAX_VALUE);
         }
         composite.addComponent(true, current);
         composite.addComponent(true, Unpooled.wrappedBuffer(value));
-        current = ctx.alloc().buffer(256);
+        current = alloc.buffer(256);
         current.writeShort(0x0d0a);
       } else {
         current.writeBytes(value);
