@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -14,25 +13,11 @@ import java.util.List;
  * forbids loading anything) with the summary counts, a sortable table of targets, each finding with its
  * remedy, and the findings reference. Every value from the network is HTML-escaped.
  */
-public final class HtmlReport implements ReportWriter {
+public final class HtmlReport extends CollectingReport {
   private static final String TEMPLATE = "report-template.html";
 
-  private final PrintWriter out;
-  private final List<TargetResult> results = new ArrayList<>();
-  private Context context = new Context(null, Severity.MEDIUM, "", 0, false);
-
   public HtmlReport(PrintWriter out) {
-    this.out = out;
-  }
-
-  @Override
-  public void begin(Context c) {
-    this.context = c;
-  }
-
-  @Override
-  public void result(TargetResult r) {
-    results.add(r);
+    super(out);
   }
 
   @Override

@@ -11,28 +11,14 @@ import java.util.Locale;
  * and a summary. Targets that were closed or silent are counted but listed only with {@code --all} or when the
  * audit has at most {@value #LIST_ALL_UP_TO} targets.
  */
-public final class TableReport implements ReportWriter {
+public final class TableReport extends CollectingReport {
   /** Audits with at most this many targets list closed ones too. */
   public static final int LIST_ALL_UP_TO = 16;
   private static final String[] HEADER = {"TARGET", "SCOPE", "TCP", "AUTH", "TLS", "UDP", "VERSION", "SEVERITY",
       "EXPOSED"};
 
-  private final PrintWriter out;
-  private final List<TargetResult> results = new ArrayList<>();
-  private Context context = new Context(null, Severity.MEDIUM, "", 0, false);
-
   public TableReport(PrintWriter out) {
-    this.out = out;
-  }
-
-  @Override
-  public void begin(Context c) {
-    this.context = c;
-  }
-
-  @Override
-  public void result(TargetResult r) {
-    results.add(r);
+    super(out);
   }
 
   static boolean interesting(TargetResult r) {
