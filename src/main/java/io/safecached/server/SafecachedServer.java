@@ -21,18 +21,25 @@ import io.netty.util.NetUtil;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
+import io.safecached.config.Cidr;
 import io.safecached.config.ServerConfig;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
+import io.safecached.security.UdpGuard;
+import io.safecached.server.udp.UdpListeners;
+import io.safecached.server.udp.UdpRequestHandler;
 import io.safecached.store.CaffeineItemStore;
 import io.safecached.store.Clock;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +74,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final boolean epoll;
   private final List<Channel> listeners = new ArrayList<>();
+  private volatile UdpListeners udp;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final long startMillis;
@@ -138,6 +146,13 @@ public final class SafecachedServer implements AutoCloseable {
     for (String s : skipped) {
       LOG.log(Level.WARNING, "not listening on " + s + ": this host has no IPv6 loopback");
     }
+    if (config.udpPort() != 0) {
+      List<InetSocketAddress> udpAddresses = boundAddresses().stream()
+          .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
+      UdpRequestHandler handler = new UdpRequestHandler(executor, limits,
+          new UdpGuard(config.udp(), System::nanoTime), counters, System::nanoTime);
+      udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
+    }
   }
 
   private static boolean isDefaultIpv6Loopback(InetSocketAddress a) {
@@ -166,9 +181,41 @@ public final class SafecachedServer implements AutoCloseable {
     boolean loopback = boundAddresses().stream().allMatch(a -> a.getAddress().isLoopbackAddress());
     return "safecached " + VERSION + " listening on tcp " + addrs
         + (loopback ? " (loopback only)" : " (REACHABLE FROM THE NETWORK without authentication)")
-        + "; protocols: text; udp: off; authentication: off; shutdown command: "
+        + "; protocols: text; udp: " + udpSummary() + "; authentication: off; shutdown command: "
         + (config.shutdownEnabled() ? "enabled" : "disabled")
         + "; transport: " + (epoll ? "epoll" : "nio");
+  }
+
+  /** The UDP addresses actually bound; empty when UDP is off. */
+  public List<InetSocketAddress> udpAddresses() {
+    UdpListeners u = udp;
+    return u == null ? List.of() : u.boundAddresses();
+  }
+
+  private String udpSummary() {
+    List<InetSocketAddress> bound = udpAddresses();
+    if (bound.isEmpty()) {
+      return "off";
+    }
+    ServerConfig.UdpPolicy p = config.udp();
+    return bound.stream().map(a -> NetUtil.toAddressString(a.getAddress())).collect(Collectors.joining(", "))
+        + " port " + bound.get(0).getPort()
+        + " (trusted: " + p.allow().stream().map(SafecachedServer::cidr).collect(Collectors.joining(", "))
+        + "; others: \u2264 " + plain(p.maxAmplification()) + "x bytes, "
+        + (p.writes() ? "writes allowed" : "no writes") + ")";
+  }
+
+  /** A CIDR block as people write it ({@code ::1/128}, not {@code 0:0:0:0:0:0:0:1/128}). */
+  private static String cidr(Cidr c) {
+    try {
+      return NetUtil.toAddressString(InetAddress.getByAddress(c.network())) + "/" + c.prefixLength();
+    } catch (UnknownHostException e) {
+      return c.toString();
+    }
+  }
+
+  private static String plain(double d) {
+    return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** Completes when the server has stopped, by {@link #close()} or by the {@code shutdown} command. */
@@ -186,6 +233,10 @@ public final class SafecachedServer implements AutoCloseable {
     try {
       for (Channel l : listeners) {
         l.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+      UdpListeners u = udp;
+      if (u != null) {
+        u.close();
       }
       connections.closeAll();
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -234,6 +285,11 @@ public final class SafecachedServer implements AutoCloseable {
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
       }
+      for (Counter c : List.of(Counter.UDP_REQUESTS, Counter.UDP_DROPPED_MALFORMED,
+          Counter.UDP_DROPPED_RATE_LIMITED, Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ,
+          Counter.UDP_BYTES_WRITTEN)) {
+        out.add(new Stat(c.statName(), Long.toString(counters.get(c))));
+      }
       return out;
     }
 
@@ -241,6 +297,7 @@ public final class SafecachedServer implements AutoCloseable {
     public List<Stat> settings() {
       String inter = config.listen().stream().map(a -> NetUtil.toAddressString(a.getAddress()))
           .collect(Collectors.joining(","));
+      ServerConfig.UdpPolicy udpPolicy = config.udp();
       return List.of(
           new Stat("maxbytes", Long.toString(store.memoryLimit())),
           new Stat("maxconns", Integer.toString(config.maxConnections())),
@@ -266,7 +323,15 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("ssl_enabled", "no"),
           new Stat("line_limit", Integer.toString(config.maxLineLength())),
           new Stat("multiget_line_max", Integer.toString(config.maxMultigetLineLength())),
-          new Stat("unauthenticated_network", config.allowUnauthenticatedNetwork() ? "yes" : "no"));
+          new Stat("unauthenticated_network", config.allowUnauthenticatedNetwork() ? "yes" : "no"),
+          new Stat("udp_allow", udpPolicy.allow().stream().map(SafecachedServer::cidr)
+              .collect(Collectors.joining(","))),
+          new Stat("udp_max_amplification", plain(udpPolicy.maxAmplification())),
+          new Stat("udp_writes", udpPolicy.writes() ? "yes" : "no"),
+          new Stat("udp_source_pps", Integer.toString(udpPolicy.sourcePacketsPerSecond())),
+          new Stat("udp_source_bps", Long.toString(udpPolicy.sourceBytesPerSecond())),
+          new Stat("udp_global_pps", Integer.toString(udpPolicy.globalPacketsPerSecond())),
+          new Stat("udp_global_bps", Long.toString(udpPolicy.globalBytesPerSecond())));
     }
 
     @Override

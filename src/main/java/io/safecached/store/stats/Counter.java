@@ -40,7 +40,21 @@ public enum Counter {
   EXPIRED_UNFETCHED("expired_unfetched"),
   EVICTED_UNFETCHED("evicted_unfetched"),
   EVICTIONS("evictions"),
-  RECLAIMED("reclaimed");
+  RECLAIMED("reclaimed"),
+  /** UDP datagrams received, whatever became of them. */
+  UDP_REQUESTS("udp_requests"),
+  /** UDP datagrams dropped for a bad frame header (too short, not sequence 0 of 1). */
+  UDP_DROPPED_MALFORMED("udp_dropped_malformed"),
+  /** UDP requests or replies of untrusted sources dropped by the packet or byte rate limits. */
+  UDP_DROPPED_RATE_LIMITED("udp_dropped_rate_limited"),
+  /** UDP replies not sent because they exceeded the amplification bound (or 65,535 datagrams). */
+  UDP_REPLIES_TRUNCATED("udp_replies_truncated"),
+  /** Storage and admin commands refused to untrusted UDP sources. */
+  UDP_WRITES_REFUSED("udp_writes_refused"),
+  /** Bytes of UDP datagrams received, frame headers included. */
+  UDP_BYTES_READ("udp_bytes_read"),
+  /** Bytes of UDP datagrams sent, frame headers included. */
+  UDP_BYTES_WRITTEN("udp_bytes_written");
 
   private final String statName;
 

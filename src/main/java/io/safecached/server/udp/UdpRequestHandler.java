@@ -1,0 +1,210 @@
+package io.safecached.server.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.safecached.command.Command;
+import io.safecached.command.CommandExecutor;
+import io.safecached.command.Result;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.text.TextDecoder;
+import io.safecached.protocol.text.TextEncoder;
+import io.safecached.security.UdpGuard;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Serves memcached requests arriving as UDP datagrams; the only handler of every UDP channel.
+ *
+ * <p>Design notes. A datagram must carry whole requests after its 8-byte frame header (sequence 0 of 1);
+ * anything else is dropped. Its payload goes through the TCP text decoder and the shared command executor,
+ * and all reply bytes of the datagram are concatenated and cut into datagrams of at most 1400 bytes echoing
+ * the request id. Trusted sources (see {@link UdpGuard}) get exactly that. For any other source, whose address
+ * may be forged: requests over the packet rates are dropped; storage and admin commands are refused without
+ * being run unless writes are allowed; a reply larger on the wire than the amplification bound allows is
+ * replaced by one short {@code SERVER_ERROR} datagram when that fits the bound, else by nothing; and replies
+ * over the byte rates are dropped. Every drop and refusal is counted and logged at a bounded rate.
+ */
+@Sharable
+public final class UdpRequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final System.Logger LOG = System.getLogger("io.safecached.server.udp");
+  /** Sent instead of running a storage or admin command for an untrusted source. */
+  static final Result WRITES_REFUSED = new Result.ServerError("UDP writes not allowed from this source");
+  /** Sent instead of a reply that may not be sent. */
+  static final byte[] TOO_LARGE = "SERVER_ERROR response too large for UDP\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final Set<String> READ_ONLY_STATS = Set.of("settings", "items", "slabs", "sizes");
+
+  private final CommandExecutor executor;
+  private final ProtocolLimits limits;
+  private final UdpGuard guard;
+  private final Counters counters;
+  private final DropLog dropLog;
+
+  /** A handler running commands with {@code executor} under {@code guard}'s policy; logs drops on {@code nanoClock}. */
+  public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, UdpGuard guard, Counters counters,
+                           LongSupplier nanoClock) {
+    super(DatagramPacket.class, true);
+    this.executor = executor;
+    this.limits = limits;
+    this.guard = guard;
+    this.counters = counters;
+    this.dropLog = new DropLog(LOG, nanoClock);
+  }
+
+  /** True for the commands an untrusted source may run without {@code --udp-writes}: reads only. */
+  static boolean readOnly(Command c) {
+    if (c instanceof Command.Get g) {
+      return !g.touches();
+    }
+    if (c instanceof Command.Stats s) {
+      return s.group() == null || READ_ONLY_STATS.contains(s.group());
+    }
+    return c instanceof Command.Version;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    ByteBuf data = packet.content();
+    int requestBytes = data.readableBytes();
+    InetSocketAddress sender = packet.sender();
+    counters.increment(Counter.UDP_REQUESTS);
+    counters.add(Counter.UDP_BYTES_READ, requestBytes);
+    if (sender == null || sender.getAddress() == null) {
+      counters.increment(Counter.UDP_DROPPED_MALFORMED);
+      return;
+    }
+    InetAddress source = sender.getAddress();
+    if (!UdpFrame.wellFormed(data)) {
+      counters.increment(Counter.UDP_DROPPED_MALFORMED);
+      dropLog.note(DropLog.Kind.MALFORMED, NetUtil.toAddressString(source));
+      return;
+    }
+    boolean trusted = guard.trusted(source);
+    if (!trusted && !guard.admit(source)) {
+      counters.increment(Counter.UDP_DROPPED_RATE_LIMITED);
+      dropLog.note(DropLog.Kind.RATE_LIMITED, NetUtil.toAddressString(source));
+      return;
+    }
+    int requestId = UdpFrame.requestId(data);
+    ByteBuf payload = data.slice(data.readerIndex() + UdpFrame.HEADER, requestBytes - UdpFrame.HEADER);
+    CompositeByteBuf reply = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+    try {
+      run(ctx.alloc(), payload, trusted, source, reply);
+      send(ctx, sender, requestId, requestBytes, trusted, reply);
+    } finally {
+      reply.release();
+    }
+  }
+
+  /** Runs every request of the payload and appends the reply bytes to {@code reply}. */
+  private void run(ByteBufAllocator alloc, ByteBuf payload, boolean trusted, InetAddress source,
+                   CompositeByteBuf reply) {
+    List<Object> parts = new ArrayList<>(1);
+    for (Object message : TextDecoder.decodeDatagram(payload, limits)) {
+      Result result;
+      boolean silent = false;
+      if (message instanceof Command command) {
+        if (!trusted && !guard.writesAllowed() && !readOnly(command)) {
+          counters.increment(Counter.UDP_WRITES_REFUSED);
+          dropLog.note(DropLog.Kind.WRITE_REFUSED, NetUtil.toAddressString(source));
+          result = WRITES_REFUSED;
+        } else {
+          result = executor.execute(command);
+        }
+        silent = command.noreply();
+      } else if (message instanceof Result r) {
+        result = r;
+      } else {
+        ReferenceCountUtil.release(message);
+        continue;
+      }
+      if (result instanceof Result.Close) {
+        break; // quit or shutdown: nothing after it in this datagram is run
+      }
+      if (silent || result instanceof Result.None) {
+        continue;
+      }
+      TextEncoder.encode(alloc, result, parts);
+      for (Object part : parts) {
+        reply.addComponent(true, (ByteBuf) part);
+      }
+      parts.clear();
+    }
+  }
+
+  private void send(ChannelHandlerContext ctx, InetSocketAddress sender, int requestId, int requestBytes,
+                    boolean trusted, ByteBuf reply) {
+    long datagrams = UdpFrame.datagramsFor(reply.readableBytes());
+    if (datagrams == 0) {
+      return;
+    }
+    ByteBuf out = reply;
+    boolean tooLarge = datagrams > UdpFrame.MAX_DATAGRAMS
+        || !trusted && !guard.withinAmplification(requestBytes, UdpFrame.wireBytes(reply.readableBytes()));
+    InetAddress source = sender.getAddress();
+    if (tooLarge) {
+      counters.increment(Counter.UDP_REPLIES_TRUNCATED);
+      dropLog.note(DropLog.Kind.TOO_LARGE, NetUtil.toAddressString(source));
+      if (!trusted && !guard.withinAmplification(requestBytes, UdpFrame.HEADER + TOO_LARGE.length)) {
+        return;
+      }
+      out = Unpooled.wrappedBuffer(TOO_LARGE);
+    }
+    long wire = UdpFrame.wireBytes(out.readableBytes());
+    if (!trusted && !guard.mayReply(source, requestBytes, wire)) {
+      counters.increment(Counter.UDP_DROPPED_RATE_LIMITED);
+      dropLog.note(DropLog.Kind.RATE_LIMITED, NetUtil.toAddressString(source));
+      return;
+    }
+    for (ByteBuf d : UdpFrame.split(ctx.alloc(), requestId, out)) {
+      ctx.write(new DatagramPacket(d, sender), ctx.voidPromise());
+    }
+    counters.add(Counter.UDP_BYTES_WRITTEN, wire);
+    if (!ctx.channel().isWritable()) {
+      ctx.flush();
+      if (!ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(false); // resumes when the socket drains
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /** A UDP channel serves every source: an error with one datagram must not close it. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      // e.g. a port-unreachable report for an earlier reply: the network's business, not a server error
+      LOG.log(Level.DEBUG, () -> "UDP socket " + ctx.channel().localAddress() + ": " + cause.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "error serving a UDP datagram on " + ctx.channel().localAddress(), cause);
+    }
+  }
+}
