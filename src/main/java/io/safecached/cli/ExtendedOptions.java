@@ -16,7 +16,8 @@ import java.util.Set;
  */
 final class ExtendedOptions {
   /** The keys safecached understands. */
-  static final List<String> SUPPORTED = List.of("idle_timeout", "multiget_line_max");
+  static final List<String> SUPPORTED = List.of("idle_timeout", "multiget_line_max", "udp_source_pps",
+      "udp_source_bps", "udp_global_pps", "udp_global_bps");
 
   private static final String NO_SLABS =
       "safecached has no slabs and no LRU threads; its store expires and evicts by itself";
@@ -52,8 +53,12 @@ final class ExtendedOptions {
    * Applies every {@code -o} value to {@code b}; adds one warning per ignored key (the first time it is seen).
    * Throws {@link ConfigException} for an unknown key or a bad value.
    */
-  static void apply(List<String> values, ServerConfig.Builder b, List<String> warnings) {
+  static void apply(List<String> values, ServerConfig.Builder b, ServerConfig.UdpPolicy udp, List<String> warnings) {
     Set<String> seenIgnored = new LinkedHashSet<>();
+    long sourcePps = udp.sourcePacketsPerSecond();
+    long sourceBps = udp.sourceBytesPerSecond();
+    long globalPps = udp.globalPacketsPerSecond();
+    long globalBps = udp.globalBytesPerSecond();
     for (String value : values) {
       for (String item : value.split(",", -1)) {
         String option = item.trim();
@@ -80,6 +85,10 @@ final class ExtendedOptions {
             }
             b.maxMultigetLineLength((int) bytes);
           }
+          case "udp_source_pps" -> sourcePps = rate(key, prefix, arg, false);
+          case "udp_source_bps" -> sourceBps = rate(key, prefix, arg, true);
+          case "udp_global_pps" -> globalPps = rate(key, prefix, arg, false);
+          case "udp_global_bps" -> globalBps = rate(key, prefix, arg, true);
           default -> {
             String reason = ignoredReason(key);
             if (reason == null) {
@@ -93,6 +102,16 @@ final class ExtendedOptions {
         }
       }
     }
+    b.udp(udp.withRates((int) sourcePps, sourceBps, (int) globalPps, globalBps));
+  }
+
+  private static long rate(String key, String prefix, String arg, boolean bytes) {
+    String value = required(key, arg, bytes ? "a number of bytes per second" : "a number per second");
+    long n = bytes ? Values.size(key, prefix, value) : Values.number(key, prefix, value);
+    if (n < 1 || n > Integer.MAX_VALUE) {
+      throw new ConfigException(key + " is out of range (" + prefix + value + ")");
+    }
+    return n;
   }
 
   /** Why {@code key} is ignored, or null when it is not one of memcached's keys that we ignore. */

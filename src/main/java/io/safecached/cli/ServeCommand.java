@@ -1,5 +1,6 @@
 package io.safecached.cli;
 
+import io.safecached.config.Cidr;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import java.io.PrintWriter;
@@ -59,8 +60,20 @@ final class ServeCommand implements Callable<Integer> {
   List<String> listen = new ArrayList<>();
 
   @Option(names = {"-U", "--udp-port"}, paramLabel = "<num>",
-      description = "UDP port (default: 0, off; UDP is not supported yet, any other value is refused)")
+      description = "UDP port (default: 0, off); see the --udp-* flags for what untrusted sources get")
   String udpPort;
+
+  @Option(names = "--udp-allow", paramLabel = "<cidr>",
+      description = "sources that get full UDP replies: comma list of address blocks (default: 127.0.0.1/32,::1/128)")
+  List<String> udpAllow = new ArrayList<>();
+
+  @Option(names = "--udp-max-amplification", paramLabel = "<ratio>",
+      description = "most reply bytes an untrusted UDP source gets per byte it sent (default: 1.0)")
+  String udpMaxAmplification;
+
+  @Option(names = "--udp-writes",
+      description = "let untrusted UDP sources run storage and admin commands (default: refused)")
+  boolean udpWrites;
 
   @Option(names = {"-m", "--memory-limit"}, paramLabel = "<num>",
       description = "item memory in megabytes (default: 64; an m suffix is allowed)")
@@ -157,11 +170,29 @@ final class ServeCommand implements Callable<Integer> {
       b.port(Values.integer("port", "-p", port));
     }
     if (udpPort != null) {
-      if (Values.integer("UDP port", "-U", udpPort) != 0) {
-        throw new ConfigException("UDP is not supported yet; run with -U 0 (the default)");
-      }
-      b.udpPort(0);
+      b.udpPort(Values.integer("UDP port", "-U", udpPort));
     }
+    ServerConfig.UdpPolicy udp = ServerConfig.UdpPolicy.DEFAULT.withWrites(udpWrites);
+    if (!udpAllow.isEmpty()) {
+      List<Cidr> blocks = new ArrayList<>();
+      for (String value : udpAllow) {
+        for (String item : value.split(",")) {
+          if (!item.isBlank()) {
+            blocks.add(Cidr.parse(item));
+          }
+        }
+      }
+      udp = udp.withAllow(blocks);
+    }
+    if (udpMaxAmplification != null) {
+      try {
+        udp = udp.withMaxAmplification(Double.parseDouble(udpMaxAmplification.strip()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("UDP amplification bound must be a number (--udp-max-amplification "
+            + udpMaxAmplification + ")");
+      }
+    }
+    b.udp(udp);
     if (memoryLimit != null) {
       // memcached reads -m with atoi, so "-m 100m" in a service file means 100 MB there too
       String digits = memoryLimit.strip().replaceFirst("(?<=\\d)[mM]$", "");
@@ -202,7 +233,7 @@ final class ServeCommand implements Callable<Integer> {
     if (ignored != null) {
       ignored.warnings(warnings);
     }
-    ExtendedOptions.apply(extended, b, warnings);
+    ExtendedOptions.apply(extended, b, udp, warnings);
     return new Settings(b.build(), warnings);
   }
 
@@ -211,6 +242,10 @@ final class ServeCommand implements Callable<Integer> {
     lines.add("%nExtended options (-o):");
     lines.add("  idle_timeout=<seconds>       close connections idle this long (default: 0, never)");
     lines.add("  multiget_line_max=<bytes>    longest get/gets line, k or m suffix allowed (default: 2m)");
+    lines.add("  udp_source_pps=<n>           UDP requests per second from one untrusted source (default: 50)");
+    lines.add("  udp_source_bps=<bytes>       UDP reply bytes per second to one untrusted source (default: 32k)");
+    lines.add("  udp_global_pps=<n>           UDP requests per second from all untrusted sources (default: 5000)");
+    lines.add("  udp_global_bps=<bytes>       UDP reply bytes per second to all untrusted sources (default: 4m)");
     lines.add("  accepted and ignored with a warning (also with a no_ prefix):");
     StringBuilder line = new StringBuilder("   ");
     for (String key : ExtendedOptions.IGNORED.keySet().stream().sorted().toList()) {

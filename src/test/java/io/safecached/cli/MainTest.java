@@ -69,7 +69,8 @@ class MainTest {
       "extra                | Unmatched argument at index 1: 'extra'",
       "-o fooble=1          | unknown extended option 'fooble' (-o)",
       "-o idle_timeout=x    | idle_timeout must be a number (-o idle_timeout=x)",
-      "-U 11211             | UDP is not supported yet; run with -U 0 (the default)",
+      "-U 70000             | UDP port must be between 0 and 65535 (-U 70000)",
+      "--udp-allow fooble   | 'fooble' is not an IP address block (for example 10.0.0.0/8 or ::1/128)",
       "-l 0.0.0.0           | refusing to listen on non-loopback address [0.0.0.0] without authentication",
       "-l ::                | refusing to listen on non-loopback address [0:0:0:0:0:0:0:0]",
       "-d -l 127.0.0.1:0    | port in listen address '127.0.0.1:0' must be between 1 and 65535"})
@@ -118,6 +119,7 @@ class MainTest {
       "-p", "--port", "-l", "--listen", "-U", "--udp-port", "-m", "--memory-limit", "-c", "--conn-limit",
       "-t", "--threads", "-I", "--max-item-size", "-v", "--verbose", "-A", "--enable-shutdown",
       "-F", "--disable-flush-all", "-o", "--extended", "--allow-unauthenticated-network", "-h", "--help",
+      "--udp-allow", "--udp-max-amplification", "--udp-writes",
       "-V", "--version", "-d", "--daemon", "-u", "--user", "-k", "--lock-memory", "-P", "--pidfile",
       "-r", "--enable-coredumps", "-b", "--listen-backlog", "-R", "--max-reqs-per-event",
       "-f", "--slab-growth-factor", "-n", "--slab-min-size", "-L", "--enable-largepages",

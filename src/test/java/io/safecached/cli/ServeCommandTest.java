@@ -49,7 +49,7 @@ class ServeCommandTest {
     return Stream.of(
         flag("-p", "--port", "12345", ServerConfig::port, 12345),
         flag("-l", "--listen", "127.0.0.2", ServerConfig::listen, List.of(new InetSocketAddress("127.0.0.2", 0))),
-        flag("-U", "--udp-port", "0", ServerConfig::udpPort, 0),
+        flag("-U", "--udp-port", "11211", ServerConfig::udpPort, 11211),
         flag("-m", "--memory-limit", "128", ServerConfig::memoryLimitBytes, 128 * MIB),
         flag("-c", "--conn-limit", "10", ServerConfig::maxConnections, 10),
         flag("-t", "--threads", "2", ServerConfig::threads, 2),
@@ -66,10 +66,8 @@ class ServeCommandTest {
   @MethodSource("everyFlag")
   void eachFlagWorksShortAndLong(String shortName, String longName, String value,
       Function<ServerConfig, Object> field, Object expected) {
-    if (!shortName.equals("-U")) { // 0, the default, is the only value -U accepts for now
-      assertThat(field.apply(ServerConfig.builder().build())).as("the value tested is not the default")
-          .isNotEqualTo(expected);
-    }
+    assertThat(field.apply(ServerConfig.builder().build())).as("the value tested is not the default")
+        .isNotEqualTo(expected);
     for (String[] args : List.of(new String[] {shortName, value}, new String[] {longName, value},
         new String[] {longName + "=" + value}, new String[] {shortName + value})) {
       ServeCommand.Settings s = parse(args);
@@ -245,10 +243,35 @@ class ServeCommandTest {
     assertThat(c.loopbackOnly()).isFalse();
   }
 
+  @Test
+  void udpPolicyFlags() {
+    ServerConfig c = parse("-U", "11211", "--udp-allow", "10.0.0.0/8,::1", "--udp-allow", "192.168.1.7",
+        "--udp-max-amplification", "0.5", "--udp-writes",
+        "-o", "udp_source_pps=10,udp_source_bps=1k", "-o", "udp_global_pps=100,udp_global_bps=1m").config();
+    assertThat(c.udpPort()).isEqualTo(11211);
+    ServerConfig.UdpPolicy udp = c.udp();
+    assertThat(udp.allow()).extracting(Object::toString)
+        .containsExactly("10.0.0.0/8", "0:0:0:0:0:0:0:1/128", "192.168.1.7/32");
+    assertThat(udp.maxAmplification()).isEqualTo(0.5);
+    assertThat(udp.writes()).isTrue();
+    assertThat(udp.sourcePacketsPerSecond()).isEqualTo(10);
+    assertThat(udp.sourceBytesPerSecond()).isEqualTo(1024);
+    assertThat(udp.globalPacketsPerSecond()).isEqualTo(100);
+    assertThat(udp.globalBytesPerSecond()).isEqualTo(1024 * 1024);
+    assertThat(parse("-U", "11211").config().udp()).as("safe defaults").isEqualTo(ServerConfig.UdpPolicy.DEFAULT);
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"11211", "1", "65535", "-1"})
-  void udpIsRefusedUntilItIsSupported(String port) {
-    assertThatThrownBy(() -> parse("-U", port)).hasMessage("UDP is not supported yet; run with -U 0 (the default)");
+  @CsvSource(delimiter = '|', value = {
+      "-U 70000                          | UDP port must be between 0 and 65535 (-U 70000)",
+      "--udp-allow fooble                | 'fooble' is not an IP address block",
+      "--udp-allow 10.0.0.0/33           | '10.0.0.0/33' has a prefix length outside 0..32",
+      "--udp-max-amplification abc       | UDP amplification bound must be a number",
+      "--udp-max-amplification 0         | UDP amplification bound must be more than 0",
+      "-o udp_source_pps=0               | udp_source_pps is out of range",
+      "-o udp_source_pps=100,udp_global_pps=10 | the global one at least the per-source one"})
+  void badUdpSettingsStopStartUp(String args, String message) {
+    assertThatThrownBy(() -> parse(args.trim().split(" +"))).hasMessageContaining(message.trim());
   }
 
   @Test
