@@ -96,13 +96,13 @@ class MainTest {
 
   @Test
   void ignoredFlagsPrintOneWarningLineEachAndStillServe() {
-    Outcome o = run("serve", "-d", "-u", "memcache", "-k", "-P", "/tmp/pid", "-r", "-b", "64", "-R", "20", "-f", "1.25",
+    Outcome o = run("serve", "-d", "-u", "memcache", "-k", "-P", "/run/memcached/memcached.pid", "-r", "-b", "64", "-R", "20", "-f", "1.25",
         "-n", "48", "-L", "-C", "-M", "-o", "relaxed_privileges,modern", "-o", "modern");
     assertThat(o.exitCode()).isZero();
     assertThat(o.served()).containsExactly(ServerConfig.builder().build());
     assertThat(o.errLines()).hasSize(14).allSatisfy(l -> assertThat(l).startsWith("safecached: warning: ignoring "));
     assertThat(o.err()).contains("-d (--daemon)", "-u (--user) memcache", "-k (--lock-memory)",
-        "-P (--pidfile) /tmp/pid", "-r (--enable-coredumps)", "-b (--listen-backlog) 64",
+        "-P (--pidfile) /run/memcached/memcached.pid", "-r (--enable-coredumps)", "-b (--listen-backlog) 64",
         "-R (--max-reqs-per-event) 20", "-f (--slab-growth-factor) 1.25", "-n (--slab-min-size) 48",
         "-L (--enable-largepages)", "-C (--disable-cas): CAS stays enabled",
         "-M (--disable-evictions): not supported", "-o relaxed_privileges", "-o modern");

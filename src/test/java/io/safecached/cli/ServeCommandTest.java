@@ -175,7 +175,7 @@ class ServeCommandTest {
         Arguments.of(List.of("-k"), "-k (--lock-memory)"),
         Arguments.of(List.of("--lock-memory"), "-k (--lock-memory)"),
         Arguments.of(List.of("-P", "/run/memcached.pid"), "-P (--pidfile) /run/memcached.pid"),
-        Arguments.of(List.of("--pidfile", "/tmp/p"), "-P (--pidfile) /tmp/p"),
+        Arguments.of(List.of("--pidfile", "/run/mc.pid"), "-P (--pidfile) /run/mc.pid"),
         Arguments.of(List.of("-r"), "-r (--enable-coredumps)"),
         Arguments.of(List.of("--enable-coredumps"), "-r (--enable-coredumps)"),
         Arguments.of(List.of("-b", "2048"), "-b (--listen-backlog) 2048"),
