@@ -34,12 +34,10 @@ import io.safecached.store.Clock;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -200,18 +198,9 @@ public final class SafecachedServer implements AutoCloseable {
     ServerConfig.UdpPolicy p = config.udp();
     return bound.stream().map(a -> NetUtil.toAddressString(a.getAddress())).collect(Collectors.joining(", "))
         + " port " + bound.get(0).getPort()
-        + " (trusted: " + p.allow().stream().map(SafecachedServer::cidr).collect(Collectors.joining(", "))
+        + " (trusted: " + p.allow().stream().map(Cidr::toString).collect(Collectors.joining(", "))
         + "; others: \u2264 " + plain(p.maxAmplification()) + "x bytes, "
         + (p.writes() ? "writes allowed" : "no writes") + ")";
-  }
-
-  /** A CIDR block as people write it ({@code ::1/128}, not {@code 0:0:0:0:0:0:0:1/128}). */
-  private static String cidr(Cidr c) {
-    try {
-      return NetUtil.toAddressString(InetAddress.getByAddress(c.network())) + "/" + c.prefixLength();
-    } catch (UnknownHostException e) {
-      return c.toString();
-    }
   }
 
   private static String plain(double d) {
@@ -285,9 +274,8 @@ public final class SafecachedServer implements AutoCloseable {
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
       }
-      for (Counter c : List.of(Counter.UDP_REQUESTS, Counter.UDP_DROPPED_MALFORMED,
-          Counter.UDP_DROPPED_RATE_LIMITED, Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ,
-          Counter.UDP_BYTES_WRITTEN)) {
+      for (Counter c : List.of(Counter.UDP_REQUESTS, Counter.UDP_DROPPED_MALFORMED, Counter.UDP_DROPPED_RATE_LIMITED,
+          Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ, Counter.UDP_BYTES_WRITTEN)) {
         out.add(new Stat(c.statName(), Long.toString(counters.get(c))));
       }
       return out;
@@ -324,7 +312,7 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("line_limit", Integer.toString(config.maxLineLength())),
           new Stat("multiget_line_max", Integer.toString(config.maxMultigetLineLength())),
           new Stat("unauthenticated_network", config.allowUnauthenticatedNetwork() ? "yes" : "no"),
-          new Stat("udp_allow", udpPolicy.allow().stream().map(SafecachedServer::cidr)
+          new Stat("udp_allow", udpPolicy.allow().stream().map(Cidr::toString)
               .collect(Collectors.joining(","))),
           new Stat("udp_max_amplification", plain(udpPolicy.maxAmplification())),
           new Stat("udp_writes", udpPolicy.writes() ? "yes" : "no"),

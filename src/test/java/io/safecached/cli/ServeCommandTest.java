@@ -251,7 +251,7 @@ class ServeCommandTest {
     assertThat(c.udpPort()).isEqualTo(11211);
     ServerConfig.UdpPolicy udp = c.udp();
     assertThat(udp.allow()).extracting(Object::toString)
-        .containsExactly("10.0.0.0/8", "0:0:0:0:0:0:0:1/128", "192.168.1.7/32");
+        .containsExactly("10.0.0.0/8", "::1/128", "192.168.1.7/32");
     assertThat(udp.maxAmplification()).isEqualTo(0.5);
     assertThat(udp.writes()).isTrue();
     assertThat(udp.sourcePacketsPerSecond()).isEqualTo(10);

@@ -47,7 +47,12 @@ class CidrTest {
   void hostBitsAreClearedAndEqualityFollows() {
     assertThat(Cidr.parse("10.1.2.3/8")).isEqualTo(Cidr.parse("10.0.0.0/8"));
     assertThat(Cidr.parse("10.1.2.3/8").toString()).isEqualTo("10.0.0.0/8");
-    assertThat(Cidr.parse("2001:db8::1/32").toString()).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+    assertThat(Cidr.parse("2001:db8::1/32").toString()).isEqualTo("2001:db8::/32");
+    assertThat(Cidr.parse("::1").toString()).isEqualTo("::1/128");
+    assertThat(Cidr.parse("::/0").toString()).isEqualTo("::/0");
+    assertThat(Cidr.parse("2001:db8:0:1:0:0:0:1").toString()).as("longest zero run").isEqualTo("2001:db8:0:1::1/128");
+    assertThat(Cidr.parse("2001:0:1:0:1:0:1:0").toString()).as("single zero groups stay").isEqualTo("2001:0:1:0:1:0:1:0/128");
+    assertThat(Cidr.parse("fe80::/10").toString()).isEqualTo("fe80::/10");
   }
 
   @ParameterizedTest
