@@ -1,5 +1,6 @@
 package io.safecached.audit;
 
+import io.safecached.config.Addresses;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;

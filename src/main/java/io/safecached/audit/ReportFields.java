@@ -1,5 +1,6 @@
 package io.safecached.audit;
 
+import io.safecached.config.Addresses;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,6 @@
 package io.safecached.audit;
 
+import io.safecached.config.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 

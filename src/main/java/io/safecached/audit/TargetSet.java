@@ -1,5 +1,6 @@
 package io.safecached.audit;
 
+import io.safecached.config.Addresses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;

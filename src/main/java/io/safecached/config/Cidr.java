@@ -107,43 +107,10 @@ public record Cidr(byte[] network, int prefixLength) {
   /** The block as people write it: {@code 10.0.0.0/8}, {@code ::1/128} (IPv6 in RFC 5952's short form). */
   @Override
   public String toString() {
-    return (network.length == 4 ? ipv4() : ipv6()) + "/" + prefixLength;
-  }
-
-  private String ipv4() {
-    return (network[0] & 0xff) + "." + (network[1] & 0xff) + "." + (network[2] & 0xff) + "." + (network[3] & 0xff);
-  }
-
-  private String ipv6() {
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((network[2 * i] & 0xff) << 8) | (network[2 * i + 1] & 0xff);
+    try {
+      return Addresses.text(InetAddress.getByAddress(network)) + "/" + prefixLength;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
     }
-    int bestStart = -1;
-    int bestLength = 1; // RFC 5952: a single zero group is not shortened
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(groups[i]));
-    }
-    return sb.toString();
   }
 }

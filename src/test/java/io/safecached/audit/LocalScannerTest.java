@@ -1,5 +1,6 @@
 package io.safecached.audit;
 
+import io.safecached.config.Addresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.safecached.audit;
+package io.safecached.config;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
