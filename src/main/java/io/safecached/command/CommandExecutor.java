@@ -34,6 +34,19 @@ public final class CommandExecutor {
     this.server = server;
   }
 
+  /**
+   * Runs one command and returns what to send back: its result, or {@link Result.None} when the client asked
+   * for no reply, which in memcached hides errors too. A {@link Result.Close} is always returned.
+   */
+  public Result respond(Command command) {
+    return silence(command, execute(command));
+  }
+
+  /** {@code result} as the reply to {@code command}: nothing when the client asked for no reply, except a close. */
+  public static Result silence(Command command, Result result) {
+    return command.noreply() && !(result instanceof Result.Close) ? Result.None.INSTANCE : result;
+  }
+
   /** Runs one command and returns its result (also when the client asked for no reply). */
   public Result execute(Command command) {
     if (command instanceof Command.Get c) {

@@ -42,11 +42,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Result result;
-    boolean silent = false;
     if (msg instanceof Command command) {
       connections.commandSeen(ctx.channel());
-      result = executor.execute(command);
-      silent = command.noreply();
+      result = executor.respond(command);
     } else if (msg instanceof Result r) {
       result = r;
     } else {
@@ -58,7 +56,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    if (silent || result instanceof Result.None) {
+    if (result instanceof Result.None) {
       return;
     }
     ctx.write(result, ctx.voidPromise());

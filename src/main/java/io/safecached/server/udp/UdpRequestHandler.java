@@ -118,16 +118,14 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
     List<Object> parts = new ArrayList<>(1);
     for (Object message : TextDecoder.decodeDatagram(payload, limits)) {
       Result result;
-      boolean silent = false;
       if (message instanceof Command command) {
         if (!trusted && !guard.writesAllowed() && !readOnly(command)) {
           counters.increment(Counter.UDP_WRITES_REFUSED);
           dropLog.note(DropLog.Kind.WRITE_REFUSED, NetUtil.toAddressString(source));
-          result = WRITES_REFUSED;
+          result = CommandExecutor.silence(command, WRITES_REFUSED);
         } else {
-          result = executor.execute(command);
+          result = executor.respond(command);
         }
-        silent = command.noreply();
       } else if (message instanceof Result r) {
         result = r;
       } else {
@@ -137,7 +135,7 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
       if (result instanceof Result.Close) {
         break; // quit or shutdown: nothing after it in this datagram is run
       }
-      if (silent || result instanceof Result.None) {
+      if (result instanceof Result.None) {
         continue;
       }
       TextEncoder.encode(alloc, result, parts);
