@@ -67,4 +67,61 @@ public sealed interface Command {
 
   /** stats with an optional group ({@code null} for the general statistics). */
   record Stats(String group) implements Command {}
+
+  // ------------------------------------------------------------------ meta protocol (also used by binary)
+
+  /**
+   * mg (and binary get/getk/gat/touch): one key with meta options. {@code compareCas} non-zero with
+   * {@code returnValue} hides the value when the item's CAS equals it; {@code newCas} non-zero is the CAS of an
+   * item created by {@code vivifyTtl}. TTLs are memcached exptimes (relative seconds or absolute Unix time).
+   * With {@code quiet} a miss is not answered.
+   */
+  record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
+                 Long recacheTtl, boolean noBump, boolean quiet) implements Command {
+    /** A plain lookup of the value, as get and the binary GET do it. */
+    public static MetaGet value(byte[] key, boolean quiet) {
+      return new MetaGet(key, true, 0, 0, null, null, null, false, quiet);
+    }
+  }
+
+  /**
+   * ms (and binary set/add/replace/append/prepend): {@code mode} is SET, ADD, REPLACE, APPEND or PREPEND;
+   * a non-zero {@code compareCas} turns SET and REPLACE into a CAS store and makes append/prepend check it.
+   * {@code invalidate} with {@code compareCas} accepts an older CAS and stores the item as stale.
+   * {@code vivifyTtl} lets append/prepend create a missing item. {@code keyBinary} records that the client sent
+   * the key base64-encoded, so that replies encode it again. With {@code quiet} success is not answered.
+   */
+  record MetaSet(byte[] key, StoreMode mode, byte[] value, int flags, long ttl, long compareCas, long newCas,
+                 boolean invalidate, Long vivifyTtl, boolean keyBinary, boolean quiet) implements Command {}
+
+  /**
+   * md (and binary delete): {@code invalidate} marks the item stale with a new CAS (and {@code ttl} if given)
+   * instead of removing it; {@code removeValue} replaces the value by an empty one and keeps the item.
+   */
+  record MetaDelete(byte[] key, long compareCas, long newCas, boolean invalidate, Long ttl, boolean removeValue,
+                    boolean quiet) implements Command {}
+
+  /**
+   * ma (and binary incr/decr): adds or subtracts {@code delta} (unsigned); a miss creates the item with
+   * {@code initial} when {@code vivifyTtl} is given, else it is NF. {@code ttl} updates the TTL on success.
+   */
+  record MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
+                        long compareCas, long newCas, boolean quiet) implements Command {}
+
+  /** me: what the server knows about one item. */
+  record MetaDebug(byte[] key) implements Command {}
+
+  /** mn (and binary noop): answers at once, marking the end of a pipeline. */
+  record MetaNoop() implements Command {}
+
+  /**
+   * A command with what its protocol needs to frame the reply (meta return flags, binary opcode and opaque).
+   * The executor runs {@code command} and hands the frame back unread in a {@link Result.Framed}.
+   */
+  record Framed(Command command, Object frame) implements Command {
+    @Override
+    public boolean noreply() {
+      return command.noreply();
+    }
+  }
 }

@@ -57,4 +57,45 @@ public sealed interface Result {
   record None() implements Result {
     public static final None INSTANCE = new None();
   }
+
+  // ------------------------------------------------------------------ meta protocol (also used by binary)
+
+  /** The meta protocol's return codes; VA is HD with a value. */
+  enum MetaCode { HD, VA, EN, NF, NS, EX }
+
+  /**
+   * An item as a meta command saw it. {@code value} is null unless the value is returned; {@code ttl} is the
+   * remaining lifetime in seconds (-1 for none), {@code lastAccess} seconds since the item was last read,
+   * {@code fetched} whether it was read before this command, {@code size} the value's length.
+   * {@code keyBinary} tells the encoder to print the key in base64.
+   */
+  record MetaItem(byte[] key, boolean keyBinary, byte[] value, int flags, long cas, long ttl, long lastAccess,
+                  boolean fetched, int size) {}
+
+  /**
+   * The reply to a meta command: its code, the item (null on EN/NF/NS/EX), and the stampede markers: {@code won}
+   * (W: this client should refresh the item), {@code stale} (X) and {@code tokenSent} (Z: another client won).
+   * Quiet mode is applied by the executor: a reply it hides is never produced.
+   */
+  record Meta(MetaCode code, MetaItem item, boolean won, boolean stale, boolean tokenSent) implements Result {
+    /** A reply with a code and nothing else. */
+    public static Meta of(MetaCode code) {
+      return new Meta(code, null, false, false, false);
+    }
+  }
+
+  /**
+   * The reply to me: {@code exp} seconds to expiry (-1 for none), {@code lastAccess} seconds since the last read,
+   * the CAS, whether the item was ever fetched, its memcached size class and total size.
+   */
+  record MetaDebug(byte[] key, boolean keyBinary, long exp, long lastAccess, long cas, boolean fetched,
+                   int slabClass, long size) implements Result {}
+
+  /** The reply to mn (MN) and the binary noop. */
+  record MetaNoop() implements Result {
+    public static final MetaNoop INSTANCE = new MetaNoop();
+  }
+
+  /** A result with the frame its command carried (see {@link Command.Framed}). */
+  record Framed(Result result, Object frame) implements Result {}
 }
