@@ -2,17 +2,16 @@ package io.safecached.command;
 
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Result.Hit;
+import io.safecached.command.Result.MetaCode;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.Result.Status;
 import io.safecached.store.Expiry;
-import io.safecached.store.Item;
 import io.safecached.store.ItemStore;
 import io.safecached.store.Key;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,11 +26,13 @@ public final class CommandExecutor {
   private final ItemStore store;
   private final Counters counters;
   private final ServerContext server;
+  private final ItemCommands items;
 
   public CommandExecutor(ItemStore store, ServerContext server) {
     this.store = store;
     this.counters = store.counters();
     this.server = server;
+    this.items = new ItemCommands(store, server);
   }
 
   /**
@@ -39,17 +40,54 @@ public final class CommandExecutor {
    * for no reply, which in memcached hides errors too. A {@link Result.Close} is always returned.
    */
   public Result respond(Command command) {
+    if (command instanceof Command.Framed f) {
+      Result inner = respond(f.command());
+      return inner instanceof Result.None || inner instanceof Result.Close ? inner : new Result.Framed(inner, f.frame());
+    }
     return silence(command, execute(command));
   }
 
-  /** {@code result} as the reply to {@code command}: nothing when the client asked for no reply, except a close. */
+  /**
+   * {@code result} as the reply to {@code command}: nothing when the client asked for no reply, except a close.
+   * Meta quiet mode hides only the nominal reply (EN for mg, HD for the others); errors are always sent.
+   */
   public static Result silence(Command command, Result result) {
+    if (result instanceof Result.Meta m) {
+      boolean hidden = command instanceof Command.MetaGet g ? g.quiet() && m.code() == MetaCode.EN
+          : quiet(command) && m.code() == MetaCode.HD;
+      return hidden ? Result.None.INSTANCE : result;
+    }
     return command.noreply() && !(result instanceof Result.Close) ? Result.None.INSTANCE : result;
+  }
+
+  private static boolean quiet(Command command) {
+    if (command instanceof Command.MetaSet c) {
+      return c.quiet();
+    } else if (command instanceof Command.MetaDelete c) {
+      return c.quiet();
+    } else if (command instanceof Command.MetaArithmetic c) {
+      return c.quiet();
+    }
+    return false;
   }
 
   /** Runs one command and returns its result (also when the client asked for no reply). */
   public Result execute(Command command) {
-    if (command instanceof Command.Get c) {
+    if (command instanceof Command.MetaGet c) {
+      return items.get(c);
+    } else if (command instanceof Command.MetaSet c) {
+      return items.set(c);
+    } else if (command instanceof Command.MetaDelete c) {
+      return items.delete(c);
+    } else if (command instanceof Command.MetaArithmetic c) {
+      return items.arithmetic(c);
+    } else if (command instanceof Command.MetaDebug c) {
+      return items.debug(c);
+    } else if (command instanceof Command.MetaNoop) {
+      return Result.MetaNoop.INSTANCE;
+    } else if (command instanceof Command.Framed f) {
+      return new Result.Framed(execute(f.command()), f.frame());
+    } else if (command instanceof Command.Get c) {
       return get(c);
     } else if (command instanceof Command.Store c) {
       return store(c);
@@ -80,95 +118,28 @@ public final class CommandExecutor {
     throw new IllegalArgumentException("unknown command " + command);
   }
 
+  /** get, gets, gat, gats: each key is an mg (with T for gat), so counters and access marks match memcached. */
   private Result get(Command.Get c) {
     List<Hit> hits = new ArrayList<>(c.keys().size());
-    long now = store.now();
-    long deadline = c.touches() ? Expiry.deadline(c.touchExptime(), now) : 0;
     for (byte[] k : c.keys()) {
-      Key key = Key.wrap(k);
-      Item item;
-      if (c.touches()) {
-        // memcached counts a gat key as a touch only: cmd_touch and touch_hits/misses, not cmd_get
-        counters.increment(Counter.CMD_TOUCH);
-        item = store.compute(key, old -> old == null ? null : old.withExpiry(deadline));
-        counters.increment(item == null ? Counter.TOUCH_MISSES : Counter.TOUCH_HITS);
-      } else {
-        counters.increment(Counter.CMD_GET);
-        item = store.get(key);
-        counters.increment(item == null ? Counter.GET_MISSES : Counter.GET_HITS);
-      }
-      if (item != null) {
-        item.markFetched(now);
-        hits.add(new Hit(k, item.flags(), item.value(), item.cas()));
+      Result.Meta m = items.get(new Command.MetaGet(k, true, 0, 0, c.touchExptime(), null, null, false, false));
+      if (m.item() != null) {
+        hits.add(new Hit(k, m.item().flags(), m.item().value(), m.item().cas()));
       }
     }
     return new Result.Values(hits, c.withCas());
   }
 
+  /** The text storage commands are ms in the matching mode; cas compares even a zero CAS unique. */
   private Result store(Command.Store c) {
-    counters.increment(Counter.CMD_SET);
-    Key key = Key.wrap(c.key());
-    long now = store.now();
-    long deadline = Expiry.deadline(c.exptime(), now);
-    Result[] outcome = new Result[1];
-    store.compute(key, old -> {
-      switch (c.mode()) {
-        case ADD:
-          if (old != null) {
-            outcome[0] = Status.NOT_STORED;
-            return old;
-          }
-          break;
-        case REPLACE:
-          if (old == null) {
-            outcome[0] = Status.NOT_STORED;
-            return null;
-          }
-          break;
-        case CAS:
-          if (old == null) {
-            counters.increment(Counter.CAS_MISSES);
-            outcome[0] = Status.NOT_FOUND;
-            return null;
-          }
-          if (old.cas() != c.casUnique()) {
-            counters.increment(Counter.CAS_BADVAL);
-            outcome[0] = Status.EXISTS;
-            return old;
-          }
-          counters.increment(Counter.CAS_HITS);
-          break;
-        case APPEND:
-        case PREPEND:
-          if (old == null) {
-            outcome[0] = Status.NOT_STORED;
-            return null;
-          }
-          return concatenate(c, key, old, outcome);
-        case SET:
-        default:
-          break;
-      }
-      outcome[0] = Status.STORED;
-      counters.increment(Counter.TOTAL_ITEMS);
-      return new Item(c.value(), c.flags(), store.nextCas(), deadline, now);
-    });
-    return outcome[0];
-  }
-
-  /** append/prepend keep the old item's flags and deadline; a result over the item limit is not stored. */
-  private Item concatenate(Command.Store c, Key key, Item old, Result[] outcome) {
-    byte[] a = c.mode() == StoreMode.APPEND ? old.value() : c.value();
-    byte[] b = c.mode() == StoreMode.APPEND ? c.value() : old.value();
-    if (Item.memcachedSize(key.length(), (long) a.length + b.length) > server.maxItemSize()) {
-      outcome[0] = Status.NOT_STORED;
-      return old;
-    }
-    byte[] joined = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, joined, a.length, b.length);
-    outcome[0] = Status.STORED;
-    counters.increment(Counter.TOTAL_ITEMS);
-    return new Item(joined, old.flags(), store.nextCas(), old.expiresAt(), store.now());
+    Result r = items.set(new Command.MetaSet(c.key(), c.mode(), c.value(), c.flags(), c.exptime(),
+        c.mode() == StoreMode.CAS ? c.casUnique() : 0, 0, false, null, false, false));
+    return switch (((Result.Meta) r).code()) {
+      case HD -> Status.STORED;
+      case EX -> Status.EXISTS;
+      case NF -> Status.NOT_FOUND;
+      default -> Status.NOT_STORED;
+    };
   }
 
   /**
@@ -184,61 +155,23 @@ public final class CommandExecutor {
   }
 
   private Result delete(Command.Delete c) {
-    boolean removed = store.remove(Key.wrap(c.key()));
-    counters.increment(removed ? Counter.DELETE_HITS : Counter.DELETE_MISSES);
-    return removed ? Status.DELETED : Status.NOT_FOUND;
+    Result.Meta m = items.delete(new Command.MetaDelete(c.key(), 0, 0, false, null, false, false));
+    return m.code() == MetaCode.HD ? Status.DELETED : Status.NOT_FOUND;
   }
 
   private Result arithmetic(Command.Arithmetic c) {
-    Result[] outcome = new Result[1];
-    long now = store.now();
-    store.compute(Key.wrap(c.key()), old -> {
-      if (old == null) {
-        outcome[0] = Status.NOT_FOUND;
-        return null;
-      }
-      long value;
-      try {
-        value = Numbers.parseUnsigned(old.value());
-      } catch (Numbers.NotANumber e) {
-        outcome[0] = new Result.ClientError("cannot increment or decrement non-numeric value");
-        return old;
-      }
-      long next;
-      if (c.increment()) {
-        next = value + c.delta(); // wraps at 2^64 like memcached
-      } else {
-        next = Long.compareUnsigned(c.delta(), value) > 0 ? 0 : value - c.delta();
-      }
-      outcome[0] = new Result.Number(next);
-      return new Item(render(next, old.value().length), old.flags(), store.nextCas(), old.expiresAt(), now);
-    });
-    // like memcached, a non-numeric value counts neither as a hit nor as a miss
-    if (outcome[0] instanceof Result.Number) {
-      counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
-    } else if (outcome[0] == Status.NOT_FOUND) {
-      counters.increment(c.increment() ? Counter.INCR_MISSES : Counter.DECR_MISSES);
+    Result r = items.arithmetic(
+        new Command.MetaArithmetic(c.key(), c.increment(), c.delta(), 0, null, null, 0, 0, false));
+    if (r instanceof Result.Meta m) {
+      return m.code() == MetaCode.HD ? new Result.Number(
+          Long.parseUnsignedLong(new String(m.item().value(), StandardCharsets.US_ASCII))) : Status.NOT_FOUND;
     }
-    return outcome[0];
-  }
-
-  /** memcached rewrites a shorter number in place, padding it with spaces to the old length. */
-  private static byte[] render(long value, int oldLength) {
-    byte[] digits = Long.toUnsignedString(value).getBytes(StandardCharsets.US_ASCII);
-    if (digits.length >= oldLength) {
-      return digits;
-    }
-    byte[] padded = Arrays.copyOf(digits, oldLength);
-    Arrays.fill(padded, digits.length, oldLength, (byte) ' ');
-    return padded;
+    return r;
   }
 
   private Result touch(Command.Touch c) {
-    counters.increment(Counter.CMD_TOUCH);
-    long deadline = Expiry.deadline(c.exptime(), store.now());
-    Item item = store.compute(Key.wrap(c.key()), old -> old == null ? null : old.withExpiry(deadline));
-    counters.increment(item == null ? Counter.TOUCH_MISSES : Counter.TOUCH_HITS);
-    return item == null ? Status.NOT_FOUND : Status.TOUCHED;
+    Result.Meta m = items.get(new Command.MetaGet(c.key(), false, 0, 0, c.exptime(), null, null, false, false));
+    return m.code() == MetaCode.EN ? Status.NOT_FOUND : Status.TOUCHED;
   }
 
   private Result flushAll(Command.FlushAll c) {

@@ -1,13 +1,20 @@
 package io.safecached.store;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 /**
  * One cached value with its client flags, CAS unique and deadline; its data never changes after creation.
  *
- * <p>A change to an item is a new item with a new CAS value. The only mutable parts are two access marks that
- * memcached also keeps on its items and that no client can set: whether the item was ever read, and when it was
- * last read. They feed {@code expired_unfetched}, {@code evicted_unfetched} and later {@code me}.
+ * <p>A change to an item is a new item with a new CAS value. The only mutable parts are marks that memcached
+ * also keeps on its items and that no client sets directly: whether the item was ever read and when it was last
+ * read (they feed {@code expired_unfetched}, {@code evicted_unfetched}, {@code me} and mg's h/l flags), and
+ * whether a meta client has already been handed the win token for this version (the anti-stampede W/Z flags),
+ * which is claimed atomically so that exactly one client wins.
  */
 public final class Item {
+  private static final AtomicIntegerFieldUpdater<Item> TOKEN =
+      AtomicIntegerFieldUpdater.newUpdater(Item.class, "tokenSent");
+
   /** memcached's per-item header (48 bytes) plus its 8-byte CAS, counted against {@code -I} like memcached. */
   public static final int MEMCACHED_HEADER = 56;
 
@@ -16,8 +23,11 @@ public final class Item {
   private final long cas;
   private final long expiresAt;
   private final long storedAt;
+  private final boolean stale;
+  private final boolean keyBinary;
   private volatile boolean fetched;
   private volatile long lastAccess;
+  private volatile int tokenSent;
 
   /**
    * @param value the data; owned by the item from now on
@@ -27,11 +37,23 @@ public final class Item {
    * @param storedAt epoch milliseconds when this version was stored
    */
   public Item(byte[] value, int flags, long cas, long expiresAt, long storedAt) {
+    this(value, flags, cas, expiresAt, storedAt, false, false);
+  }
+
+  /**
+   * An item with the meta protocol's marks.
+   *
+   * @param stale the item was invalidated (md I, ms I) and is served with the X flag until replaced
+   * @param keyBinary the client sent the key base64-encoded, so meta replies encode it again
+   */
+  public Item(byte[] value, int flags, long cas, long expiresAt, long storedAt, boolean stale, boolean keyBinary) {
     this.value = value;
     this.flags = flags;
     this.cas = cas;
     this.expiresAt = expiresAt;
     this.storedAt = storedAt;
+    this.stale = stale;
+    this.keyBinary = keyBinary;
     this.lastAccess = storedAt;
   }
 
@@ -57,6 +79,32 @@ public final class Item {
     return storedAt;
   }
 
+  /** True when the item was invalidated and not replaced since (meta X flag). */
+  public boolean stale() {
+    return stale;
+  }
+
+  /** True when the key was stored from a base64-encoded meta key. */
+  public boolean keyBinary() {
+    return keyBinary;
+  }
+
+  /** True when some client was already handed the win token for this item (meta Z flag). */
+  public boolean tokenSent() {
+    return tokenSent != 0;
+  }
+
+  /** Claims the win token; true for exactly one caller per item. */
+  public boolean claimToken() {
+    return TOKEN.compareAndSet(this, 0, 1);
+  }
+
+  /** Marks the win token as handed out already (for an item created by a client that won it). */
+  public Item withTokenSent() {
+    tokenSent = 1;
+    return this;
+  }
+
   public boolean fetched() {
     return fetched;
   }
@@ -78,9 +126,10 @@ public final class Item {
 
   /** The same data with another deadline; keeps the CAS value, as memcached's touch does. */
   public Item withExpiry(long newExpiresAt) {
-    Item copy = new Item(value, flags, cas, newExpiresAt, storedAt);
+    Item copy = new Item(value, flags, cas, newExpiresAt, storedAt, stale, keyBinary);
     copy.fetched = fetched;
     copy.lastAccess = lastAccess;
+    copy.tokenSent = tokenSent;
     return copy;
   }
 

@@ -1,0 +1,356 @@
+package io.safecached.command;
+
+import io.safecached.command.Command.StoreMode;
+import io.safecached.command.Result.Meta;
+import io.safecached.command.Result.MetaCode;
+import io.safecached.command.Result.MetaItem;
+import io.safecached.store.Expiry;
+import io.safecached.store.Item;
+import io.safecached.store.ItemStore;
+import io.safecached.store.Key;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * memcached's per-item semantics, written once: lookup (with touch, vivify, recache and the stale/win marks),
+ * store in every mode with CAS and invalidation, delete and invalidate, and arithmetic.
+ *
+ * <p>The meta commands are the most general form of every item operation, so the text and binary protocols
+ * reach the store through them too: {@code set} is an ms, {@code incr} an ma, {@code delete} an md and a get
+ * key an mg, exactly as memcached's own proxy translates them. The stampede rules follow memcached 1.6: the
+ * first client to see an item that was vivified, is due for recache, or is stale gets the win token (W); while
+ * the token is out, later clients see Z; a stale item also carries X. Claiming the token is atomic.
+ */
+final class ItemCommands {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final ItemStore store;
+  private final Counters counters;
+  private final ServerContext server;
+
+  ItemCommands(ItemStore store, ServerContext server) {
+    this.store = store;
+    this.counters = store.counters();
+    this.server = server;
+  }
+
+  // ---------------------------------------------------------------- mg
+
+  /** mg; a miss is {@code Meta(EN)} (quiet mode is applied by the caller). */
+  Meta get(Command.MetaGet c) {
+    long now = store.now();
+    boolean touching = c.touchTtl() != null;
+    boolean[] created = new boolean[1];
+    Key key = Key.wrap(c.key());
+    Item item;
+    if (touching || c.vivifyTtl() != null) {
+      item = store.compute(key, old -> {
+        Item next = old;
+        if (old == null) {
+          if (c.vivifyTtl() == null) {
+            return null;
+          }
+          created[0] = true;
+          long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+          next = new Item(EMPTY, 0, cas, Expiry.deadline(c.vivifyTtl(), now), now).withTokenSent();
+          counters.increment(Counter.TOTAL_ITEMS);
+        }
+        return touching ? next.withExpiry(Expiry.deadline(c.touchTtl(), now)) : next;
+      });
+    } else {
+      item = store.get(key);
+    }
+    counters.increment(touching ? Counter.CMD_TOUCH : Counter.CMD_GET);
+    if (item == null) {
+      counters.increment(touching ? Counter.TOUCH_MISSES : Counter.GET_MISSES);
+      return Meta.of(MetaCode.EN);
+    }
+    counters.increment(touching ? Counter.TOUCH_HITS : Counter.GET_HITS);
+    boolean fetchedBefore = item.fetched();
+    long lastAccess = item.lastAccess();
+    boolean tokenWasSent = !created[0] && item.tokenSent();
+    boolean win = created[0];
+    if (!win && !tokenWasSent) {
+      boolean recacheDue = c.recacheTtl() != null && item.expiresAt() != 0
+          && item.expiresAt() < Expiry.deadline(c.recacheTtl(), now);
+      if (recacheDue || item.stale()) {
+        win = item.claimToken();
+        tokenWasSent = !win; // another client claimed it in between
+      }
+    }
+    if (!c.noBump()) {
+      item.markFetched(now);
+    }
+    boolean hideValue = c.compareCas() != 0 && c.compareCas() == item.cas();
+    byte[] value = c.returnValue() && !hideValue ? item.value() : null;
+    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(item, now),
+        Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
+    return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
+  }
+
+  /** Remaining lifetime in whole seconds as memcached shows it (-1 for none). */
+  static long ttl(Item item, long now) {
+    if (item.expiresAt() == 0) {
+      return -1;
+    }
+    return Math.max(0, (item.expiresAt() - now + 999) / 1000);
+  }
+
+  // ---------------------------------------------------------------- ms
+
+  private enum CasCheck { NONE, MATCH, STALE, BADVAL }
+
+  /** ms; StoreMode.CAS compares even a zero CAS (the text {@code cas} command), like memcached. */
+  Result set(Command.MetaSet c) {
+    counters.increment(Counter.CMD_SET);
+    StoreMode mode = c.mode();
+    if (c.compareCas() != 0 && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
+      mode = StoreMode.CAS;
+    }
+    StoreMode effective = mode;
+    Key key = Key.wrap(c.key());
+    long now = store.now();
+    Result[] outcome = new Result[1];
+    Item stored = store.compute(key, old -> {
+      if (old == null) {
+        return storeMissing(c, effective, now, outcome);
+      }
+      CasCheck check = casCheck(c, old);
+      switch (effective) {
+        case ADD:
+          old.markFetched(now); // memcached bumps the existing item
+          outcome[0] = Meta.of(MetaCode.NS);
+          return old;
+        case CAS:
+          if (check == CasCheck.MATCH) {
+            counters.increment(Counter.CAS_HITS);
+            return fresh(c, c.value(), Expiry.deadline(c.ttl(), now), now, false);
+          }
+          if (check == CasCheck.STALE) {
+            // an older CAS with I: the value is kept as stale, with the old deadline and win-token state
+            counters.increment(Counter.CAS_HITS);
+            Item item = fresh(c, c.value(), old.expiresAt(), now, true);
+            return old.tokenSent() ? item.withTokenSent() : item;
+          }
+          counters.increment(Counter.CAS_BADVAL);
+          outcome[0] = Meta.of(MetaCode.EX);
+          return old;
+        case APPEND:
+        case PREPEND:
+          if (check != CasCheck.NONE && check != CasCheck.MATCH) {
+            outcome[0] = Meta.of(MetaCode.EX);
+            return old;
+          }
+          return concatenate(c, effective, key, old, now, outcome);
+        case SET:
+        case REPLACE:
+        default:
+          return fresh(c, c.value(), Expiry.deadline(c.ttl(), now), now, false);
+      }
+    });
+    if (outcome[0] != null) {
+      return outcome[0];
+    }
+    counters.increment(Counter.TOTAL_ITEMS);
+    return new Meta(MetaCode.HD, view(c.key(), stored, now), false, false, false);
+  }
+
+  private Item storeMissing(Command.MetaSet c, StoreMode mode, long now, Result[] outcome) {
+    switch (mode) {
+      case ADD:
+      case SET:
+        return fresh(c, c.value(), Expiry.deadline(c.ttl(), now), now, false);
+      case CAS:
+        counters.increment(Counter.CAS_MISSES);
+        outcome[0] = Meta.of(MetaCode.NF);
+        return null;
+      case APPEND:
+      case PREPEND:
+        if (c.vivifyTtl() != null) { // ms N: append/prepend to a missing item creates it
+          return fresh(c, c.value(), Expiry.deadline(c.vivifyTtl(), now), now, false);
+        }
+        outcome[0] = Meta.of(MetaCode.NS);
+        return null;
+      case REPLACE:
+      default:
+        outcome[0] = Meta.of(MetaCode.NS);
+        return null;
+    }
+  }
+
+  private static CasCheck casCheck(Command.MetaSet c, Item old) {
+    if (c.compareCas() == 0) {
+      return CasCheck.NONE;
+    }
+    if (c.compareCas() == old.cas()) {
+      return CasCheck.MATCH;
+    }
+    if (c.invalidate() && Long.compareUnsigned(c.compareCas(), old.cas()) < 0) {
+      return CasCheck.STALE;
+    }
+    return CasCheck.BADVAL;
+  }
+
+  private Item fresh(Command.MetaSet c, byte[] value, long deadline, long now, boolean stale) {
+    long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+    return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary());
+  }
+
+  /** append/prepend keep the old item's flags and deadline; a result over the item limit is not stored. */
+  private Item concatenate(Command.MetaSet c, StoreMode mode, Key key, Item old, long now, Result[] outcome) {
+    byte[] a = mode == StoreMode.APPEND ? old.value() : c.value();
+    byte[] b = mode == StoreMode.APPEND ? c.value() : old.value();
+    if (Item.memcachedSize(key.length(), (long) a.length + b.length) > server.maxItemSize()) {
+      outcome[0] = Meta.of(MetaCode.NS);
+      return old;
+    }
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+    return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, old.keyBinary());
+  }
+
+  private static MetaItem view(byte[] key, Item item, long now) {
+    return new MetaItem(key, item.keyBinary(), null, item.flags(), item.cas(), ttl(item, now), 0, false,
+        item.value().length);
+  }
+
+  // ---------------------------------------------------------------- md
+
+  /** md: delete, or with I mark stale under a new CAS; with x keep the item but drop its value. */
+  Meta delete(Command.MetaDelete c) {
+    long now = store.now();
+    MetaCode[] code = new MetaCode[1];
+    store.compute(Key.wrap(c.key()), old -> {
+      if (old == null) {
+        counters.increment(Counter.DELETE_MISSES);
+        code[0] = MetaCode.NF;
+        return null;
+      }
+      if (c.compareCas() != 0 && c.compareCas() != old.cas()) {
+        counters.increment(Counter.DELETE_MISSES);
+        code[0] = MetaCode.EX;
+        return old;
+      }
+      code[0] = MetaCode.HD;
+      Item base = old;
+      if (c.removeValue()) {
+        long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : 0;
+        base = new Item(EMPTY, 0, c.newCas() != 0 ? c.newCas() : old.cas(), deadline, now, false, old.keyBinary());
+      }
+      if (c.invalidate()) {
+        long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : base.expiresAt();
+        long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+        return new Item(base.value(), base.flags(), cas, deadline, base.storedAt(), true, base.keyBinary());
+      }
+      counters.increment(Counter.DELETE_HITS);
+      return c.removeValue() ? base : null;
+    });
+    return Meta.of(code[0]);
+  }
+
+  // ---------------------------------------------------------------- ma
+
+  /** ma: incr/decr with memcached's wrap and floor; HD carries the new value's digits and CAS. */
+  Result arithmetic(Command.MetaArithmetic c) {
+    long now = store.now();
+    Result[] outcome = new Result[1];
+    long[] number = new long[1];
+    Item result = store.compute(Key.wrap(c.key()), old -> {
+      if (old == null) {
+        if (c.vivifyTtl() == null) {
+          counters.increment(c.increment() ? Counter.INCR_MISSES : Counter.DECR_MISSES);
+          outcome[0] = Meta.of(MetaCode.NF);
+          return null;
+        }
+        long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+        long deadline = Expiry.deadline(c.ttl() != null ? c.ttl() : c.vivifyTtl(), now);
+        counters.increment(Counter.TOTAL_ITEMS);
+        number[0] = c.initial();
+        return new Item(digits(c.initial()), 0, cas, deadline, now);
+      }
+      if (c.compareCas() != 0 && c.compareCas() != old.cas()) {
+        outcome[0] = Meta.of(MetaCode.EX);
+        return old;
+      }
+      long value;
+      try {
+        value = Numbers.parseUnsigned(old.value());
+      } catch (Numbers.NotANumber e) {
+        outcome[0] = new Result.ClientError("cannot increment or decrement non-numeric value");
+        return old;
+      }
+      long next;
+      if (c.increment()) {
+        next = value + c.delta(); // wraps at 2^64 like memcached
+      } else {
+        next = Long.compareUnsigned(c.delta(), value) > 0 ? 0 : value - c.delta();
+      }
+      counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
+      number[0] = next;
+      long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+      long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : old.expiresAt();
+      return new Item(padded(next, old.value().length), old.flags(), cas, deadline, now, false, old.keyBinary());
+    });
+    if (outcome[0] != null) {
+      return outcome[0];
+    }
+    byte[] value = digits(number[0]);
+    MetaItem view = new MetaItem(c.key(), result.keyBinary(), value, result.flags(), result.cas(),
+        ttl(result, now), 0, false, value.length);
+    return new Meta(MetaCode.HD, view, false, false, false);
+  }
+
+  private static byte[] digits(long value) {
+    return Long.toUnsignedString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** memcached rewrites a shorter number in place, padding it with spaces to the old length. */
+  private static byte[] padded(long value, int oldLength) {
+    byte[] digits = digits(value);
+    if (digits.length >= oldLength) {
+      return digits;
+    }
+    byte[] padded = Arrays.copyOf(digits, oldLength);
+    Arrays.fill(padded, digits.length, oldLength, (byte) ' ');
+    return padded;
+  }
+
+  // ---------------------------------------------------------------- me
+
+  /** me: the item's metadata without bumping it, or EN. */
+  Result debug(Command.MetaDebug c) {
+    Item item = store.get(Key.wrap(c.key()));
+    if (item == null) {
+      return Meta.of(MetaCode.EN);
+    }
+    long now = store.now();
+    long total = Item.memcachedSize(c.key().length, item.value().length);
+    return new Result.MetaDebug(c.key(), item.keyBinary(), ttl(item, now),
+        Math.max(0, (now - item.lastAccess()) / 1000), item.cas(), item.fetched(), slabClass(total), total);
+  }
+
+  /**
+   * The slab class memcached's default settings (-n 48, -f 1.25, 8-byte alignment) put an item of this total
+   * size in; items larger than the largest class are chunked, and memcached reports the largest class then.
+   */
+  static int slabClass(long total) {
+    final long chunkMax = 512 * 1024;
+    final double factor = 1.25;
+    long size = 96;
+    int id = 1;
+    while (size < chunkMax / factor) {
+      if (size % 8 != 0) {
+        size += 8 - size % 8;
+      }
+      if (total <= size) {
+        return id;
+      }
+      size = (long) (size * factor);
+      id++;
+    }
+    return id;
+  }
+}
