@@ -69,8 +69,17 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
 
   /** True for the commands an untrusted source may run without {@code --udp-writes}: reads only. */
   static boolean readOnly(Command c) {
+    if (c instanceof Command.Framed f) {
+      return readOnly(f.command());
+    }
     if (c instanceof Command.Get g) {
       return !g.touches();
+    }
+    if (c instanceof Command.MetaGet g) {
+      return g.touchTtl() == null && g.vivifyTtl() == null && g.recacheTtl() == null; // N and R change the item
+    }
+    if (c instanceof Command.MetaNoop || c instanceof Command.MetaDebug) {
+      return true;
     }
     if (c instanceof Command.Stats s) {
       return s.group() == null || READ_ONLY_STATS.contains(s.group());

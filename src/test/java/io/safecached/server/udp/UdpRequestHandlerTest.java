@@ -299,6 +299,14 @@ class UdpRequestHandlerTest {
         List.of(ascii("a")), false, 10L))).isFalse();
     assertThat(UdpRequestHandler.readOnly(new Command.Get(
         List.of(ascii("a")), true, null))).isTrue();
+    Command.MetaGet plain = Command.MetaGet.value(ascii("a"), false);
+    assertThat(UdpRequestHandler.readOnly(new Command.Framed(plain, "frame"))).isTrue();
+    assertThat(UdpRequestHandler.readOnly(new Command.Framed(new Command.MetaGet(ascii("a"), true, 0, 0, null, 30L,
+        null, false, false), "frame"))).as("mg N creates an item").isFalse();
+    assertThat(UdpRequestHandler.readOnly(new Command.MetaGet(ascii("a"), true, 0, 0, 30L, null, null, false,
+        false))).as("mg T touches").isFalse();
+    assertThat(UdpRequestHandler.readOnly(new Command.MetaDelete(ascii("a"), 0, 0, false, null, false, false)))
+        .isFalse();
     assertThat(Arrays.asList(UdpRequestHandler.TOO_LARGE.length + 8)).containsExactly(49);
   }
 }
