@@ -38,6 +38,12 @@ public sealed interface Command {
   /** A storage command whose data block was larger than the item size limit; the data was discarded. */
   record StoreTooLarge(StoreMode mode, byte[] key, boolean noreply) implements Command {}
 
+  /**
+   * A storage command (text or ms) whose data block did not end in {@code \r\n}: memcached counts it as a set
+   * and answers {@code CLIENT_ERROR bad data chunk}; {@code noreply} hides that for text, never for ms.
+   */
+  record BadDataChunk(boolean noreply) implements Command {}
+
   /** delete. */
   record Delete(byte[] key, boolean noreply) implements Command {}
 

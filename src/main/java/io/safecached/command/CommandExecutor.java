@@ -74,7 +74,7 @@ public final class CommandExecutor {
   /** Runs one command and returns its result (also when the client asked for no reply). */
   public Result execute(Command command) {
     if (command instanceof Command.MetaGet c) {
-      return items.get(c);
+      return items.get(c, false);
     } else if (command instanceof Command.MetaSet c) {
       return items.set(c);
     } else if (command instanceof Command.MetaDelete c) {
@@ -91,6 +91,9 @@ public final class CommandExecutor {
       return get(c);
     } else if (command instanceof Command.Store c) {
       return store(c);
+    } else if (command instanceof Command.BadDataChunk) {
+      counters.increment(Counter.CMD_SET);
+      return new Result.ClientError("bad data chunk");
     } else if (command instanceof Command.StoreTooLarge c) {
       return storeTooLarge(c);
     } else if (command instanceof Command.Delete c) {
@@ -122,7 +125,8 @@ public final class CommandExecutor {
   private Result get(Command.Get c) {
     List<Hit> hits = new ArrayList<>(c.keys().size());
     for (byte[] k : c.keys()) {
-      Result.Meta m = items.get(new Command.MetaGet(k, true, 0, 0, c.touchExptime(), null, null, false, false));
+      Result.Meta m = items.get(new Command.MetaGet(k, true, 0, 0, c.touchExptime(), null, null, false, false),
+          true);
       if (m.item() != null) {
         hits.add(new Hit(k, m.item().flags(), m.item().value(), m.item().cas()));
       }
@@ -170,7 +174,8 @@ public final class CommandExecutor {
   }
 
   private Result touch(Command.Touch c) {
-    Result.Meta m = items.get(new Command.MetaGet(c.key(), false, 0, 0, c.exptime(), null, null, false, false));
+    Result.Meta m = items.get(new Command.MetaGet(c.key(), false, 0, 0, c.exptime(), null, null, false, false),
+        true);
     return m.code() == MetaCode.EN ? Status.NOT_FOUND : Status.TOUCHED;
   }
 

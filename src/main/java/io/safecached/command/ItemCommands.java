@@ -38,8 +38,12 @@ final class ItemCommands {
 
   // ---------------------------------------------------------------- mg
 
-  /** mg; a miss is {@code Meta(EN)} (quiet mode is applied by the caller). */
-  Meta get(Command.MetaGet c) {
+  /**
+   * mg; a miss is {@code Meta(EN)} (quiet mode is applied by the caller). memcached counts an mg with T as a
+   * touch when it hits but as a get when it misses, while text gat and touch count a touch either way:
+   * {@code textTouch} selects the latter.
+   */
+  Meta get(Command.MetaGet c, boolean textTouch) {
     long now = store.now();
     boolean touching = c.touchTtl() != null;
     boolean[] created = new boolean[1];
@@ -62,11 +66,13 @@ final class ItemCommands {
     } else {
       item = store.get(key);
     }
-    counters.increment(touching ? Counter.CMD_TOUCH : Counter.CMD_GET);
     if (item == null) {
-      counters.increment(touching ? Counter.TOUCH_MISSES : Counter.GET_MISSES);
+      boolean touchMiss = touching && textTouch;
+      counters.increment(touchMiss ? Counter.CMD_TOUCH : Counter.CMD_GET);
+      counters.increment(touchMiss ? Counter.TOUCH_MISSES : Counter.GET_MISSES);
       return Meta.of(MetaCode.EN);
     }
+    counters.increment(touching ? Counter.CMD_TOUCH : Counter.CMD_GET);
     counters.increment(touching ? Counter.TOUCH_HITS : Counter.GET_HITS);
     boolean fetchedBefore = item.fetched();
     long lastAccess = item.lastAccess();
@@ -327,7 +333,8 @@ final class ItemCommands {
       return Meta.of(MetaCode.EN);
     }
     long now = store.now();
-    long total = Item.memcachedSize(c.key().length, item.value().length);
+    // memcached stores non-zero client flags in a 4-byte suffix that counts in the item's size
+    long total = Item.memcachedSize(c.key().length, item.value().length) + (item.flags() != 0 ? 4 : 0);
     return new Result.MetaDebug(c.key(), item.keyBinary(), ttl(item, now),
         Math.max(0, (now - item.lastAccess()) / 1000), item.cas(), item.fetched(), slabClass(total), total);
   }

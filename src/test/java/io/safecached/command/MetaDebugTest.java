@@ -27,6 +27,13 @@ class MetaDebugTest {
   }
 
   @Test
+  void nonZeroFlagsAddTheirFourBytesToTheSize() {
+    f.set("key", 5, 0, "hello");
+    Result.MetaDebug d = (Result.MetaDebug) f.run(new Command.MetaDebug(bytes("key")));
+    assertThat(d.size()).isEqualTo(56 + 3 + 1 + 5 + 2 + 4);
+  }
+
+  @Test
   void missIsEn() {
     assertThat(((Meta) f.run(new Command.MetaDebug(bytes("none")))).code()).isEqualTo(MetaCode.EN);
   }

@@ -106,6 +106,16 @@ class MetaGetTest {
   }
 
   @Test
+  void touchMissCountsAsAGetMissLikeMemcached() {
+    run(new Command.MetaGet(bytes("none"), false, 0, 0, 300L, null, null, false, false));
+    assertThat(f.count(Counter.CMD_GET)).isEqualTo(1);
+    assertThat(f.count(Counter.GET_MISSES)).isEqualTo(1);
+    assertThat(f.count(Counter.CMD_TOUCH)).isZero();
+    f.touch("none", 10);
+    assertThat(f.count(Counter.TOUCH_MISSES)).as("text touch counts a touch miss").isEqualTo(1);
+  }
+
+  @Test
   void matchingCompareCasHidesTheValue() {
     f.set("k", "v");
     long cas = f.cas("k");

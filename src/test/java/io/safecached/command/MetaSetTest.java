@@ -94,9 +94,17 @@ class MetaSetTest {
   }
 
   @Test
+  void badDataChunkCountsASetAndIsHiddenOnlyByNoreply() {
+    assertThat(f.executor.respond(new Command.BadDataChunk(false)))
+        .isEqualTo(new Result.ClientError("bad data chunk"));
+    assertThat(f.executor.respond(new Command.BadDataChunk(true))).isSameAs(Result.None.INSTANCE);
+    assertThat(f.count(Counter.CMD_SET)).isEqualTo(2);
+  }
+
+  @Test
   void appendBeyondTheItemLimitIsNotStored() {
     ms(StoreMode.SET, "v", 0, 0, null, false);
-    String big = "x".repeat((int) f.context.maxItemSize());
+    String big = "x".repeat(f.context.maxItemSize());
     assertThat(code(ms(StoreMode.APPEND, big, 0, 0, null, false))).isEqualTo(MetaCode.NS);
     assertThat(f.value("k")).isEqualTo("v");
   }
