@@ -18,6 +18,7 @@ import java.util.Set;
  * # flags: -I 2k -F                 server flags (memcached args; mapped to ServerConfig for safecached)
  * # stats-compare: cmd_get get_hits  compare only these STAT lines (default: all of them)
  * # volatile: bytes_read            these STAT values are masked on both sides
+ * # protocol: binary                binary request lines instead of text (see {@link BinaryPackets})
  *
  * === step name | quiet=300 sleep=1200 reconnect close stats=all mask=curr_items+bytes
  * # differs: why safecached intentionally answers otherwise
@@ -29,11 +30,11 @@ import java.util.Set;
  * and lines starting with {@code #} are not sent (write {@code \x23} to send a leading '#').
  */
 record Script(String name, List<String> flags, Set<String> statsCompare, Set<String> volatileStats,
-    List<Step> steps) {
+    boolean binary, List<Step> steps) {
 
   /** How a step knows that the server has answered completely. */
   enum Mode {
-    /** Send {@code version\r\n} after the step and read up to its {@code VERSION} line. */
+    /** Send {@code version\r\n} (binary: a NOOP) after the step and read up to its reply. */
     SENTINEL,
     /** Read until the connection closes (bounded). */
     CLOSE,
@@ -53,6 +54,8 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
           sb.append(Escapes.show(l.bytes(), 200));
         } else if (p instanceof CasRef c) {
           sb.append("{cas:").append(c.key()).append('}');
+        } else if (p instanceof BinaryPackets.Request r) {
+          sb.append(r.describe());
         }
       }
       return sb.toString();
@@ -66,9 +69,22 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
           out.writeBytes(l.bytes());
         } else if (p instanceof CasRef c) {
           out.writeBytes(casByKey.getOrDefault(c.key(), "0").getBytes(StandardCharsets.US_ASCII));
+        } else if (p instanceof BinaryPackets.Request r) {
+          out.writeBytes(r.bytes(casByKey));
         }
       }
       return out.toByteArray();
+    }
+
+    /** The binary request packets of this step, in order. */
+    List<BinaryPackets.Request> requests() {
+      List<BinaryPackets.Request> out = new ArrayList<>();
+      for (Part p : parts) {
+        if (p instanceof BinaryPackets.Request r) {
+          out.add(r);
+        }
+      }
+      return out;
     }
 
     /** The STAT values masked in this step's replies: the script's volatile ones plus the step's own. */
@@ -88,7 +104,7 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
   }
 
   /** A piece of a step: literal bytes or a reference to a cas value. */
-  sealed interface Part permits Literal, CasRef {}
+  sealed interface Part permits Literal, CasRef, BinaryPackets.Request {}
 
   /** Bytes sent as they are. */
   record Literal(byte[] bytes) implements Part {}
@@ -101,6 +117,7 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
     List<String> flags = new ArrayList<>();
     Set<String> statsCompare = null;
     Set<String> volatileStats = new LinkedHashSet<>();
+    boolean binary = false;
     List<Step> steps = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     StepBuilder current = null;
@@ -112,7 +129,7 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
         if (current != null) {
           steps.add(current.build(steps.size() + 1));
         }
-        current = new StepBuilder(name, line.substring(3), lineNo);
+        current = new StepBuilder(name, line.substring(3), lineNo, binary);
         continue;
       }
       if (line.isBlank()) {
@@ -127,6 +144,12 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
             statsCompare = new LinkedHashSet<>(words(c.substring(14)));
           } else if (c.startsWith("volatile:")) {
             volatileStats.addAll(words(c.substring(9)));
+          } else if (c.startsWith("protocol:")) {
+            String p = c.substring(9).trim();
+            if (!p.equals("binary") && !p.equals("text")) {
+              throw new IllegalArgumentException(name + ":" + lineNo + ": protocol is text or binary, not " + p);
+            }
+            binary = p.equals("binary");
           }
         } else if (c.startsWith("differs:")) {
           current.differs = c.substring(8).trim();
@@ -147,7 +170,7 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
     if (steps.isEmpty()) {
       throw new IllegalArgumentException(name + ": no steps");
     }
-    return new Script(name, List.copyOf(flags), statsCompare, volatileStats, List.copyOf(steps));
+    return new Script(name, List.copyOf(flags), statsCompare, volatileStats, binary, List.copyOf(steps));
   }
 
   private static List<String> words(String s) {
@@ -165,6 +188,7 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
     private final String script;
     private final String name;
     private final int line;
+    private final boolean binary;
     private final List<Part> parts = new ArrayList<>();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private Mode mode = Mode.SENTINEL;
@@ -175,9 +199,10 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
     private Set<String> mask = Set.of();
     private String differs;
 
-    StepBuilder(String script, String header, int line) {
+    StepBuilder(String script, String header, int line, boolean binary) {
       this.script = script;
       this.line = line;
+      this.binary = binary;
       int bar = header.indexOf('|');
       this.name = (bar < 0 ? header : header.substring(0, bar)).trim();
       if (bar >= 0) {
@@ -209,6 +234,15 @@ record Script(String name, List<String> flags, Set<String> statsCompare, Set<Str
     }
 
     void addLine(String text, int lineNo) {
+      if (binary) {
+        try {
+          Escapes.flush(pending, parts);
+          parts.add(BinaryPackets.parse(text));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(script + ":" + lineNo + ": " + e.getMessage(), e);
+        }
+        return;
+      }
       boolean noTerminator = text.endsWith("\\c") && !text.endsWith("\\\\c");
       String body = noTerminator ? text.substring(0, text.length() - 2) : text;
       try {

@@ -136,11 +136,117 @@ class ScriptFormatTest {
 
   @Test
   void everyShippedScriptParsesAndUsesOnlyKnownFlags() throws Exception {
-    var files = TextProtocolDifferentialIT.scriptFiles();
+    var files = DifferentialSuite.scriptFiles();
     assertThat(files).isNotEmpty();
     for (Path f : files) {
       Script s = Script.parse(f.getFileName().toString(), Files.readString(f));
       assertThat(ServerFlags.memcachedArgs(s.flags())).isNotNull();
+      assertThat(s.binary()).as(s.name() + " says '# protocol: binary' exactly when it is binary-*.txt")
+          .isEqualTo(DifferentialSuite.Kind.of(s.name()) == DifferentialSuite.Kind.BINARY);
     }
+  }
+
+  @Test
+  void normalisesMetaCasFlagsAndMeCasButNotDataOrOtherFlags() {
+    Normaliser n = new Normaliser();
+    String reply = "HD c77 kfoo\r\nVA 3 kfoo c77 t-1\r\nc99\r\nEX\r\nEN kbar Oc5\r\n"
+        + "ME foo exp=-1 la=0 cas=78 fetch=no cls=1 size=68\r\nVA 2 c78 b kZm9v\r\nHD\r\nMN\r\n";
+    assertThat(n.normalise(bytes(reply), null, Set.of()).text()).isEqualTo(
+        "HD c<cas#1> kfoo\r\nVA 3 kfoo c<cas#1> t-1\r\nc99\r\nEX\r\nEN kbar Oc5\r\n"
+        + "ME foo exp=-1 la=0 cas=<cas#2> fetch=no cls=1 size=68\r\nVA 2 c<cas#2> b kZm9v\r\nHD\r\nMN\r\n");
+    assertThat(n.lastCasByKey()).containsEntry("foo", "78").containsEntry("Zm9v", "78");
+    // a different cas stays different, and a VA length is not a cas
+    assertThat(new Normaliser().normalise(bytes("HD c1\r\nHD c2\r\n"), null, Set.of()).text())
+        .isEqualTo("HD c<cas#1>\r\nHD c<cas#2>\r\n");
+    assertThat(new Normaliser().normalise(bytes("VA 12 c1\r\nVERSION 1.0\r\n\r\n"), null, Set.of()).text())
+        .isEqualTo("VA 12 c<cas#1>\r\nVERSION 1.0\r\n\r\n");
+  }
+
+  @Test
+  void parsesBinaryRequestLinesIntoPackets() {
+    Script s = Script.parse("b.txt", """
+        # protocol: binary
+        === b
+        set key=k value=v\\x20w flags=0xdeadbeef exp=100 opaque=7
+        incr key=n delta=2 initial=5 exp=0xffffffff
+        get key={k*3} cas={cas:k} opaque=0x10
+        0x1f extras=00.01 keylen=300 bodylen=1 magic=0x81
+        raw 80 0a
+        """);
+    assertThat(s.binary()).isTrue();
+    Script.Step step = s.steps().get(0);
+    assertThat(step.requests()).hasSize(4);
+    byte[] b = step.bytes(Map.of("k", "4294967297"));
+    String hex = BinaryPackets.hex(b);
+    assertThat(hex).startsWith("8001000108000000" + "0000000c" + "00000007" + "0000000000000000"
+        + "deadbeef00000064" + "6b" + "762077");
+    int incr = 24 + 12;
+    assertThat(hex.substring(2 * incr)).startsWith("8005000114000000" + "00000015" + "00000000" + "0000000000000000"
+        + "0000000000000002" + "0000000000000005" + "ffffffff" + "6e");
+    int get = incr + 24 + 21;
+    assertThat(hex.substring(2 * get)).startsWith("8000000300000000" + "00000003" + "00000010" + "0000000100000001"
+        + "6b6b6b");
+    int odd = get + 24 + 3;
+    assertThat(hex.substring(2 * odd)).isEqualTo("811f012c02000000" + "00000001" + "00000000" + "0000000000000000"
+        + "0001" + "800a");
+    assertThat(step.describe()).contains("set extras=deadbeef00000064 key=k value=v w opaque=0x7;")
+        .contains("cas={cas:k}");
+  }
+
+  @Test
+  void rejectsBinaryMistakes() {
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nfrob key=a\n"))
+        .hasMessageContaining("b.txt:3").hasMessageContaining("frob");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nget key=a key=b\n"))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nget flags=1\n"))
+        .hasMessageContaining("not used by get");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nset extras=0 flags=1\n"))
+        .hasMessageContaining("excludes");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nget nokey\n"))
+        .hasMessageContaining("field=value");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: binary\n=== x\nraw 8\n"))
+        .hasMessageContaining("bad hex");
+    assertThatThrownBy(() -> Script.parse("b.txt", "# protocol: udp\n=== x\nget k\n"))
+        .hasMessageContaining("text or binary");
+  }
+
+  @Test
+  void rendersBinaryResponsesReadablyAndNormalisesCasStatsAndVersion() {
+    Normaliser n = new Normaliser();
+    var reqs = java.util.List.of(
+        (BinaryPackets.Request) BinaryPackets.parse("get key=a opaque=1"),
+        (BinaryPackets.Request) BinaryPackets.parse("incr key=n opaque=2"),
+        (BinaryPackets.Request) BinaryPackets.parse("stat opaque=3"));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(BinaryPackets.header(0x81, 0x00, 0, 4, 0, 0, 7, 1, 99));
+    out.writeBytes(new byte[] {0, 0, 0, 5, 'x', '\r', '\n'});
+    out.writeBytes(BinaryPackets.header(0x81, 0x05, 0, 0, 0, 0, 8, 2, 100));
+    out.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 42});
+    out.writeBytes(BinaryPackets.header(0x81, 0x10, 3, 0, 0, 0, 7, 3, 0));
+    out.writeBytes(bytes("pid1234"));
+    out.writeBytes(BinaryPackets.header(0x81, 0x10, 3, 0, 0, 0, 7, 3, 0));
+    out.writeBytes(bytes("foo1234"));
+    out.writeBytes(BinaryPackets.header(0x81, 0x10, 0, 0, 0, 0, 0, 3, 0));
+    out.writeBytes(BinaryPackets.header(0x81, 0x0b, 0, 0, 0, 0x81, 3, 4, 0));
+    out.writeBytes(bytes("1.0"));
+    out.writeBytes(new byte[] {(byte) 0x81, 1, 2});
+    Set<String> names = new java.util.LinkedHashSet<>();
+    String text = BinaryPackets.render(out.toByteArray(), reqs, n, Set.of("pid"), Set.of(), names);
+    assertThat(text).isEqualTo("get status=ok opaque=0x1 cas=<cas#1> extras=00000005 value=x\\r\\n\n"
+        + "incr status=ok opaque=0x2 cas=<cas#2> value=u64:42\n"
+        + "stat status=ok opaque=0x3 cas=0 key=pid value=<volatile>\n"
+        + "stat status=ok opaque=0x3 cas=0\n"
+        + "version status=unknown-command opaque=0x4 cas=0 value=1.0\n"
+        + "<not a whole response packet: \\x81\\x01\\x02>\n");
+    assertThat(names).containsExactly("pid", "foo");
+    assertThat(n.lastCasByKey()).containsEntry("a", "99").containsEntry("n", "100");
+  }
+
+  @Test
+  void scriptsAreSortedIntoTheirSuitesByName() {
+    assertThat(DifferentialSuite.Kind.of("meta-get.txt")).isEqualTo(DifferentialSuite.Kind.META);
+    assertThat(DifferentialSuite.Kind.of("binary-misc.txt")).isEqualTo(DifferentialSuite.Kind.BINARY);
+    assertThat(DifferentialSuite.Kind.of("storage.txt")).isEqualTo(DifferentialSuite.Kind.TEXT);
   }
 }

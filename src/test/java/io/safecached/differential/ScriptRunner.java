@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -84,10 +85,10 @@ final class ScriptRunner {
         write(bytes);
       }
       if (step.mode() == Script.Mode.SENTINEL) {
-        write(SENTINEL);
+        write(script.binary() ? BinaryPackets.SENTINEL : SENTINEL);
       }
       reply = switch (step.mode()) {
-        case SENTINEL -> readToSentinel(1 + countVersionLines(bytes));
+        case SENTINEL -> script.binary() ? readToBinarySentinel() : readToSentinel(1 + countVersionLines(bytes));
         case CLOSE -> readToClose();
         case QUIET -> readQuiet(step.quietMillis());
       };
@@ -96,8 +97,15 @@ final class ScriptRunner {
       closed = true;
       reply = new Reply(new byte[0], "<closed>");
     }
-    Normaliser.Normalised n = normaliser.normalise(reply.bytes(), step.effectiveStatsCompare(script),
-        step.effectiveVolatile(script));
+    Normaliser.Normalised n;
+    if (script.binary()) {
+      Set<String> statNames = new LinkedHashSet<>();
+      String rendered = BinaryPackets.render(reply.bytes(), step.requests(), normaliser,
+          step.effectiveStatsCompare(script), step.effectiveVolatile(script), statNames);
+      n = new Normaliser.Normalised(rendered, statNames);
+    } else {
+      n = normaliser.normalise(reply.bytes(), step.effectiveStatsCompare(script), step.effectiveVolatile(script));
+    }
     String text = leftover.length == 0 ? n.text()
         : "<bytes left over from the step before: " + Escapes.show(leftover, 300) + ">" + n.text();
     return new Outcome(text, reply.end(), n.statNames());
@@ -174,9 +182,10 @@ final class ScriptRunner {
           break;
         }
         String line = new String(a, scan, nl - scan, StandardCharsets.ISO_8859_1).stripTrailing();
-        if (line.startsWith("VALUE ")) {
+        boolean value = line.startsWith("VALUE ");
+        if (value || line.startsWith("VA ")) {
           String[] t = line.split(" ");
-          int n = t.length >= 4 ? parseIntOr(t[3], -1) : -1;
+          int n = value ? (t.length >= 4 ? parseIntOr(t[3], -1) : -1) : parseIntOr(t[1], -1);
           if (n > 0) {
             if (nl + 1 + n > a.length) {
               break; // the data block is not all here yet
@@ -195,6 +204,48 @@ final class ScriptRunner {
         }
         scan = nl + 1;
       }
+      if (System.nanoTime() > deadline) {
+        return new Reply(a, "<no sentinel within " + STEP_MILLIS + " ms>");
+      }
+      int n;
+      try {
+        n = in.read(chunk);
+      } catch (SocketTimeoutException e) {
+        return new Reply(a, "<no sentinel within " + WAIT_MILLIS + " ms>");
+      } catch (IOException reset) {
+        closed = true;
+        return new Reply(a, "<closed>");
+      }
+      if (n < 0) {
+        closed = true;
+        return new Reply(a, "<closed>");
+      }
+      buf.write(chunk, 0, n);
+    }
+  }
+
+  /** Reads whole binary response packets until the reply to the sentinel NOOP, which is left out. */
+  private Reply readToBinarySentinel() throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_MILLIS);
+    byte[] chunk = new byte[16384];
+    int scan = 0;
+    while (true) {
+      byte[] a = buf.toByteArray();
+      int pos = scan;
+      while (true) {
+        List<BinaryPackets.Response> one = new ArrayList<>(1);
+        int next = BinaryPackets.split(a, pos, one, 1);
+        if (next == pos) {
+          break;
+        }
+        if (BinaryPackets.isSentinel(one.get(0))) {
+          return new Reply(java.util.Arrays.copyOf(a, pos), "");
+        }
+        pos = next;
+      }
+      scan = pos;
       if (System.nanoTime() > deadline) {
         return new Reply(a, "<no sentinel within " + STEP_MILLIS + " ms>");
       }
