@@ -1,33 +1,34 @@
 package io.safecached.protocol.text;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Numbers;
 import io.safecached.command.Numbers.NotANumber;
 import io.safecached.command.Result;
 import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.Tokens;
+import io.safecached.protocol.meta.MetaParser;
 import io.safecached.store.Item;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes memcached's text protocol into {@link Command}s, or into {@link Result}s for input rejected before a
- * command exists, so every reply keeps its place in a pipeline.
+ * Decodes memcached's text protocol, and the meta commands that share its connections, into {@link Command}s,
+ * or into {@link Result}s for input rejected before a command exists, so every reply keeps its place in a
+ * pipeline. Meta lines (a two-letter command starting with {@code m}) are parsed by {@link MetaParser}.
  *
- * <p>A state machine: {@code LINE} waits for a command line, {@code DATA} reads a storage command's data block
- * straight into the value array, {@code SWALLOW} discards the data block of an item that is too large, and
- * {@code CLOSED} discards everything after a reason to close. Each limit is checked before anything more is
- * buffered: more than {@link ProtocolLimits#maxLineLength()} bytes without a newline (for get/gets lines,
- * {@link ProtocolLimits#maxMultigetLineLength()}) close the connection, as in memcached; a data block is read only when its
- * item fits {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ * <p>A state machine: {@code LINE} waits for a command line, {@code DATA} reads a storage command's (set or ms)
+ * data block straight into the value array, {@code SWALLOW} discards the data block of an item that is too
+ * large or of an ms line with an error, and {@code CLOSED} discards everything after a reason to close. Each
+ * limit is checked before anything more is buffered: more than {@link ProtocolLimits#maxLineLength()} bytes
+ * without a newline (for get/gets lines, {@link ProtocolLimits#maxMultigetLineLength()}) close the connection,
+ * as in memcached; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and its
+ * array grows only as bytes arrive.
  */
-public final class TextDecoder extends ByteToMessageDecoder {
+public final class TextDecoder extends RequestDecoder {
   private static final Result BAD_FORMAT = new Result.ClientError("bad command line format");
-  private static final Result BAD_DATA_CHUNK = new Result.ClientError("bad data chunk");
   private static final Result BAD_EXPTIME = new Result.ClientError("invalid exptime argument");
   private static final Result BAD_DELTA = new Result.ClientError("invalid numeric delta argument");
   private static final Result BAD_DELETE = new Result.ClientError(
@@ -56,19 +57,11 @@ public final class TextDecoder extends ByteToMessageDecoder {
   private int terminatorRead;
   private boolean terminatorOk;
   private long swallowRemaining;
+  /** The ms whose data block is being read, or null for a text storage command. */
+  private MetaParser.PendingSet pendingMeta;
 
   public TextDecoder(ProtocolLimits limits) {
     this.limits = limits;
-  }
-
-  /**
-   * Decodes at most one message per call (Netty calls again while bytes remain), so that the handler can run
-   * each command before the next is parsed. While the channel is not writable no new command line is read: a
-   * peer that pipelines requests without reading replies stops being served until it reads.
-   */
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decodeNext(in, out, ctx.channel().isWritable());
   }
 
   /**
@@ -92,44 +85,24 @@ public final class TextDecoder extends ByteToMessageDecoder {
     return out;
   }
 
-  private void decodeNext(ByteBuf in, List<Object> out, boolean writable) {
-    while (in.isReadable() && out.isEmpty()) {
-      boolean progressed;
-      switch (state) {
-        case LINE:
-          if (!writable) {
-            return;
-          }
-          progressed = decodeLine(in, out);
-          break;
-        case DATA:
-          progressed = readData(in, out);
-          break;
-        case SWALLOW:
-          progressed = swallow(in);
-          break;
-        case CLOSED:
-        default:
-          in.skipBytes(in.readableBytes());
-          return;
-      }
-      if (!progressed) {
-        return;
-      }
-    }
+  @Override
+  protected boolean atRequestStart() {
+    return state == State.LINE;
   }
 
-  /**
-   * While replies cannot be written, do not ask for more input either (Netty's decoder would otherwise keep
-   * reading into its buffer when a read produced no message).
-   */
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (!ctx.channel().isWritable() && state != State.CLOSED) {
-      ctx.fireChannelReadComplete();
-      return;
-    }
-    super.channelReadComplete(ctx);
+  protected boolean closed() {
+    return state == State.CLOSED;
+  }
+
+  @Override
+  protected boolean step(ByteBuf in, List<Object> out) {
+    return switch (state) {
+      case LINE -> decodeLine(in, out);
+      case DATA -> readData(in, out);
+      case SWALLOW -> swallow(in);
+      case CLOSED -> false;
+    };
   }
 
   // ---------------------------------------------------------------- LINE
@@ -199,6 +172,10 @@ public final class TextDecoder extends ByteToMessageDecoder {
   private void parse(Tokens t, ByteBuf in, List<Object> out) {
     if (t.count() == 0) {
       out.add(Result.Error.PLAIN);
+      return;
+    }
+    if (t.length(0) == 2 && t.line()[t.start(0)] == 'm') {
+      meta(t, out); // memcached dispatches every two-letter m command to its meta parser
       return;
     }
     TextCommand cmd = TextCommand.byName(t.string(0));
@@ -294,22 +271,43 @@ public final class TextDecoder extends ByteToMessageDecoder {
       return error(BAD_FORMAT, quiet);
     }
     byte[] k = t.bytes(1);
-    if (Item.memcachedSize(k.length, length) > limits.maxItemSize()) {
+    // memcached stores non-zero client flags in 4 more bytes of the item
+    if (Item.memcachedSize(k.length, length) + (flags != 0 ? 4 : 0) > limits.maxItemSize()) {
       state = State.SWALLOW;
       swallowRemaining = length + 2L;
       return new Command.StoreTooLarge(storeMode, k, quiet);
     }
+    pendingMeta = null;
     mode = storeMode;
     key = k;
     casUnique = cas;
     noreply = quiet;
+    expectData(length);
+    return Quiet.INSTANCE; // the command is emitted when its data block is complete
+  }
+
+  private void expectData(int length) {
     valueLength = length;
     value = new byte[Math.min(length, EAGER_ALLOCATION)];
     filled = 0;
     terminatorRead = 0;
     terminatorOk = true;
     state = State.DATA;
-    return Quiet.INSTANCE; // the command is emitted when its data block is complete
+  }
+
+  /** A meta line: a message to emit, an ms data block to read, or an ms error whose data block is discarded. */
+  private void meta(Tokens t, List<Object> out) {
+    Object parsed = MetaParser.parse(t, limits);
+    if (parsed instanceof MetaParser.PendingSet pending) {
+      pendingMeta = pending;
+      expectData(pending.length());
+    } else if (parsed instanceof MetaParser.Swallow swallow) {
+      out.add(swallow.reply());
+      state = State.SWALLOW;
+      swallowRemaining = swallow.bytes();
+    } else {
+      out.add(parsed);
+    }
   }
 
   private Object arithmetic(Tokens t, boolean increment, boolean quiet) {
@@ -420,10 +418,12 @@ public final class TextDecoder extends ByteToMessageDecoder {
     state = State.LINE;
     byte[] data = value;
     value = null;
-    if (!terminatorOk) {
-      if (!noreply) {
-        out.add(BAD_DATA_CHUNK);
-      }
+    if (pendingMeta != null) {
+      // ms reports a bad data chunk even in quiet mode; either way memcached counts it as a set
+      out.add(terminatorOk ? pendingMeta.complete(data) : new Command.BadDataChunk(false));
+      pendingMeta = null;
+    } else if (!terminatorOk) {
+      out.add(new Command.BadDataChunk(noreply));
     } else {
       out.add(new Command.Store(mode, key, flags, exptime, data, casUnique, noreply));
     }

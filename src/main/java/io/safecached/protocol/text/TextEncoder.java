@@ -9,13 +9,15 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.safecached.command.Result;
+import io.safecached.protocol.meta.MetaEncoder;
+import io.safecached.protocol.meta.MetaFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes {@link Result}s as memcached's text protocol replies.
+ * Writes {@link Result}s as memcached's text protocol replies, and meta replies through {@link MetaEncoder}.
  *
  * <p>Fixed replies are shared read-only buffers. Small values are copied next to their {@code VALUE} line;
  * large values are wrapped, not copied, so a 1 MB value costs no extra copy on its way out.
@@ -77,6 +79,14 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       out.add(line(alloc, "CLIENT_ERROR " + e.message()));
     } else if (result instanceof Result.ServerError e) {
       out.add(line(alloc, "SERVER_ERROR " + e.message()));
+    } else if (result instanceof Result.Framed f) {
+      // a meta reply; errors framed by a meta command are written as plain text lines
+      MetaFrame frame = f.frame() instanceof MetaFrame m ? m : null;
+      if (!MetaEncoder.encode(alloc, f.result(), frame, out)) {
+        encode(alloc, f.result(), out);
+      }
+    } else {
+      MetaEncoder.encode(alloc, result, null, out);
     }
     // Close and None write nothing; the handler acts on them before they get here
   }

@@ -103,8 +103,10 @@ class TextDecoderTest {
             "ClientError(message=bad command line format)", "Error(line=ERROR)"),
         fixture("set a 0 0 abc noreply\r\nversion\r\n", "Version()"),
         // bad data chunk: the bytes at <bytes>+2 are consumed, parsing resumes after them
-        fixture("set a 0 0 1\r\nxyz\r\n", "ClientError(message=bad data chunk)", "Error(line=ERROR)"),
-        fixture("set a 0 0 1 noreply\r\nxy\r\nversion\r\n", "Error(line=ERROR)", "Version()"),
+        fixture("set a 0 0 1\r\nxyz\r\n", "BadDataChunk(noreply=false)", "Error(line=ERROR)"),
+        fixture("set a 0 0 1 noreply\r\nxyz\r\n", "BadDataChunk(noreply=true)", "Error(line=ERROR)"),
+        fixture("set a 0 0 1 noreply\r\nxy\r\nversion\r\n", "BadDataChunk(noreply=true)", "Error(line=ERROR)",
+            "Version()"),
         // too large: the data block is swallowed
         fixture("set a 0 0 2000000\r\n" + "a".repeat(2000000) + "\r\nversion\r\n",
             "StoreTooLarge(mode=SET key='a' noreply=false)", "Version()"),

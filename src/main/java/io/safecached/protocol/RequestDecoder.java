@@ -1,0 +1,57 @@
+package io.safecached.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * The decode loop both request decoders share: at most one message per call, no new request while replies
+ * cannot be written, and nothing read at all once the decoder has closed.
+ *
+ * <p>Decoding one message per call lets the handler run each command before the next is parsed. While the
+ * channel is not writable no new request is started, so a peer that pipelines requests without reading the
+ * replies stops being served (and read from) until it reads; a request already under way is still completed.
+ */
+public abstract class RequestDecoder extends ByteToMessageDecoder {
+
+  /** True between requests, where back-pressure may stop decoding. */
+  protected abstract boolean atRequestStart();
+
+  /** True once the connection is to be closed: every further byte is discarded. */
+  protected abstract boolean closed();
+
+  /** Decodes what it can of the current state; false when it needs more bytes. */
+  protected abstract boolean step(ByteBuf in, List<Object> out);
+
+  @Override
+  protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decodeNext(in, out, ctx.channel().isWritable());
+  }
+
+  /** Decodes until one message is out, more bytes are needed, or (when not writable) a new request would start. */
+  protected final void decodeNext(ByteBuf in, List<Object> out, boolean writable) {
+    while (in.isReadable() && out.isEmpty()) {
+      if (closed()) {
+        in.skipBytes(in.readableBytes());
+        return;
+      }
+      if ((atRequestStart() && !writable) || !step(in, out)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * While replies cannot be written, do not ask for more input either (Netty's decoder would otherwise keep
+   * reading into its buffer when a read produced no message).
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable() && !closed()) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
+  }
+}
