@@ -75,6 +75,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "let untrusted UDP sources run storage and admin commands (default: refused)")
   boolean udpWrites;
 
+  @Option(names = {"-B", "--protocol"}, paramLabel = "<proto>",
+      description = "protocols on TCP: auto (binary if the first byte is 0x80, else text), ascii or binary "
+          + "(default: auto)")
+  String protocol;
+
   @Option(names = {"-m", "--memory-limit"}, paramLabel = "<num>",
       description = "item memory in megabytes (default: 64; an m suffix is allowed)")
   String memoryLimit;
@@ -193,6 +198,9 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     b.udp(udp);
+    if (protocol != null) {
+      b.protocol(protocol(protocol));
+    }
     if (memoryLimit != null) {
       // memcached reads -m with atoi, so "-m 100m" in a service file means 100 MB there too
       String digits = memoryLimit.strip().replaceFirst("(?<=\\d)[mM]$", "");
@@ -235,6 +243,16 @@ final class ServeCommand implements Callable<Integer> {
     }
     ExtendedOptions.apply(extended, b, udp, warnings);
     return new Settings(b.build(), warnings);
+  }
+
+  /** memcached's -B values, spelled as memcached spells them. */
+  private static ServerConfig.Protocol protocol(String value) {
+    return switch (value.strip()) {
+      case "auto" -> ServerConfig.Protocol.AUTO;
+      case "ascii" -> ServerConfig.Protocol.ASCII;
+      case "binary" -> ServerConfig.Protocol.BINARY;
+      default -> throw new ConfigException("binding protocol must be auto, ascii or binary (-B " + value + ")");
+    };
   }
 
   private static String[] footer() {

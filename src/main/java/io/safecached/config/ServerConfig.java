@@ -27,7 +27,8 @@ public record ServerConfig(
     Duration idleTimeout,
     int maxLineLength,
     int maxMultigetLineLength,
-    UdpPolicy udp) {
+    UdpPolicy udp,
+    Protocol protocol) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -46,6 +47,26 @@ public record ServerConfig(
     listen = List.copyOf(listen);
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(udp, "udp");
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /**
+   * Which protocols a TCP connection may speak ({@code -B}): {@code AUTO} picks binary when the first byte is
+   * 0x80 and text (with meta) otherwise, as memcached does; {@code ASCII} and {@code BINARY} allow only one.
+   */
+  public enum Protocol {
+    AUTO("auto-negotiate"), ASCII("ascii"), BINARY("binary");
+
+    private final String statName;
+
+    Protocol(String statName) {
+      this.statName = statName;
+    }
+
+    /** How memcached's {@code stats settings} shows it ({@code binding_protocol}). */
+    public String statName() {
+      return statName;
+    }
   }
 
   /**
@@ -137,6 +158,7 @@ public record ServerConfig(
     private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
     private int maxMultigetLineLength = DEFAULT_MAX_MULTIGET_LINE_LENGTH;
     private UdpPolicy udp = UdpPolicy.DEFAULT;
+    private Protocol protocol = Protocol.AUTO;
 
     private Builder() {}
 
@@ -157,6 +179,8 @@ public record ServerConfig(
     public Builder maxMultigetLineLength(int v) { this.maxMultigetLineLength = v; return this; }
     /** How UDP is served when {@link #udpPort(int)} is not 0. */
     public Builder udp(UdpPolicy v) { this.udp = Objects.requireNonNull(v); return this; }
+    /** Which protocols TCP connections may speak ({@code -B}). */
+    public Builder protocol(Protocol v) { this.protocol = v; return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -176,6 +200,7 @@ public record ServerConfig(
           "item size limit (-I) cannot be more than half the memory limit (-m)");
       require(verbosity >= 0, "verbosity cannot be negative");
       require(!idleTimeout.isNegative(), "idle_timeout cannot be negative");
+      require(protocol != null, "binding protocol is required (-B auto, ascii or binary)");
       require(maxLineLength >= 256, "line limit must be at least 256 bytes");
       require(maxMultigetLineLength >= maxLineLength,
           "multiget line limit cannot be smaller than the line limit (" + maxLineLength + ")");
@@ -194,7 +219,7 @@ public record ServerConfig(
           + "and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp);
+          maxLineLength, maxMultigetLineLength, udp, protocol);
     }
 
     private static void require(boolean ok, String message) {

@@ -24,6 +24,8 @@ import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
 import io.safecached.config.ServerConfig;
 import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.binary.BinaryDecoder;
+import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
 import io.safecached.security.UdpGuard;
@@ -67,6 +69,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
   private final TextEncoder textEncoder = new TextEncoder();
+  private final BinaryEncoder binaryEncoder = new BinaryEncoder();
   private final TrafficCounter traffic = new TrafficCounter(counters);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -163,9 +166,18 @@ public final class SafecachedServer implements AutoCloseable {
     if (!config.idleTimeout().isZero()) {
       p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
-    p.addLast("decoder", new TextDecoder(limits));
-    p.addLast("encoder", textEncoder);
+    ProtocolDetector.install(p, p.lastContext().name(), config.protocol(), this::installText, this::installBinary);
     p.addLast("handler", new CommandHandler(executor, connections, counters));
+  }
+
+  private void installText(ChannelPipeline p, String after) {
+    p.addAfter(after, "decoder", new TextDecoder(limits));
+    p.addAfter("decoder", "encoder", textEncoder);
+  }
+
+  private void installBinary(ChannelPipeline p, String after) {
+    p.addAfter(after, "decoder", new BinaryDecoder(limits));
+    p.addAfter("decoder", "encoder", binaryEncoder);
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */
@@ -179,9 +191,17 @@ public final class SafecachedServer implements AutoCloseable {
     boolean loopback = boundAddresses().stream().allMatch(a -> a.getAddress().isLoopbackAddress());
     return "safecached " + VERSION + " listening on tcp " + addrs
         + (loopback ? " (loopback only)" : " (REACHABLE FROM THE NETWORK without authentication)")
-        + "; protocols: text; udp: " + udpSummary() + "; authentication: off; shutdown command: "
+        + "; protocols: " + protocols() + "; udp: " + udpSummary() + "; authentication: off; shutdown command: "
         + (config.shutdownEnabled() ? "enabled" : "disabled")
         + "; transport: " + (epoll ? "epoll" : "nio");
+  }
+
+  private String protocols() {
+    return switch (config.protocol()) {
+      case AUTO -> "text, meta, binary";
+      case ASCII -> "text, meta";
+      case BINARY -> "binary";
+    };
   }
 
   /** The UDP addresses actually bound; empty when UDP is off. */
@@ -299,7 +319,7 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("num_threads", Integer.toString(config.threads())),
           new Stat("cas_enabled", "yes"),
           new Stat("tcp_backlog", "1024"),
-          new Stat("binding_protocol", "ascii"),
+          new Stat("binding_protocol", config.protocol().statName()),
           new Stat("auth_enabled_sasl", "no"),
           new Stat("auth_enabled_ascii", "no"),
           new Stat("item_size_max", Integer.toString(config.maxItemSize())),

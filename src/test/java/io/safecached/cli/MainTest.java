@@ -119,7 +119,7 @@ class MainTest {
       "-p", "--port", "-l", "--listen", "-U", "--udp-port", "-m", "--memory-limit", "-c", "--conn-limit",
       "-t", "--threads", "-I", "--max-item-size", "-v", "--verbose", "-A", "--enable-shutdown",
       "-F", "--disable-flush-all", "-o", "--extended", "--allow-unauthenticated-network", "-h", "--help",
-      "--udp-allow", "--udp-max-amplification", "--udp-writes",
+      "--udp-allow", "--udp-max-amplification", "--udp-writes", "-B", "--protocol",
       "-V", "--version", "-d", "--daemon", "-u", "--user", "-k", "--lock-memory", "-P", "--pidfile",
       "-r", "--enable-coredumps", "-b", "--listen-backlog", "-R", "--max-reqs-per-event",
       "-f", "--slab-growth-factor", "-n", "--slab-min-size", "-L", "--enable-largepages",

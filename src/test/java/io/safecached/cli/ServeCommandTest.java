@@ -42,6 +42,7 @@ class ServeCommandTest {
     assertThat(c.verbosity()).isZero();
     assertThat(c.idleTimeout()).isEqualTo(Duration.ZERO);
     assertThat(c.maxMultigetLineLength()).isEqualTo(2 * 1024 * 1024);
+    assertThat(c.protocol()).isEqualTo(ServerConfig.Protocol.AUTO);
     assertThat(c).isEqualTo(ServerConfig.builder().build());
   }
 
@@ -54,6 +55,7 @@ class ServeCommandTest {
         flag("-c", "--conn-limit", "10", ServerConfig::maxConnections, 10),
         flag("-t", "--threads", "2", ServerConfig::threads, 2),
         flag("-I", "--max-item-size", "2m", ServerConfig::maxItemSize, 2 * 1024 * 1024),
+        flag("-B", "--protocol", "binary", ServerConfig::protocol, ServerConfig.Protocol.BINARY),
         flag("-o", "--extended", "idle_timeout=30", ServerConfig::idleTimeout, Duration.ofSeconds(30)));
   }
 
@@ -86,6 +88,20 @@ class ServeCommandTest {
     assertThat(field.apply(parse().config())).isFalse();
     assertThat(field.apply(parse(shortName).config())).isTrue();
     assertThat(field.apply(parse(longName).config())).isTrue();
+  }
+
+  @Test
+  void bindingProtocolTakesMemcachedsThreeValues() {
+    assertThat(parse("-B", "auto").config().protocol()).isEqualTo(ServerConfig.Protocol.AUTO);
+    assertThat(parse("-B", "ascii").config().protocol()).isEqualTo(ServerConfig.Protocol.ASCII);
+    assertThat(parse("-B", "binary").config().protocol()).isEqualTo(ServerConfig.Protocol.BINARY);
+    assertThat(parse("-Bascii", "-B", "auto").config().protocol()).as("the last -B wins")
+        .isEqualTo(ServerConfig.Protocol.AUTO);
+    for (String bad : List.of("text", "meta", "Binary", "", "udp")) {
+      assertThatThrownBy(() -> parse("-B", bad)).as(bad).isInstanceOf(ConfigException.class)
+          .hasMessage("binding protocol must be auto, ascii or binary (-B " + bad + ")");
+    }
+    assertThatThrownBy(() -> parse("-B")).isInstanceOf(ConfigException.class).hasMessageContaining("--protocol");
   }
 
   @Test

@@ -1,0 +1,311 @@
+package io.safecached.protocol.binary;
+
+import io.netty.buffer.ByteBuf;
+import io.safecached.command.Command;
+import io.safecached.command.Command.StoreMode;
+import io.safecached.command.Result;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.RequestDecoder;
+import io.safecached.store.Item;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Decodes memcached's binary protocol into {@link Command.Framed} commands carrying a {@link BinaryFrame}, or
+ * into {@link Result}s for requests rejected before a command exists.
+ *
+ * <p>A state machine: {@code HEADER} waits for the 24-byte header and judges it, {@code BODY} waits for the
+ * extras and the key (at most 255 + {@link ProtocolLimits#maxKeyLength()} bytes), {@code VALUE} reads a storage
+ * command's value straight into its array, {@code SWALLOW} discards a body that is not wanted (an item too large,
+ * an unknown opcode) and {@code CLOSED} discards everything after a reason to close. Every length is judged from
+ * the header before anything is buffered: a value is read only when its item fits
+ * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ *
+ * <p>What is refused, as memcached 1.6.18 refuses it: a magic byte other than 0x80 closes the connection
+ * without a reply; key plus extras longer than the body is "Unknown command" and a close; a key over 250 bytes or
+ * lengths that do not fit the opcode are "Invalid arguments" and a close; an unknown opcode, and SASL (not
+ * enabled), is "Unknown command" with its body skipped, and the connection goes on. Where memcached's
+ * framing goes wrong this decoder keeps to the header's body length instead: it skips exactly the body of an
+ * unknown opcode (memcached skips the body length again after the key and extras), and it refuses a touch, gat or
+ * stat request whose body is longer than its key and extras (memcached would read the rest as the next request).
+ */
+public final class BinaryDecoder extends RequestDecoder {
+  /** The magic byte of every request. */
+  public static final int REQUEST_MAGIC = 0x80;
+  /** The length of every request and reply header. */
+  public static final int HEADER_LENGTH = 24;
+  /** The incr/decr exptime that means "do not create a missing item". */
+  private static final long NO_AUTO_CREATE = 0xffffffffL;
+  /** Values up to this size are allocated at once; larger ones grow as their bytes arrive. */
+  private static final int EAGER_ALLOCATION = 64 * 1024;
+  private static final byte[] NO_KEY = new byte[0];
+
+  private enum State { HEADER, BODY, VALUE, SWALLOW, CLOSED }
+
+  private final ProtocolLimits limits;
+  private State state = State.HEADER;
+
+  // the request being read
+  private int opcodeByte;
+  private Opcode opcode;
+  private int keyLength;
+  private int extrasLength;
+  private long bodyLength;
+  private int opaque;
+  private long cas;
+  private ByteBuffer extras;
+  private byte[] key;
+  private StoreMode storeMode;
+  private int flags;
+  private long exptime;
+  private int valueLength;
+  private byte[] value;
+  private int filled;
+  private long swallowRemaining;
+
+  public BinaryDecoder(ProtocolLimits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  protected boolean atRequestStart() {
+    return state == State.HEADER;
+  }
+
+  @Override
+  protected boolean closed() {
+    return state == State.CLOSED;
+  }
+
+  @Override
+  protected boolean step(ByteBuf in, List<Object> out) {
+    return switch (state) {
+      case HEADER -> readHeader(in, out);
+      case BODY -> readBody(in, out);
+      case VALUE -> readValue(in, out);
+      case SWALLOW -> swallow(in);
+      case CLOSED -> false;
+    };
+  }
+
+  // ---------------------------------------------------------------- HEADER
+
+  private boolean readHeader(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < HEADER_LENGTH) {
+      return false;
+    }
+    int magic = in.readUnsignedByte();
+    opcodeByte = in.readUnsignedByte();
+    keyLength = in.readUnsignedShort();
+    extrasLength = in.readUnsignedByte();
+    in.skipBytes(3); // data type and vbucket: memcached ignores both
+    bodyLength = in.readUnsignedInt();
+    opaque = in.readInt();
+    cas = in.readLong();
+    opcode = Opcode.of(opcodeByte);
+    key = NO_KEY;
+    if (magic != REQUEST_MAGIC) {
+      close(in, out); // memcached drops the connection without a reply
+    } else if (keyLength + extrasLength > bodyLength) {
+      refuseAndClose(in, out, BinaryStatus.UNKNOWN_COMMAND);
+    } else if (keyLength > limits.maxKeyLength()) {
+      refuseAndClose(in, out, BinaryStatus.EINVAL);
+    } else if (opcode == null) {
+      refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
+    } else if (!lengthsFit()) {
+      refuseAndClose(in, out, BinaryStatus.EINVAL);
+    } else if (opcode == Opcode.SASL_LIST_MECHS || opcode == Opcode.SASL_AUTH || opcode == Opcode.SASL_STEP) {
+      // memcached without SASL enabled: "Unknown command", the body skipped, the connection kept
+      refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
+    } else {
+      state = State.BODY;
+      readBody(in, out); // a request with no body is complete now: no more bytes may come to trigger it
+    }
+    return true;
+  }
+
+  /** memcached's per-opcode rules for the three lengths, plus exact bodies for touch, gat and stat. */
+  private boolean lengthsFit() {
+    int k = keyLength;
+    int e = extrasLength;
+    long b = bodyLength;
+    return switch (opcode.loud()) {
+      case VERSION, NOOP, QUIT, SASL_LIST_MECHS -> e == 0 && k == 0 && b == 0;
+      case FLUSH -> k == 0 && b == e && (e == 0 || e == 4);
+      case SET, ADD, REPLACE -> e == 8 && k != 0 && b >= k + 8;
+      case GET, GETK, DELETE -> e == 0 && k > 0 && b == k;
+      case INCREMENT, DECREMENT -> e == 20 && k > 0 && b == k + 20;
+      case APPEND, PREPEND -> e == 0 && k > 0;
+      case STAT -> e == 0 && b == k;
+      case SASL_AUTH, SASL_STEP -> e == 0 && k != 0;
+      case TOUCH, GAT, GATK -> e == 4 && k != 0 && b == k + 4;
+      default -> false;
+    };
+  }
+
+  private BinaryFrame frame() {
+    return BinaryFrame.of(opcodeByte, opaque, key);
+  }
+
+  private void refuseAndClose(ByteBuf in, List<Object> out, BinaryStatus status) {
+    out.add(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(opcodeByte, opaque, NO_KEY, status)));
+    close(in, out);
+  }
+
+  private void refuseAndSwallow(List<Object> out, BinaryStatus status, long length) {
+    out.add(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(opcodeByte, opaque, NO_KEY, status)));
+    swallowRemaining = length;
+    state = length == 0 ? State.HEADER : State.SWALLOW;
+  }
+
+  private void close(ByteBuf in, List<Object> out) {
+    in.skipBytes(in.readableBytes());
+    value = null;
+    state = State.CLOSED;
+    out.add(Result.Close.INSTANCE);
+  }
+
+  // ---------------------------------------------------------------- BODY
+
+  private boolean readBody(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < extrasLength + keyLength) {
+      return false;
+    }
+    byte[] fixed = new byte[extrasLength];
+    in.readBytes(fixed);
+    extras = ByteBuffer.wrap(fixed); // big-endian, as the protocol
+    key = new byte[keyLength];
+    in.readBytes(key);
+    dispatch(in, out);
+    extras = null;
+    return true;
+  }
+
+  private void dispatch(ByteBuf in, List<Object> out) {
+    boolean quiet = opcode.quiet();
+    state = State.HEADER;
+    switch (opcode.loud()) {
+      case GET, GETK -> emit(out, Command.MetaGet.value(key, quiet));
+      case GAT, GATK -> emit(out, Command.MetaGet.touch(key, true, unsignedInt(extras), quiet));
+      case TOUCH -> emit(out, Command.MetaGet.touch(key, false, unsignedInt(extras), false));
+      case SET, ADD, REPLACE, APPEND, PREPEND -> startValue(out);
+      case DELETE -> emit(out, new Command.MetaDelete(key, cas, 0, false, null, false, quiet));
+      case INCREMENT, DECREMENT -> {
+        long delta = extras.getLong();
+        long initial = extras.getLong();
+        long createTtl = unsignedInt(extras);
+        emit(out, new Command.MetaArithmetic(key, opcode.loud() == Opcode.INCREMENT, delta, initial,
+            createTtl == NO_AUTO_CREATE ? null : createTtl, null, cas, 0, quiet));
+      }
+      case FLUSH -> emit(out, new Command.FlushAll(extrasLength == 4 ? unsignedInt(extras) : 0, false));
+      case NOOP -> emit(out, new Command.MetaNoop());
+      case VERSION -> emit(out, new Command.Version());
+      case STAT -> emit(out, new Command.Stats(keyLength == 0 ? null
+          : new String(key, StandardCharsets.ISO_8859_1)));
+      case QUIT -> {
+        if (!quiet) {
+          out.add(new Result.Framed(Result.Status.OK, frame())); // memcached answers, then closes
+        }
+        close(in, out);
+      }
+      default -> throw new IllegalStateException("opcode without a command: " + opcode);
+    }
+  }
+
+  private static long unsignedInt(ByteBuffer b) {
+    return Integer.toUnsignedLong(b.getInt());
+  }
+
+  private void emit(List<Object> out, Command command) {
+    out.add(new Command.Framed(command, frame()));
+  }
+
+  /**
+   * A storage request: extras and key are read, the value follows. Too large for the item limit, the value is
+   * skipped as it arrives and the command layer answers (memcached: "Too large.", and a set removes the old item).
+   */
+  private void startValue(List<Object> out) {
+    long length = bodyLength - keyLength - extrasLength;
+    StoreMode mode = switch (opcode.loud()) {
+      case ADD -> StoreMode.ADD;
+      case REPLACE -> StoreMode.REPLACE;
+      case APPEND -> StoreMode.APPEND;
+      case PREPEND -> StoreMode.PREPEND;
+      default -> StoreMode.SET;
+    };
+    if (Item.memcachedSize(keyLength, length) > limits.maxItemSize()) {
+      emit(out, new Command.StoreTooLarge(mode, key, false));
+      swallowRemaining = length;
+      state = length == 0 ? State.HEADER : State.SWALLOW;
+      return;
+    }
+    valueLength = (int) length;
+    value = new byte[Math.min(valueLength, EAGER_ALLOCATION)];
+    filled = 0;
+    if (extrasLength == 8) {
+      flags = extras.getInt();
+      exptime = unsignedInt(extras);
+    } else {
+      flags = 0;
+      exptime = 0;
+    }
+    storeMode = mode;
+    state = State.VALUE;
+    if (valueLength == 0) {
+      finishValue(out);
+    }
+  }
+
+  // ---------------------------------------------------------------- VALUE
+
+  private boolean readValue(ByteBuf in, List<Object> out) {
+    int n = Math.min(in.readableBytes(), valueLength - filled);
+    if (filled + n > value.length) {
+      grow(filled + n);
+    }
+    in.readBytes(value, filled, n);
+    filled += n;
+    if (filled < valueLength) {
+      return false;
+    }
+    finishValue(out);
+    return true;
+  }
+
+  /**
+   * memcached makes any storage request with a non-zero CAS a cas operation, add included: a missing item is
+   * "Not found", another CAS "Data exists for key.". A set with that CAS is the same request here.
+   */
+  private void finishValue(List<Object> out) {
+    byte[] data = value;
+    value = null;
+    state = State.HEADER;
+    StoreMode mode = storeMode;
+    if (cas != 0 && (mode == StoreMode.ADD || mode == StoreMode.REPLACE)) {
+      mode = StoreMode.SET;
+    }
+    emit(out, new Command.MetaSet(key, mode, data, flags, exptime, cas, 0, false, null, false, opcode.quiet()));
+  }
+
+  /** Grows the value array by doubling, never past the announced length, so memory follows what arrived. */
+  private void grow(int needed) {
+    long size = Math.max((long) value.length * 2, needed);
+    byte[] bigger = new byte[(int) Math.min(size, valueLength)];
+    System.arraycopy(value, 0, bigger, 0, filled);
+    value = bigger;
+  }
+
+  // ---------------------------------------------------------------- SWALLOW
+
+  private boolean swallow(ByteBuf in) {
+    int n = (int) Math.min(in.readableBytes(), swallowRemaining);
+    in.skipBytes(n);
+    swallowRemaining -= n;
+    if (swallowRemaining == 0) {
+      state = State.HEADER;
+      return true;
+    }
+    return false;
+  }
+}
