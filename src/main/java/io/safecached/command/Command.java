@@ -80,10 +80,22 @@ public sealed interface Command {
    * mg (and binary get/getk/gat/touch): one key with meta options. {@code compareCas} non-zero with
    * {@code returnValue} hides the value when the item's CAS equals it; {@code newCas} non-zero is the CAS of an
    * item created by {@code vivifyTtl}. TTLs are memcached exptimes (relative seconds or absolute Unix time).
-   * With {@code quiet} a miss is not answered.
+   * With {@code quiet} a miss is not answered. {@code touchCommand} marks a request that is a touch in its own
+   * protocol (text gat/touch, binary GAT/TOUCH): memcached counts its miss as a touch miss, an mg's as a get miss.
    */
   record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
-                 Long recacheTtl, boolean noBump, boolean quiet) implements Command {
+                 Long recacheTtl, boolean noBump, boolean quiet, boolean touchCommand) implements Command {
+    /** An mg (not a protocol's own touch command). */
+    public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
+                   Long recacheTtl, boolean noBump, boolean quiet) {
+      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false);
+    }
+
+    /** A touch (with the value for gat) as text gat/touch and binary GAT/TOUCH do it. */
+    public static MetaGet touch(byte[] key, boolean returnValue, long exptime, boolean quiet) {
+      return new MetaGet(key, returnValue, 0, 0, exptime, null, null, false, quiet, true);
+    }
+
     /** A plain lookup of the value, as get and the binary GET do it. */
     public static MetaGet value(byte[] key, boolean quiet) {
       return new MetaGet(key, true, 0, 0, null, null, null, false, quiet);

@@ -74,7 +74,7 @@ public final class CommandExecutor {
   /** Runs one command and returns its result (also when the client asked for no reply). */
   public Result execute(Command command) {
     if (command instanceof Command.MetaGet c) {
-      return items.get(c, false);
+      return items.get(c);
     } else if (command instanceof Command.MetaSet c) {
       return items.set(c);
     } else if (command instanceof Command.MetaDelete c) {
@@ -125,8 +125,8 @@ public final class CommandExecutor {
   private Result get(Command.Get c) {
     List<Hit> hits = new ArrayList<>(c.keys().size());
     for (byte[] k : c.keys()) {
-      Result.Meta m = items.get(new Command.MetaGet(k, true, 0, 0, c.touchExptime(), null, null, false, false),
-          true);
+      Result.Meta m = items.get(c.touches() ? Command.MetaGet.touch(k, true, c.touchExptime(), false)
+          : Command.MetaGet.value(k, false));
       if (m.item() != null) {
         hits.add(new Hit(k, m.item().flags(), m.item().value(), m.item().cas()));
       }
@@ -174,8 +174,7 @@ public final class CommandExecutor {
   }
 
   private Result touch(Command.Touch c) {
-    Result.Meta m = items.get(new Command.MetaGet(c.key(), false, 0, 0, c.exptime(), null, null, false, false),
-        true);
+    Result.Meta m = items.get(Command.MetaGet.touch(c.key(), false, c.exptime(), false));
     return m.code() == MetaCode.EN ? Status.NOT_FOUND : Status.TOUCHED;
   }
 

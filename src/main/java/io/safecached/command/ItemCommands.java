@@ -40,10 +40,10 @@ final class ItemCommands {
 
   /**
    * mg; a miss is {@code Meta(EN)} (quiet mode is applied by the caller). memcached counts an mg with T as a
-   * touch when it hits but as a get when it misses, while text gat and touch count a touch either way:
-   * {@code textTouch} selects the latter.
+   * touch when it hits but as a get when it misses, while the protocols' own touch commands count a touch
+   * either way.
    */
-  Meta get(Command.MetaGet c, boolean textTouch) {
+  Meta get(Command.MetaGet c) {
     long now = store.now();
     boolean touching = c.touchTtl() != null;
     boolean[] created = new boolean[1];
@@ -67,7 +67,7 @@ final class ItemCommands {
       item = store.get(key);
     }
     if (item == null) {
-      boolean touchMiss = touching && textTouch;
+      boolean touchMiss = touching && c.touchCommand();
       counters.increment(touchMiss ? Counter.CMD_TOUCH : Counter.CMD_GET);
       counters.increment(touchMiss ? Counter.TOUCH_MISSES : Counter.GET_MISSES);
       return Meta.of(MetaCode.EN);
@@ -208,7 +208,8 @@ final class ItemCommands {
   private Item concatenate(Command.MetaSet c, StoreMode mode, Key key, Item old, long now, Result[] outcome) {
     byte[] a = mode == StoreMode.APPEND ? old.value() : c.value();
     byte[] b = mode == StoreMode.APPEND ? c.value() : old.value();
-    if (Item.memcachedSize(key.length(), (long) a.length + b.length) > server.maxItemSize()) {
+    long flagBytes = old.flags() != 0 ? 4 : 0; // memcached keeps non-zero client flags in 4 more bytes
+    if (Item.memcachedSize(key.length(), (long) a.length + b.length) + flagBytes > server.maxItemSize()) {
       outcome[0] = Meta.of(MetaCode.NS);
       return old;
     }
