@@ -32,7 +32,7 @@ abstract class ClientSuite {
   /** The server this suite runs against. */
   abstract ClientTarget target();
 
-  /** Connects the client under test (text protocol, short operation timeouts) to {@code address}. */
+  /** Connects the client under test (in its adapter's protocol, short operation timeouts) to {@code address}. */
   abstract ClientApi connect(InetSocketAddress address) throws Exception;
 
   @BeforeEach

@@ -10,12 +10,16 @@ import java.util.concurrent.TimeUnit;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.OperationFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
-/** {@link ClientSuite} driven by spymemcached 2.12.3 over the text protocol, against safecached and memcached. */
+/**
+ * {@link ClientSuite} driven by spymemcached 2.12.3 over the text and binary protocols, against safecached and
+ * memcached.
+ */
 class SpymemcachedIT {
   static {
     // route spymemcached's logging to SLF4J (slf4j-nop in tests) instead of stderr
@@ -33,7 +37,7 @@ class SpymemcachedIT {
 
     @Override
     ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address);
+      return new Spy(address, Protocol.TEXT);
     }
   }
 
@@ -48,7 +52,37 @@ class SpymemcachedIT {
 
     @Override
     ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address);
+      return new Spy(address, Protocol.TEXT);
+    }
+  }
+
+  /** The binary protocol against safecached. */
+  @Nested
+  @DisplayName("spymemcached binary -> safecached")
+  class BinaryAgainstSafecached extends ClientSuite {
+    @Override
+    ClientTarget target() {
+      return ClientTarget.SAFECACHED;
+    }
+
+    @Override
+    ClientApi connect(InetSocketAddress address) throws Exception {
+      return new Spy(address, Protocol.BINARY);
+    }
+  }
+
+  /** The binary protocol against memcached, as the reference. */
+  @Nested
+  @DisplayName("spymemcached binary -> memcached (reference)")
+  class BinaryAgainstMemcached extends ClientSuite {
+    @Override
+    ClientTarget target() {
+      return ClientTarget.MEMCACHED;
+    }
+
+    @Override
+    ClientApi connect(InetSocketAddress address) throws Exception {
+      return new Spy(address, Protocol.BINARY);
     }
   }
 
@@ -57,10 +91,12 @@ class SpymemcachedIT {
     private static final long TIMEOUT_MS = 2000;
     private final MemcachedClient client;
     private final SocketAddress server;
+    private final Protocol protocol;
 
-    Spy(InetSocketAddress address) throws Exception {
+    Spy(InetSocketAddress address, Protocol protocol) throws Exception {
+      this.protocol = protocol;
       client = new MemcachedClient(new ConnectionFactoryBuilder()
-          .setProtocol(ConnectionFactoryBuilder.Protocol.TEXT)
+          .setProtocol(protocol)
           .setOpTimeout(TIMEOUT_MS)
           .setDaemon(true)
           .build(), List.of(address));
@@ -69,7 +105,7 @@ class SpymemcachedIT {
 
     @Override
     public String name() {
-      return "spymemcached";
+      return protocol == Protocol.BINARY ? "spymemcached (binary)" : "spymemcached";
     }
 
     private static boolean await(OperationFuture<Boolean> f) throws Exception {
@@ -149,7 +185,8 @@ class SpymemcachedIT {
 
     @Override
     public boolean supportsGetAndTouch() {
-      return false; // AsciiOperationFactory: "Get and touch is not supported for ASCII protocol"
+      // AsciiOperationFactory: "Get and touch is not supported for ASCII protocol"
+      return protocol == Protocol.BINARY;
     }
 
     @Override

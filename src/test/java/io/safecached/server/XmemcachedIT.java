@@ -8,11 +8,15 @@ import java.util.Map;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.command.BinaryCommandFactory;
 import net.rubyeye.xmemcached.command.TextCommandFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
-/** {@link ClientSuite} driven by xmemcached 2.4.9 over the text protocol, against safecached and memcached. */
+/**
+ * {@link ClientSuite} driven by xmemcached 2.4.9 over the text and binary protocols, against safecached and
+ * memcached.
+ */
 class XmemcachedIT {
 
   /** The required target. */
@@ -26,7 +30,7 @@ class XmemcachedIT {
 
     @Override
     ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address);
+      return new Xmc(address, false);
     }
   }
 
@@ -41,7 +45,37 @@ class XmemcachedIT {
 
     @Override
     ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address);
+      return new Xmc(address, false);
+    }
+  }
+
+  /** The binary protocol against safecached. */
+  @Nested
+  @DisplayName("xmemcached binary -> safecached")
+  class BinaryAgainstSafecached extends ClientSuite {
+    @Override
+    ClientTarget target() {
+      return ClientTarget.SAFECACHED;
+    }
+
+    @Override
+    ClientApi connect(InetSocketAddress address) throws Exception {
+      return new Xmc(address, true);
+    }
+  }
+
+  /** The binary protocol against memcached, as the reference. */
+  @Nested
+  @DisplayName("xmemcached binary -> memcached (reference)")
+  class BinaryAgainstMemcached extends ClientSuite {
+    @Override
+    ClientTarget target() {
+      return ClientTarget.MEMCACHED;
+    }
+
+    @Override
+    ClientApi connect(InetSocketAddress address) throws Exception {
+      return new Xmc(address, true);
     }
   }
 
@@ -49,10 +83,12 @@ class XmemcachedIT {
   static final class Xmc implements ClientApi {
     private static final long TIMEOUT_MS = 2000;
     private final MemcachedClient client;
+    private final boolean binary;
 
-    Xmc(InetSocketAddress address) throws Exception {
+    Xmc(InetSocketAddress address, boolean binary) throws Exception {
+      this.binary = binary;
       XMemcachedClientBuilder builder = new XMemcachedClientBuilder(List.of(address));
-      builder.setCommandFactory(new TextCommandFactory());
+      builder.setCommandFactory(binary ? new BinaryCommandFactory() : new TextCommandFactory());
       builder.setOpTimeout(TIMEOUT_MS);
       builder.setConnectTimeout(TIMEOUT_MS);
       builder.setConnectionPoolSize(1);
@@ -63,7 +99,7 @@ class XmemcachedIT {
 
     @Override
     public String name() {
-      return "xmemcached";
+      return binary ? "xmemcached (binary)" : "xmemcached";
     }
 
     @Override
@@ -141,7 +177,7 @@ class XmemcachedIT {
 
     @Override
     public boolean supportsGetAndTouch() {
-      return false; // TextCommandFactory: "GAT is only supported by binary protocol"
+      return binary; // TextCommandFactory: "GAT is only supported by binary protocol"
     }
 
     @Override
@@ -173,8 +209,8 @@ class XmemcachedIT {
 
     @Override
     public void setAllAsync(Map<String, Object> values, int exptime) throws Exception {
-      // xmemcached's fire-and-forget style: pipelined noreply sets on the one connection, in order before the
-      // gets that follow
+      // xmemcached's fire-and-forget style: pipelined noreply sets (SETQ in binary) on the one connection, in
+      // order before the gets that follow
       for (Map.Entry<String, Object> e : values.entrySet()) {
         client.setWithNoReply(e.getKey(), exptime, e.getValue());
       }
