@@ -17,7 +17,10 @@ import java.util.Set;
 final class ExtendedOptions {
   /** The keys safecached understands. */
   static final List<String> SUPPORTED = List.of("idle_timeout", "multiget_line_max", "udp_source_pps",
-      "udp_source_bps", "udp_global_pps", "udp_global_bps");
+      "udp_source_bps", "udp_global_pps", "udp_global_bps", "ssl_chain_cert", "ssl_key", "ssl_ca_cert",
+      "ssl_verify_mode", "ssl_min_version", "ssl_ciphers");
+  /** The TLS keys, kept as given for {@code serve} to build the TLS settings from (with {@code -Z}). */
+  static final List<String> SSL_KEYS = SUPPORTED.subList(6, SUPPORTED.size());
 
   private static final String NO_SLABS =
       "safecached has no slabs and no LRU threads; its store expires and evicts by itself";
@@ -45,15 +48,21 @@ final class ExtendedOptions {
     m.put("hash_algorithm", "safecached's store uses its own hashing");
     m.put("track_sizes", "'stats sizes' is always served");
     m.put("watcher_logbuf_size", "safecached has no 'watch' command");
+    m.put("ssl_session_cache", "the JDK's TLS session cache is always on");
+    m.put("ssl_kernel_tls", "the JVM does not use kernel TLS");
+    m.put("ssl_keyformat", "keys are read as PEM");
     m.put("worker_logbuf_size", "safecached has no 'watch' command");
     return Map.copyOf(m);
   }
 
   /**
    * Applies every {@code -o} value to {@code b}; adds one warning per ignored key (the first time it is seen).
-   * Throws {@link ConfigException} for an unknown key or a bad value.
+   * Returns the {@code ssl_*} options by key, for {@code serve} to combine with {@code -Z}. Throws
+   * {@link ConfigException} for an unknown key or a bad value.
    */
-  static void apply(List<String> values, ServerConfig.Builder b, ServerConfig.UdpPolicy udp, List<String> warnings) {
+  static Map<String, String> apply(List<String> values, ServerConfig.Builder b, ServerConfig.UdpPolicy udp,
+                                   List<String> warnings) {
+    Map<String, String> ssl = new LinkedHashMap<>();
     Set<String> seenIgnored = new LinkedHashSet<>();
     long sourcePps = udp.sourcePacketsPerSecond();
     long sourceBps = udp.sourceBytesPerSecond();
@@ -89,11 +98,13 @@ final class ExtendedOptions {
           case "udp_source_bps" -> sourceBps = rate(key, prefix, arg, true);
           case "udp_global_pps" -> globalPps = rate(key, prefix, arg, false);
           case "udp_global_bps" -> globalBps = rate(key, prefix, arg, true);
+          case "ssl_chain_cert", "ssl_key", "ssl_ca_cert", "ssl_verify_mode", "ssl_min_version", "ssl_ciphers" ->
+              ssl.put(key, required(key, arg, "a value"));
           default -> {
             String reason = ignoredReason(key);
             if (reason == null) {
               throw new ConfigException("unknown extended option '" + key + "' (-o); safecached understands "
-                  + String.join(" and ", SUPPORTED) + ", see docs/cli.md");
+                  + String.join(", ", SUPPORTED) + ", see docs/cli.md");
             }
             if (seenIgnored.add(key)) {
               warnings.add("ignoring -o " + key + ": " + reason);
@@ -103,6 +114,7 @@ final class ExtendedOptions {
       }
     }
     b.udp(udp.withRates((int) sourcePps, sourceBps, (int) globalPps, globalBps));
+    return ssl;
   }
 
   private static long rate(String key, String prefix, String arg, boolean bytes) {

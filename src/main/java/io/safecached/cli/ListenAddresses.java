@@ -49,14 +49,32 @@ final class ListenAddresses {
 
   /** Every address named by the {@code -l} values, in order, without duplicates. */
   List<InetSocketAddress> parse(List<String> values) {
+    return parseAll(values).addresses();
+  }
+
+  /** The listen addresses, and those of them given with memcached's {@code notls:} prefix (plaintext under -Z). */
+  record Parsed(List<InetSocketAddress> addresses, Set<InetSocketAddress> plaintext) {}
+
+  /** Parses every {@code -l} value, noting the entries marked {@code notls:}. */
+  Parsed parseAll(List<String> values) {
     Set<InetSocketAddress> out = new LinkedHashSet<>();
+    Set<InetSocketAddress> plaintext = new LinkedHashSet<>();
     for (String value : values) {
-      for (String entry : value.split(",", -1)) {
-        out.addAll(parseEntry(entry.trim()));
+      for (String raw : value.split(",", -1)) {
+        String entry = raw.trim();
+        boolean notls = entry.startsWith(NO_TLS);
+        List<InetSocketAddress> parsed = parseEntry(notls ? entry.substring(NO_TLS.length()) : entry);
+        out.addAll(parsed);
+        if (notls) {
+          plaintext.addAll(parsed);
+        }
       }
     }
-    return List.copyOf(out);
+    return new Parsed(List.copyOf(out), Set.copyOf(plaintext));
   }
+
+  /** memcached's prefix for a listener that stays plaintext when TLS is on. */
+  static final String NO_TLS = "notls:";
 
   private List<InetSocketAddress> parseEntry(String entry) {
     if (entry.isEmpty()) {

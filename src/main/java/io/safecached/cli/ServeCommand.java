@@ -4,8 +4,13 @@ import io.safecached.config.Cidr;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -116,6 +121,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "allow listening on non-loopback addresses without authentication")
   boolean allowUnauthenticatedNetwork;
 
+  @Option(names = {"-Y", "--auth-file"}, paramLabel = "<file>",
+      description = "users file (user:password or user:<hash from 'safecached passwd'); every connection must "
+          + "log in, on every protocol")
+  String authFile;
+
+  @Option(names = {"-S", "--enable-sasl"},
+      description = "memcached's SASL flag: with -Y, binary clients log in with SASL PLAIN (always offered with -Y)")
+  boolean enableSasl;
+
+  @Option(names = {"-Z", "--enable-ssl"},
+      description = "TLS on every TCP listener but notls: ones; see -o ssl_* below")
+  boolean enableSsl;
+
+  @Option(names = "--allow", paramLabel = "<cidr>",
+      description = "only these sources may connect (comma separated, repeatable); others are closed at accept")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--admin-users", paramLabel = "<user>",
+      description = "only these users may run flush_all, shutdown, cache_memlimit, verbosity, stats reset and "
+          + "stats conns (comma separated; default: every user)")
+  List<String> adminUsers = new ArrayList<>();
+
   @ArgGroup(validate = false, exclusive = false,
       heading = "%nAccepted for compatibility with memcached's service files, ignored with a warning:%n")
   Ignored ignored = new Ignored();
@@ -168,8 +195,10 @@ final class ServeCommand implements Callable<Integer> {
   Settings settings() {
     List<String> warnings = new ArrayList<>();
     ServerConfig.Builder b = ServerConfig.builder();
+    ListenAddresses.Parsed parsedListen = null;
     if (!listen.isEmpty()) {
-      b.listen(addresses.parse(listen));
+      parsedListen = addresses.parseAll(listen);
+      b.listen(parsedListen.addresses());
     }
     if (port != null) {
       b.port(Values.integer("port", "-p", port));
@@ -241,8 +270,69 @@ final class ServeCommand implements Callable<Integer> {
     if (ignored != null) {
       ignored.warnings(warnings);
     }
-    ExtendedOptions.apply(extended, b, udp, warnings);
+    Map<String, String> ssl = ExtendedOptions.apply(extended, b, udp, warnings);
+    b.access(access());
+    if (enableSsl) {
+      b.tls(tls(ssl, parsedListen == null ? Set.of() : parsedListen.plaintext()));
+    } else if (!ssl.isEmpty()) {
+      warnings.add("ignoring -o " + String.join(",", ssl.keySet()) + ": TLS is off without -Z");
+    }
     return new Settings(b.build(), warnings);
+  }
+
+  private ServerConfig.Access access() {
+    Path file = null;
+    if (authFile != null) {
+      if (authFile.isBlank()) {
+        throw new ConfigException("users file name is empty (-Y)");
+      }
+      file = Path.of(authFile);
+    }
+    if (enableSasl && file == null) {
+      throw new ConfigException("SASL (-S) needs a users file (-Y <file>)");
+    }
+    List<Cidr> blocks = new ArrayList<>();
+    for (String value : allow) {
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          blocks.add(Cidr.parse(item.strip()));
+        }
+      }
+    }
+    Set<String> admins = new LinkedHashSet<>();
+    for (String value : adminUsers) {
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          admins.add(item.strip());
+        }
+      }
+    }
+    if (!admins.isEmpty() && file == null) {
+      throw new ConfigException("--admin-users needs a users file (-Y <file>)");
+    }
+    return new ServerConfig.Access(file, enableSasl, blocks, admins);
+  }
+
+  /** memcached's -o ssl_* options, with TLS 1.2 as the lowest version unless told otherwise. */
+  private static ServerConfig.Tls tls(Map<String, String> ssl, Set<InetSocketAddress> plaintext) {
+    String chain = ssl.get("ssl_chain_cert");
+    String key = ssl.get("ssl_key");
+    if (chain == null || key == null) {
+      throw new ConfigException(
+          "TLS (-Z) needs a certificate chain and a key (-o ssl_chain_cert=<file>,ssl_key=<file>)");
+    }
+    int verify = 0;
+    if (ssl.containsKey("ssl_verify_mode")) {
+      verify = (int) Values.number("ssl_verify_mode", "-o ssl_verify_mode=", ssl.get("ssl_verify_mode"));
+    }
+    String min = ssl.getOrDefault("ssl_min_version", "tlsv1.2").toLowerCase(java.util.Locale.ROOT);
+    if (!min.equals("tlsv1.2") && !min.equals("tlsv1.3")) {
+      throw new ConfigException("ssl_min_version must be tlsv1.2 or tlsv1.3; older versions are not safe "
+          + "(-o ssl_min_version=" + ssl.get("ssl_min_version") + ")");
+    }
+    String ca = ssl.get("ssl_ca_cert");
+    return new ServerConfig.Tls(Path.of(chain), Path.of(key), ca == null ? null : Path.of(ca), verify, min,
+        ssl.get("ssl_ciphers"), plaintext);
   }
 
   /** memcached's -B values, spelled as memcached spells them. */

@@ -1,9 +1,11 @@
 package io.safecached.config;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Immutable, validated settings of one safecached server: what it listens on and every limit it enforces.
@@ -28,7 +30,9 @@ public record ServerConfig(
     int maxLineLength,
     int maxMultigetLineLength,
     UdpPolicy udp,
-    Protocol protocol) {
+    Protocol protocol,
+    Access access,
+    Tls tls) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -48,8 +52,52 @@ public record ServerConfig(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(access, "access");
   }
 
+  /**
+   * Who may connect and what they must present: the user file ({@code -Y}; null for none), whether the binary
+   * protocol offers SASL ({@code -S}, which needs the user file), the source allowlist ({@code --allow}; empty
+   * for any source) and the users allowed to run admin commands ({@code --admin-users}; empty for every user).
+   */
+  public record Access(Path authFile, boolean sasl, List<Cidr> allow, Set<String> adminUsers) {
+    /** Nothing required: no users, any source. */
+    public static final Access OPEN = new Access(null, false, List.of(), Set.of());
+
+    public Access {
+      allow = List.copyOf(allow);
+      adminUsers = Set.copyOf(adminUsers);
+    }
+
+    /** True when connections must log in. */
+    public boolean authenticates() {
+      return authFile != null;
+    }
+
+    /** True when {@code address} may connect. */
+    public boolean allows(java.net.InetAddress address) {
+      return allow.isEmpty() || allow.stream().anyMatch(c -> c.contains(address));
+    }
+  }
+
+  /**
+   * TLS on the TCP listeners ({@code -Z} with memcached's {@code -o ssl_*} options); null in the config when
+   * TLS is off. {@code verifyMode} is memcached's {@code ssl_verify_mode} (0 none, 1 request, 2 require, 3 once);
+   * {@code plaintextListeners} are the listen addresses given with memcached's {@code notls:} prefix.
+   */
+  public record Tls(Path certChain, Path key, Path caCert, int verifyMode, String minVersion, String ciphers,
+                    Set<InetSocketAddress> plaintextListeners) {
+    public Tls {
+      Objects.requireNonNull(certChain, "certChain");
+      Objects.requireNonNull(key, "key");
+      plaintextListeners = Set.copyOf(plaintextListeners);
+    }
+
+    /** True when clients must present a certificate signed by the CA. */
+    public boolean requiresClientCertificates() {
+      return verifyMode >= 2;
+    }
+  }
   /**
    * Which protocols a TCP connection may speak ({@code -B}): {@code AUTO} picks binary when the first byte is
    * 0x80 and text (with meta) otherwise, as memcached does; {@code ASCII} and {@code BINARY} allow only one.
@@ -159,6 +207,8 @@ public record ServerConfig(
     private int maxMultigetLineLength = DEFAULT_MAX_MULTIGET_LINE_LENGTH;
     private UdpPolicy udp = UdpPolicy.DEFAULT;
     private Protocol protocol = Protocol.AUTO;
+    private Access access = Access.OPEN;
+    private Tls tls;
 
     private Builder() {}
 
@@ -181,6 +231,10 @@ public record ServerConfig(
     public Builder udp(UdpPolicy v) { this.udp = Objects.requireNonNull(v); return this; }
     /** Which protocols TCP connections may speak ({@code -B}). */
     public Builder protocol(Protocol v) { this.protocol = v; return this; }
+    /** Authentication, source allowlist and admin users. */
+    public Builder access(Access v) { this.access = Objects.requireNonNull(v); return this; }
+    /** TLS on the TCP listeners; null turns it off. */
+    public Builder tls(Tls v) { this.tls = v; return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -210,16 +264,37 @@ public record ServerConfig(
           "UDP packet rates must be at least 1, the global one at least the per-source one");
       require(udp.sourceBytesPerSecond() >= 64 && udp.globalBytesPerSecond() >= udp.sourceBytesPerSecond(),
           "UDP byte rates must be at least 64, the global one at least the per-source one");
+      require(!access.sasl() || access.authenticates(), "SASL (-S) needs a user file (-Y <file>)");
+      if (tls != null) {
+        require(tls.verifyMode() >= 0 && tls.verifyMode() <= 3,
+            "ssl_verify_mode must be 0, 1, 2 or 3 (-o ssl_verify_mode=" + tls.verifyMode() + ")");
+        require(tls.verifyMode() == 0 || tls.caCert() != null,
+            "ssl_verify_mode " + tls.verifyMode() + " needs a CA certificate (-o ssl_ca_cert=<file>)");
+        for (InetSocketAddress a : tls.plaintextListeners()) {
+          require(listen.contains(a), "notls: listener " + a + " is not among the listen addresses (-l)");
+        }
+      }
       List<InetSocketAddress> exposed = listen.stream()
           .filter(a -> !a.getAddress().isLoopbackAddress()).toList();
-      require(exposed.isEmpty() || allowUnauthenticatedNetwork, UNSAFE_BIND_PREFIX
+      require(exposed.isEmpty() || allowUnauthenticatedNetwork || protectedListeners(exposed),
+          UNSAFE_BIND_PREFIX
           + exposed.stream().map(a -> a.getAddress().getHostAddress()).distinct().toList()
           + " without authentication: anyone who reaches it could read, change or delete the cache. "
-          + "Listen on loopback only (the default, -l 127.0.0.1,::1), or put the listener behind a firewall "
-          + "and accept the risk with --allow-unauthenticated-network");
+          + "Require a password (-Y <file>), client certificates (-Z with -o ssl_verify_mode=2) or a source "
+          + "allowlist (--allow <cidr>); or listen on loopback only (the default, -l 127.0.0.1,::1); or put the "
+          + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls);
+    }
+
+    /** A network listener is protected by a password, an allowlist, or required client certificates on it. */
+    private boolean protectedListeners(List<InetSocketAddress> exposed) {
+      if (access.authenticates() || !access.allow().isEmpty()) {
+        return true;
+      }
+      return tls != null && tls.requiresClientCertificates()
+          && exposed.stream().noneMatch(tls.plaintextListeners()::contains);
     }
 
     private static void require(boolean ok, String message) {

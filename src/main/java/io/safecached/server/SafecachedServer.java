@@ -70,6 +70,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final ProtocolLimits limits;
   private final TextEncoder textEncoder = new TextEncoder();
   private final BinaryEncoder binaryEncoder = new BinaryEncoder();
+  private final AccessFilter accessFilter;
   private final TrafficCounter traffic = new TrafficCounter(counters);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -87,6 +88,7 @@ public final class SafecachedServer implements AutoCloseable {
     this.startMillis = clock.millis();
     this.store = new CaffeineItemStore(config.memoryLimitBytes(), counters);
     this.connections = new Connections(config.maxConnections(), counters, clock);
+    this.accessFilter = new AccessFilter(config.access(), counters);
     this.executor = new CommandExecutor(store, new Context());
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
         config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled());
@@ -151,7 +153,7 @@ public final class SafecachedServer implements AutoCloseable {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits,
-          new UdpGuard(config.udp(), System::nanoTime), counters, System::nanoTime);
+          new UdpGuard(config.udp(), System::nanoTime), counters, System::nanoTime, config.access().authenticates());
       udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
     }
   }
@@ -161,6 +163,9 @@ public final class SafecachedServer implements AutoCloseable {
   }
 
   private void initConnection(ChannelPipeline p) {
+    if (!config.access().allow().isEmpty()) {
+      p.addLast("allow", accessFilter);
+    }
     p.addLast("traffic", traffic);
     p.addLast("connections", connections);
     if (!config.idleTimeout().isZero()) {
@@ -189,10 +194,19 @@ public final class SafecachedServer implements AutoCloseable {
   public String exposureSummary() {
     String addrs = boundAddresses().stream().map(Connections::format).collect(Collectors.joining(", "));
     boolean loopback = boundAddresses().stream().allMatch(a -> a.getAddress().isLoopbackAddress());
-    return "safecached " + VERSION + " listening on tcp " + addrs
-        + (loopback ? " (loopback only)" : " (REACHABLE FROM THE NETWORK without authentication)")
-        + "; protocols: " + protocols() + "; udp: " + udpSummary() + "; authentication: off; shutdown command: "
-        + (config.shutdownEnabled() ? "enabled" : "disabled")
+    ServerConfig.Access access = config.access();
+    String reach = loopback ? " (loopback only)"
+        : access.authenticates() || !access.allow().isEmpty()
+            || (config.tls() != null && config.tls().requiresClientCertificates())
+            ? " (reachable from the network)" : " (REACHABLE FROM THE NETWORK without authentication)";
+    return "safecached " + VERSION + " listening on tcp " + addrs + reach
+        + "; protocols: " + protocols() + "; udp: " + udpSummary()
+        + "; authentication: " + (access.authenticates() ? "required (" + access.authFile() + ")" : "off")
+        + (access.allow().isEmpty() ? "" : "; allowed sources: " + access.allow().stream().map(Cidr::toString)
+            .collect(Collectors.joining(",")))
+        + "; tls: " + (config.tls() == null ? "off" : config.tls().requiresClientCertificates()
+            ? "on, client certificates required" : "on")
+        + "; shutdown command: " + (config.shutdownEnabled() ? "enabled" : "disabled")
         + "; transport: " + (epoll ? "epoll" : "nio");
   }
 
@@ -298,6 +312,14 @@ public final class SafecachedServer implements AutoCloseable {
           Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ, Counter.UDP_BYTES_WRITTEN)) {
         out.add(new Stat(c.statName(), Long.toString(counters.get(c))));
       }
+      if (config.access().authenticates()) {
+        out.add(new Stat(Counter.UDP_DROPPED_UNAUTHENTICATED.statName(),
+            Long.toString(counters.get(Counter.UDP_DROPPED_UNAUTHENTICATED))));
+      }
+      if (!config.access().allow().isEmpty()) {
+        out.add(new Stat(Counter.REJECTED_BY_ALLOWLIST.statName(),
+            Long.toString(counters.get(Counter.REJECTED_BY_ALLOWLIST))));
+      }
       return out;
     }
 
@@ -320,8 +342,8 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("cas_enabled", "yes"),
           new Stat("tcp_backlog", "1024"),
           new Stat("binding_protocol", config.protocol().statName()),
-          new Stat("auth_enabled_sasl", "no"),
-          new Stat("auth_enabled_ascii", "no"),
+          new Stat("auth_enabled_sasl", config.access().authenticates() ? "yes" : "no"),
+          new Stat("auth_enabled_ascii", config.access().authenticates() ? "yes" : "no"),
           new Stat("item_size_max", Integer.toString(config.maxItemSize())),
           new Stat("maxconns_fast", "yes"),
           new Stat("flush_enabled", config.flushAllDisabled() ? "no" : "yes"),

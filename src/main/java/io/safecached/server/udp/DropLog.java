@@ -18,7 +18,8 @@ final class DropLog {
     MALFORMED("dropped malformed UDP datagram"),
     RATE_LIMITED("dropped UDP traffic over the rate limits"),
     TOO_LARGE("refused UDP reply over the amplification bound"),
-    WRITE_REFUSED("refused UDP storage/admin command from untrusted source");
+    WRITE_REFUSED("refused UDP storage/admin command from untrusted source"),
+    UNAUTHENTICATED("dropped UDP request from a source outside --udp-allow: UDP cannot log in (-Y is on)");
 
     final String text;
 

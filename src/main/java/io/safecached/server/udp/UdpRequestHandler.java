@@ -55,16 +55,27 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
   private final UdpGuard guard;
   private final Counters counters;
   private final DropLog dropLog;
+  private final boolean trustedOnly;
 
   /** A handler running commands with {@code executor} under {@code guard}'s policy; logs drops on {@code nanoClock}. */
   public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, UdpGuard guard, Counters counters,
                            LongSupplier nanoClock) {
+    this(executor, limits, guard, counters, nanoClock, false);
+  }
+
+  /**
+   * @param trustedOnly serve only trusted sources: UDP has no way to log in, so when TCP connections must
+   *     authenticate, every other source's datagrams are dropped
+   */
+  public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, UdpGuard guard, Counters counters,
+                           LongSupplier nanoClock, boolean trustedOnly) {
     super(DatagramPacket.class, true);
     this.executor = executor;
     this.limits = limits;
     this.guard = guard;
     this.counters = counters;
     this.dropLog = new DropLog(LOG, nanoClock);
+    this.trustedOnly = trustedOnly;
   }
 
   /** True for the commands an untrusted source may run without {@code --udp-writes}: reads only. */
@@ -105,6 +116,11 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
       return;
     }
     boolean trusted = guard.trusted(source);
+    if (!trusted && trustedOnly) {
+      counters.increment(Counter.UDP_DROPPED_UNAUTHENTICATED);
+      dropLog.note(DropLog.Kind.UNAUTHENTICATED, NetUtil.toAddressString(source));
+      return;
+    }
     if (!trusted && !guard.admit(source)) {
       counters.increment(Counter.UDP_DROPPED_RATE_LIMITED);
       dropLog.note(DropLog.Kind.RATE_LIMITED, NetUtil.toAddressString(source));

@@ -54,7 +54,11 @@ public enum Counter {
   /** Bytes of UDP datagrams received, frame headers included. */
   UDP_BYTES_READ("udp_bytes_read"),
   /** Bytes of UDP datagrams sent, frame headers included. */
-  UDP_BYTES_WRITTEN("udp_bytes_written");
+  UDP_BYTES_WRITTEN("udp_bytes_written"),
+  /** UDP requests of sources outside --udp-allow dropped because connections must log in (-Y). */
+  UDP_DROPPED_UNAUTHENTICATED("udp_dropped_unauthenticated"),
+  /** TCP connections from sources outside --allow, closed at accept. */
+  REJECTED_BY_ALLOWLIST("rejected_by_allowlist");
 
   private final String statName;
 
