@@ -86,11 +86,20 @@ class ListenAddressesTest {
       "[127.0.0.1]:5        | brackets are for IPv6 addresses",
       "256.1.1.1            | invalid IPv4 listen address '256.1.1.1'",
       "1::2::3              | invalid IPv6 listen address '1::2::3'",
-      "notls:127.0.0.1:11211 | invalid IPv6 listen address 'notls:127.0.0.1:11211'",
+      "notls:               | empty listen address",
       "bad_host!            | invalid listen address 'bad_host!'"})
   void badEntriesAreRefusedWithTheirText(String entry, String message) {
     assertThatThrownBy(() -> parse(entry)).isInstanceOf(ConfigException.class).hasMessageContaining(message);
     assertThat(lookups.get()).as("no lookup for a malformed entry").isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void notlsMarksPlaintextListenersAsMemcachedDoes() {
+    ListenAddresses.Parsed p = addresses.parseAll(List.of("127.0.0.1,notls:127.0.0.2:11212", "notls:[::1]"));
+    assertThat(p.addresses()).containsExactly(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.2", 11212), new InetSocketAddress("::1", 0));
+    assertThat(p.plaintext()).containsExactlyInAnyOrder(new InetSocketAddress("127.0.0.2", 11212),
+        new InetSocketAddress("::1", 0));
   }
 
   @Test

@@ -58,26 +58,14 @@ final class Normaliser {
         if (t.length == 5 && dataLen >= 0) {
           line = "VALUE " + t[1] + " " + t[2] + " " + t[3] + " " + cas(t[1], t[4]);
         }
-        write(out, line + terminator);
-        pos = end;
-        if (dataLen >= 0) {
-          int n = Math.min(dataLen, reply.length - pos);
-          out.write(reply, pos, n);
-          pos += n;
-        }
+        pos = lineAndData(out, line + terminator, reply, end, dataLen);
         continue;
       }
       if (META_CODES.contains(line.length() >= 2 ? line.substring(0, 2) : "")
           && (line.length() == 2 || line.charAt(2) == ' ')) {
         String[] t = line.split(" ", -1);
         int dataLen = t[0].equals("VA") && t.length >= 2 ? parseLength(t[1]) : -1;
-        write(out, meta(t) + terminator);
-        pos = end;
-        if (dataLen >= 0) {
-          int n = Math.min(dataLen, reply.length - pos);
-          out.write(reply, pos, n);
-          pos += n;
-        }
+        pos = lineAndData(out, meta(t) + terminator, reply, end, dataLen);
         continue;
       }
       if (line.equals("VERSION") || line.startsWith("VERSION ")) {
@@ -176,5 +164,19 @@ final class Normaliser {
       }
     }
     return -1;
+  }
+
+  /**
+   * Writes {@code line}, then up to {@code dataLen} bytes of its data block from {@code from} (none when
+   * {@code dataLen} is negative); returns the position after what was written.
+   */
+  private static int lineAndData(ByteArrayOutputStream out, String line, byte[] reply, int from, int dataLen) {
+    write(out, line);
+    if (dataLen < 0) {
+      return from;
+    }
+    int n = Math.min(dataLen, reply.length - from);
+    out.write(reply, from, n);
+    return from + n;
   }
 }

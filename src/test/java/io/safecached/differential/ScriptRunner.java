@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -167,85 +168,85 @@ final class ScriptRunner {
 
   /** Reads until the {@code versions}-th {@code VERSION} line, skipping data blocks of {@code VALUE} lines. */
   private Reply readToSentinel(int versions) throws IOException {
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_MILLIS);
-    byte[] chunk = new byte[16384];
-    int scan = 0;
-    int seen = 0;
-    while (true) {
-      byte[] a = buf.toByteArray();
-      // look at complete lines from `scan`
-      while (true) {
-        int nl = Normaliser.indexOf(a, (byte) '\n', scan);
-        if (nl < 0) {
-          break;
-        }
-        String line = new String(a, scan, nl - scan, StandardCharsets.ISO_8859_1).stripTrailing();
-        boolean value = line.startsWith("VALUE ");
-        if (value || line.startsWith("VA ")) {
-          String[] t = line.split(" ");
-          int n = value ? (t.length >= 4 ? parseIntOr(t[3], -1) : -1) : parseIntOr(t[1], -1);
-          if (n > 0) {
-            if (nl + 1 + n > a.length) {
-              break; // the data block is not all here yet
+    return readUntilSentinel(new SentinelScan() {
+      private int scan;
+      private int seen;
+
+      @Override
+      public int replyEnd(byte[] a) {
+        // look at complete lines from `scan`
+        while (true) {
+          int nl = Normaliser.indexOf(a, (byte) '\n', scan);
+          if (nl < 0) {
+            return -1;
+          }
+          String line = new String(a, scan, nl - scan, StandardCharsets.ISO_8859_1).stripTrailing();
+          boolean value = line.startsWith("VALUE ");
+          if (value || line.startsWith("VA ")) {
+            String[] t = line.split(" ");
+            int n = value ? (t.length >= 4 ? parseIntOr(t[3], -1) : -1) : parseIntOr(t[1], -1);
+            if (n > 0) {
+              if (nl + 1 + n > a.length) {
+                return -1; // the data block is not all here yet
+              }
+              scan = nl + 1 + n;
+              continue;
             }
-            scan = nl + 1 + n;
-            continue;
           }
-        }
-        if (line.equals("VERSION") || line.startsWith("VERSION ")) {
-          seen++;
-          if (seen == versions) {
-            byte[] reply = new byte[scan];
-            System.arraycopy(a, 0, reply, 0, scan);
-            return new Reply(reply, "");
+          if (line.equals("VERSION") || line.startsWith("VERSION ")) {
+            seen++;
+            if (seen == versions) {
+              return scan;
+            }
           }
+          scan = nl + 1;
         }
-        scan = nl + 1;
       }
-      if (System.nanoTime() > deadline) {
-        return new Reply(a, "<no sentinel within " + STEP_MILLIS + " ms>");
-      }
-      int n;
-      try {
-        n = in.read(chunk);
-      } catch (SocketTimeoutException e) {
-        return new Reply(a, "<no sentinel within " + WAIT_MILLIS + " ms>");
-      } catch (IOException reset) {
-        closed = true;
-        return new Reply(a, "<closed>");
-      }
-      if (n < 0) {
-        closed = true;
-        return new Reply(a, "<closed>");
-      }
-      buf.write(chunk, 0, n);
-    }
+    });
   }
 
   /** Reads whole binary response packets until the reply to the sentinel NOOP, which is left out. */
   private Reply readToBinarySentinel() throws IOException {
+    return readUntilSentinel(new SentinelScan() {
+      private int scan;
+
+      @Override
+      public int replyEnd(byte[] a) {
+        int pos = scan;
+        while (true) {
+          List<BinaryPackets.Response> one = new ArrayList<>(1);
+          int next = BinaryPackets.split(a, pos, one, 1);
+          if (next == pos) {
+            scan = pos;
+            return -1;
+          }
+          if (BinaryPackets.isSentinel(one.get(0))) {
+            return pos;
+          }
+          pos = next;
+        }
+      }
+    });
+  }
+
+  /** Finds the end of a step's reply in the bytes read so far, resuming where it stopped the last time. */
+  private interface SentinelScan {
+    /** The length of the reply before the sentinel's own reply, or -1 while the sentinel's reply is not here. */
+    int replyEnd(byte[] sofar);
+  }
+
+  /** Reads until {@code scan} finds the sentinel's reply, the step's time is up or the connection closes. */
+  private Reply readUntilSentinel(SentinelScan scan) throws IOException {
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_MILLIS);
     byte[] chunk = new byte[16384];
-    int scan = 0;
     while (true) {
       byte[] a = buf.toByteArray();
-      int pos = scan;
-      while (true) {
-        List<BinaryPackets.Response> one = new ArrayList<>(1);
-        int next = BinaryPackets.split(a, pos, one, 1);
-        if (next == pos) {
-          break;
-        }
-        if (BinaryPackets.isSentinel(one.get(0))) {
-          return new Reply(java.util.Arrays.copyOf(a, pos), "");
-        }
-        pos = next;
+      int end = scan.replyEnd(a);
+      if (end >= 0) {
+        return new Reply(Arrays.copyOf(a, end), "");
       }
-      scan = pos;
       if (System.nanoTime() > deadline) {
         return new Reply(a, "<no sentinel within " + STEP_MILLIS + " ms>");
       }

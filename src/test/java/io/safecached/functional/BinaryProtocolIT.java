@@ -1,5 +1,6 @@
 package io.safecached.functional;
 
+import io.safecached.testsupport.Target;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
@@ -9,18 +10,16 @@ class BinaryProtocolIT {
   @Nested
   @DisplayName("binary -> safecached")
   class OnSafecached extends BinarySuite {
-    @Override
-    Target target() {
-      return Target.SAFECACHED;
+    OnSafecached() {
+      super(Target.SAFECACHED);
     }
   }
 
   @Nested
   @DisplayName("binary -> memcached (reference)")
   class OnMemcached extends BinarySuite {
-    @Override
-    Target target() {
-      return Target.MEMCACHED;
+    OnMemcached() {
+      super(Target.MEMCACHED);
     }
   }
 }

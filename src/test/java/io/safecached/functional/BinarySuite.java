@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.testsupport.BinaryClient;
 import io.safecached.testsupport.BinaryClient.Response;
+import io.safecached.testsupport.ServerSuite;
+import io.safecached.testsupport.Target;
 import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,33 +18,17 @@ import org.junit.jupiter.api.Timeout;
  * the server. Expected replies were observed on memcached 1.6.18.
  */
 @Timeout(20)
-abstract class BinarySuite {
-  private Target.Running server;
+abstract class BinarySuite extends ServerSuite {
   protected BinaryClient c;
 
-  /** The server this suite runs against. */
-  abstract Target target();
-
-  @BeforeEach
-  void start() throws IOException {
-    server = target().start();
-    try {
-      c = new BinaryClient(server.address());
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
-    }
+  /** The suite against {@code target}. */
+  BinarySuite(Target target) {
+    super(target);
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    try {
-      if (c != null) {
-        c.close();
-      }
-    } finally {
-      server.close();
-    }
+  @Override
+  protected void openClients() throws IOException {
+    c = open(new BinaryClient(address()));
   }
 
   private Response set(String key, String value) throws IOException {

@@ -1,7 +1,6 @@
 package io.safecached.functional;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.safecached.testsupport.Target;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
@@ -11,84 +10,48 @@ class FunctionalIT {
   @Nested
   @DisplayName("text -> safecached")
   class TextOnSafecached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.SAFECACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new TextProtocolClient(address);
+    TextOnSafecached() {
+      super(Target.SAFECACHED, TextProtocolClient::new);
     }
   }
 
   @Nested
   @DisplayName("text -> memcached (reference)")
   class TextOnMemcached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.MEMCACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new TextProtocolClient(address);
+    TextOnMemcached() {
+      super(Target.MEMCACHED, TextProtocolClient::new);
     }
   }
 
   @Nested
   @DisplayName("meta -> safecached")
   class MetaOnSafecached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.SAFECACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new MetaProtocolClient(address);
+    MetaOnSafecached() {
+      super(Target.SAFECACHED, MetaProtocolClient::new);
     }
   }
 
   @Nested
   @DisplayName("meta -> memcached (reference)")
   class MetaOnMemcached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.MEMCACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new MetaProtocolClient(address);
+    MetaOnMemcached() {
+      super(Target.MEMCACHED, MetaProtocolClient::new);
     }
   }
 
   @Nested
   @DisplayName("binary -> safecached")
   class BinaryOnSafecached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.SAFECACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new BinaryProtocolClient(address);
+    BinaryOnSafecached() {
+      super(Target.SAFECACHED, BinaryProtocolClient::new);
     }
   }
 
   @Nested
   @DisplayName("binary -> memcached (reference)")
   class BinaryOnMemcached extends FunctionalSuite {
-    @Override
-    Target target() {
-      return Target.MEMCACHED;
-    }
-
-    @Override
-    ProtocolClient connect(InetSocketAddress address) throws IOException {
-      return new BinaryProtocolClient(address);
+    BinaryOnMemcached() {
+      super(Target.MEMCACHED, BinaryProtocolClient::new);
     }
   }
 }

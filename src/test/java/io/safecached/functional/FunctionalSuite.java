@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.functional.ProtocolClient.Counter;
 import io.safecached.functional.ProtocolClient.Item;
 import io.safecached.functional.ProtocolClient.Stored;
+import io.safecached.testsupport.SingleClientSuite;
+import io.safecached.testsupport.Target;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,45 +25,13 @@ import org.junit.jupiter.api.Timeout;
  * compatibility bug.
  */
 @Timeout(20)
-abstract class FunctionalSuite {
+abstract class FunctionalSuite extends SingleClientSuite<ProtocolClient> {
   /** memcached's default item size limit (-I 1m); an item counts its key and about 50 bytes of header too. */
   static final int ITEM_LIMIT = 1024 * 1024;
 
-  private Target.Running server;
-  /** The protocol client under test, connected to a fresh server before each test. */
-  protected ProtocolClient client;
-
-  /** The server this suite runs against. */
-  abstract Target target();
-
-  /** Connects the protocol client under test to {@code address}. */
-  abstract ProtocolClient connect(InetSocketAddress address) throws IOException;
-
-  @BeforeEach
-  void startServerAndClient() throws IOException {
-    server = target().start();
-    try {
-      client = connect(server.address());
-    } catch (IOException | RuntimeException | Error e) {
-      server.close();
-      throw e;
-    }
-  }
-
-  @AfterEach
-  void stopClientAndServer() throws IOException {
-    try {
-      if (client != null) {
-        client.close();
-      }
-    } finally {
-      server.close();
-    }
-  }
-
-  /** The address of the server of the current test. */
-  protected InetSocketAddress address() {
-    return server.address();
+  /** The suite against {@code target}, its protocol client opened by {@code connector}. */
+  FunctionalSuite(Target target, Connector<ProtocolClient> connector) {
+    super(target, connector);
   }
 
   static byte[] bytes(String s) {

@@ -2,7 +2,6 @@ package io.safecached.functional;
 
 import io.safecached.testsupport.MetaClient;
 import io.safecached.testsupport.MetaClient.Reply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,9 @@ import java.util.Map;
  * {@link ProtocolClient} over the meta protocol (mg, ms, md, ma, mn) through {@link MetaClient}; flush_all and
  * version, which have no meta form, are sent as text on the same connection.
  */
-final class MetaProtocolClient implements ProtocolClient {
-  private static final String TOO_LARGE = "SERVER_ERROR object too large for cache";
-  private static final String NON_NUMERIC = "CLIENT_ERROR cannot increment or decrement non-numeric value";
-
-  private final MetaClient c;
-
+final class MetaProtocolClient extends LineProtocolClient {
   MetaProtocolClient(InetSocketAddress address) throws IOException {
-    c = new MetaClient(address);
+    super(address);
   }
 
   @Override
@@ -135,11 +129,7 @@ final class MetaProtocolClient implements ProtocolClient {
 
   @Override
   public boolean delete(String key) throws IOException {
-    Reply r = c.call("md " + key);
-    if (r.line().equals("HD") || r.line().equals("NF")) {
-      return r.line().equals("HD");
-    }
-    throw new AssertionError("unexpected reply to md: " + r);
+    return either(c.call("md " + key).line(), "HD", "NF", "md");
   }
 
   private Counter counter(String key, long delta, String mode) throws IOException {
@@ -168,11 +158,7 @@ final class MetaProtocolClient implements ProtocolClient {
 
   @Override
   public boolean touch(String key, int exptime) throws IOException {
-    Reply r = c.call("mg " + key + " T" + exptime);
-    if (r.line().equals("HD") || r.line().equals("EN")) {
-      return r.line().equals("HD");
-    }
-    throw new AssertionError("unexpected reply to mg T: " + r);
+    return either(c.call("mg " + key + " T" + exptime).line(), "HD", "EN", "mg T");
   }
 
   @Override
@@ -182,33 +168,9 @@ final class MetaProtocolClient implements ProtocolClient {
   }
 
   @Override
-  public void flush() throws IOException {
-    String line = c.call("flush_all").line();
-    if (!line.equals("OK")) {
-      throw new AssertionError("unexpected reply to flush_all: " + line);
-    }
-  }
-
-  @Override
-  public String version() throws IOException {
-    String line = c.call("version").line();
-    if (!line.startsWith("VERSION ")) {
-      throw new AssertionError("unexpected reply to version: " + line);
-    }
-    return line.substring(8);
-  }
-
-  @Override
   public List<String> quietStores(Map<String, byte[]> values, boolean add) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      b.writeBytes(("ms " + e.getKey() + " " + e.getValue().length + (add ? " ME" : "") + " q k\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      b.writeBytes(e.getValue());
-      b.writeBytes(new byte[] {'\r', '\n'});
-    }
-    b.writeBytes("mn\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    c.sendRaw(b.toByteArray());
+    c.sendRaw(dataBlocks(values, e -> "ms " + e.getKey() + " " + e.getValue().length + (add ? " ME" : "") + " q k",
+        "mn\r\n"));
     List<String> failed = new ArrayList<>();
     for (Reply r : c.readUntilNoop()) {
       if (r.code().equals("MN")) {
@@ -229,13 +191,7 @@ final class MetaProtocolClient implements ProtocolClient {
 
   @Override
   public List<Stored> pipelinedSets(Map<String, byte[]> values) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      b.writeBytes(("ms " + e.getKey() + " " + e.getValue().length + " k\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      b.writeBytes(e.getValue());
-      b.writeBytes(new byte[] {'\r', '\n'});
-    }
-    c.sendRaw(b.toByteArray());
+    c.sendRaw(dataBlocks(values, e -> "ms " + e.getKey() + " " + e.getValue().length + " k", ""));
     List<Stored> replies = new ArrayList<>();
     for (String key : values.keySet()) {
       Reply r = c.read();
@@ -245,10 +201,5 @@ final class MetaProtocolClient implements ProtocolClient {
       replies.add(Stored.STORED);
     }
     return replies;
-  }
-
-  @Override
-  public void close() throws IOException {
-    c.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.safecached.functional;
 
+import io.safecached.testsupport.Target;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
@@ -9,18 +10,16 @@ class MetaProtocolIT {
   @Nested
   @DisplayName("meta -> safecached")
   class OnSafecached extends MetaSuite {
-    @Override
-    Target target() {
-      return Target.SAFECACHED;
+    OnSafecached() {
+      super(Target.SAFECACHED);
     }
   }
 
   @Nested
   @DisplayName("meta -> memcached (reference)")
   class OnMemcached extends MetaSuite {
-    @Override
-    Target target() {
-      return Target.MEMCACHED;
+    OnMemcached() {
+      super(Target.MEMCACHED);
     }
   }
 }

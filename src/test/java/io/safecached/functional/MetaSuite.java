@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.testsupport.MetaClient;
 import io.safecached.testsupport.MetaClient.Reply;
 import io.safecached.testsupport.RawClient;
+import io.safecached.testsupport.ServerSuite;
+import io.safecached.testsupport.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,39 +20,20 @@ import org.junit.jupiter.api.Timeout;
  * the server. Expected replies were observed on memcached 1.6.18.
  */
 @Timeout(20)
-abstract class MetaSuite {
-  private Target.Running server;
+abstract class MetaSuite extends ServerSuite {
   /** Two connections to the same fresh server, as two competing cache clients. */
   protected MetaClient a;
   protected MetaClient b;
 
-  /** The server this suite runs against. */
-  abstract Target target();
-
-  @BeforeEach
-  void start() throws IOException {
-    server = target().start();
-    try {
-      a = new MetaClient(server.address());
-      b = new MetaClient(server.address());
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
-    }
+  /** The suite against {@code target}. */
+  MetaSuite(Target target) {
+    super(target);
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    try {
-      if (a != null) {
-        a.close();
-      }
-      if (b != null) {
-        b.close();
-      }
-    } finally {
-      server.close();
-    }
+  @Override
+  protected void openClients() throws IOException {
+    a = open(new MetaClient(address()));
+    b = open(new MetaClient(address()));
   }
 
   /** The letters of the reply's flags in order, values dropped ("s0 c5 t30 W" -> "s c t W"). */
@@ -141,7 +122,7 @@ abstract class MetaSuite {
   @Test
   void base64KeysAreStoredRawAndReEncodedInReplies() throws IOException {
     assertThat(a.call("ms Zm9vYmFy 2 b", "hi").line()).isEqualTo("HD");
-    try (RawClient text = new RawClient(server.address())) {
+    try (RawClient text = new RawClient(address())) {
       text.send("get foobar\r\n");
       assertThat(text.readUntil("END\r\n")).isEqualTo("VALUE foobar 0 2\r\nhi\r\nEND\r\n");
     }

@@ -1,25 +1,16 @@
 package io.safecached.functional;
 
-import io.safecached.testsupport.MetaClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@link ProtocolClient} over the classic text protocol, on a raw socket. */
-final class TextProtocolClient implements ProtocolClient {
-  private static final String TOO_LARGE = "SERVER_ERROR object too large for cache";
-  private static final String NON_NUMERIC = "CLIENT_ERROR cannot increment or decrement non-numeric value";
-
-  // MetaClient is used for its line and exact-length reads only; everything sent here is classic text
-  private final MetaClient c;
-
+final class TextProtocolClient extends LineProtocolClient {
   TextProtocolClient(InetSocketAddress address) throws IOException {
-    c = new MetaClient(address);
+    super(address);
   }
 
   @Override
@@ -130,11 +121,7 @@ final class TextProtocolClient implements ProtocolClient {
 
   @Override
   public boolean delete(String key) throws IOException {
-    String line = c.call("delete " + key).line();
-    if (line.equals("DELETED") || line.equals("NOT_FOUND")) {
-      return line.equals("DELETED");
-    }
-    throw new AssertionError("unexpected reply to delete: " + line);
+    return either(c.call("delete " + key).line(), "DELETED", "NOT_FOUND", "delete");
   }
 
   private Counter counter(String command, String key, long delta) throws IOException {
@@ -163,11 +150,7 @@ final class TextProtocolClient implements ProtocolClient {
 
   @Override
   public boolean touch(String key, int exptime) throws IOException {
-    String line = c.call("touch " + key + " " + exptime).line();
-    if (line.equals("TOUCHED") || line.equals("NOT_FOUND")) {
-      return line.equals("TOUCHED");
-    }
-    throw new AssertionError("unexpected reply to touch: " + line);
+    return either(c.call("touch " + key + " " + exptime).line(), "TOUCHED", "NOT_FOUND", "touch");
   }
 
   @Override
@@ -177,33 +160,9 @@ final class TextProtocolClient implements ProtocolClient {
   }
 
   @Override
-  public void flush() throws IOException {
-    String line = c.call("flush_all").line();
-    if (!line.equals("OK")) {
-      throw new AssertionError("unexpected reply to flush_all: " + line);
-    }
-  }
-
-  @Override
-  public String version() throws IOException {
-    String line = c.call("version").line();
-    if (!line.startsWith("VERSION ")) {
-      throw new AssertionError("unexpected reply to version: " + line);
-    }
-    return line.substring(8);
-  }
-
-  @Override
   public List<String> quietStores(Map<String, byte[]> values, boolean add) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      b.writeBytes(((add ? "add " : "set ") + e.getKey() + " 0 0 " + e.getValue().length + " noreply\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      b.writeBytes(e.getValue());
-      b.writeBytes(new byte[] {'\r', '\n'});
-    }
-    b.writeBytes("version\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    c.sendRaw(b.toByteArray());
+    c.sendRaw(dataBlocks(values,
+        e -> (add ? "add " : "set ") + e.getKey() + " 0 0 " + e.getValue().length + " noreply", "version\r\n"));
     List<String> reported = new ArrayList<>();
     while (true) {
       String line = c.readLine();
@@ -221,23 +180,11 @@ final class TextProtocolClient implements ProtocolClient {
 
   @Override
   public List<Stored> pipelinedSets(Map<String, byte[]> values) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      b.writeBytes(("set " + e.getKey() + " 0 0 " + e.getValue().length + "\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      b.writeBytes(e.getValue());
-      b.writeBytes(new byte[] {'\r', '\n'});
-    }
-    c.sendRaw(b.toByteArray());
+    c.sendRaw(dataBlocks(values, e -> "set " + e.getKey() + " 0 0 " + e.getValue().length, ""));
     List<Stored> replies = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       replies.add(stored(c.readLine()));
     }
     return replies;
-  }
-
-  @Override
-  public void close() throws IOException {
-    c.close();
   }
 }

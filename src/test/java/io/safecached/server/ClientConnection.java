@@ -1,13 +1,8 @@
 package io.safecached.server;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
+import io.safecached.testsupport.SocketClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,26 +14,14 @@ import java.util.Map;
  * A raw loopback TCP connection for limit tests: like RawClient, plus its local port, exact-length reads for
  * large replies and a bounded wait for the server to close it.
  */
-final class ClientConnection implements AutoCloseable {
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-
+final class ClientConnection extends SocketClient {
   ClientConnection(InetSocketAddress address) throws IOException {
-    this(address, 0);
+    super(address);
   }
 
   /** Connects; {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting. */
   ClientConnection(InetSocketAddress address, int receiveBuffer) throws IOException {
-    socket = new Socket();
-    if (receiveBuffer > 0) {
-      socket.setReceiveBufferSize(receiveBuffer);
-    }
-    socket.connect(address, 2000);
-    socket.setSoTimeout(2000);
-    socket.setTcpNoDelay(true);
-    in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-    out = socket.getOutputStream();
+    super(address, receiveBuffer);
   }
 
   /** The client-side port, as the server sees it. */
@@ -51,41 +34,8 @@ final class ClientConnection implements AutoCloseable {
   }
 
   ClientConnection send(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    write(bytes);
     return this;
-  }
-
-  /** Reads one line ending in {@code \r\n} and returns it without the terminator. */
-  String readLine() throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int prev = -1;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("connection closed after: " + buf.toString(StandardCharsets.ISO_8859_1));
-      }
-      if (prev == '\r' && b == '\n') {
-        byte[] line = buf.toByteArray();
-        return new String(line, 0, line.length - 1, StandardCharsets.ISO_8859_1);
-      }
-      buf.write(b);
-      prev = b;
-    }
-  }
-
-  /** Reads exactly {@code n} bytes. */
-  byte[] readExactly(int n) throws IOException {
-    byte[] data = new byte[n];
-    int off = 0;
-    while (off < n) {
-      int r = in.read(data, off, n - off);
-      if (r < 0) {
-        throw new EOFException("connection closed after " + off + " of " + n + " bytes");
-      }
-      off += r;
-    }
-    return data;
   }
 
   /** Sends a line and reads one reply line. */
@@ -162,10 +112,5 @@ final class ClientConnection implements AutoCloseable {
 
   void setReadTimeout(int millis) throws IOException {
     socket.setSoTimeout(millis);
-  }
-
-  @Override
-  public void close() throws IOException {
-    socket.close();
   }
 }

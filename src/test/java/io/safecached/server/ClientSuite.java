@@ -3,7 +3,8 @@ package io.safecached.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.testsupport.RawClient;
-import java.net.InetSocketAddress;
+import io.safecached.testsupport.SingleClientSuite;
+import io.safecached.testsupport.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,52 +15,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The functional suite for real Java clients, written once: a subclass picks the server ({@link ClientTarget})
+ * The functional suite for real Java clients, written once: a subclass picks the server ({@link Target})
  * and the client ({@link ClientApi}). Every test gets a fresh server, so stats deltas are exact.
  */
 @Timeout(20)
-abstract class ClientSuite {
-  private ClientTarget.Running server;
-  /** The client under test, connected to a fresh server before each test. */
-  protected ClientApi client;
-
-  /** The server this suite runs against. */
-  abstract ClientTarget target();
-
-  /** Connects the client under test (in its adapter's protocol, short operation timeouts) to {@code address}. */
-  abstract ClientApi connect(InetSocketAddress address) throws Exception;
-
-  @BeforeEach
-  void startServerAndClient() throws Exception {
-    server = target().start();
-    try {
-      client = connect(server.address());
-    } catch (Exception | Error e) {
-      server.close();
-      throw e;
-    }
-  }
-
-  @AfterEach
-  void stopClientAndServer() throws Exception {
-    try {
-      if (client != null) {
-        client.close();
-      }
-    } finally {
-      server.close();
-    }
-  }
-
-  /** The address of the server of the current test. */
-  protected InetSocketAddress address() {
-    return server.address();
+abstract class ClientSuite extends SingleClientSuite<ClientApi> {
+  /**
+   * The suite against {@code target}; {@code connector} connects the client under test (in its adapter's
+   * protocol, short operation timeouts).
+   */
+  ClientSuite(Target target, Connector<ClientApi> connector) {
+    super(target, connector);
   }
 
   @Test

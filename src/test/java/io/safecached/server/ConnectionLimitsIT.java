@@ -2,6 +2,7 @@ package io.safecached.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.safecached.testsupport.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,8 +34,8 @@ class ConnectionLimitsIT {
   @DisplayName("limits: safecached")
   class AgainstSafecached extends Limits {
     @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
+    Target target() {
+      return Target.SAFECACHED;
     }
   }
 
@@ -43,8 +44,8 @@ class ConnectionLimitsIT {
   @DisplayName("limits: memcached (reference)")
   class AgainstMemcached extends Limits {
     @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
+    Target target() {
+      return Target.MEMCACHED;
     }
 
     @Override
@@ -57,7 +58,7 @@ class ConnectionLimitsIT {
   abstract static class Limits {
     private static final Pattern CONN_ADDR = Pattern.compile("(\\S+):addr (?:tcp:)?127\\.0\\.0\\.1:(\\d+)");
 
-    abstract ClientTarget target();
+    abstract Target target();
 
     /** How long an idle connection may live with a 1 s idle timeout. */
     long idleKickDeadlineMillis() {
@@ -66,7 +67,7 @@ class ConnectionLimitsIT {
 
     @Test
     void connectionBeyondTheLimitIsRefusedCountedAndLaterAccepted() throws Exception {
-      try (ClientTarget.Running server = target().start(b -> b.maxConnections(4))) {
+      try (Target.Running server = target().start(b -> b.maxConnections(4))) {
         List<ClientConnection> open = new ArrayList<>();
         try {
           for (int i = 0; i < 4; i++) {
@@ -104,7 +105,7 @@ class ConnectionLimitsIT {
 
     @Test
     void idleConnectionIsClosedAndCountedWhileAnActiveOneStays() throws Exception {
-      try (ClientTarget.Running server = target().start(b -> b.idleTimeout(Duration.ofSeconds(1)));
+      try (Target.Running server = target().start(b -> b.idleTimeout(Duration.ofSeconds(1)));
            ClientConnection idle = new ClientConnection(server.address());
            ClientConnection active = new ClientConnection(server.address())) {
         assertThat(idle.call("version")).startsWith("VERSION ");
@@ -127,7 +128,7 @@ class ConnectionLimitsIT {
 
     @Test
     void lineWithoutNewlineWithin2048BytesClosesTheConnection() throws Exception {
-      try (ClientTarget.Running server = target().start();
+      try (Target.Running server = target().start();
            ClientConnection c = new ClientConnection(server.address())) {
         // a long but terminated line is an ordinary unknown command
         assertThat(c.call("x".repeat(2000))).isEqualTo("ERROR");
@@ -145,7 +146,7 @@ class ConnectionLimitsIT {
 
     @Test
     void getLineOf100KilobytesWithManyKeysIsAnswered() throws Exception {
-      try (ClientTarget.Running server = target().start();
+      try (Target.Running server = target().start();
            ClientConnection c = new ClientConnection(server.address())) {
         StringBuilder line = new StringBuilder("get");
         for (int i = 0; i < 10_000; i++) {
@@ -168,7 +169,7 @@ class ConnectionLimitsIT {
 
     @Test
     void getLineOverTheMultigetLimitClosesTheConnection() throws Exception {
-      try (ClientTarget.Running server = target().start(b -> b.maxMultigetLineLength(64 * 1024));
+      try (Target.Running server = target().start(b -> b.maxMultigetLineLength(64 * 1024));
            ClientConnection c = new ClientConnection(server.address())) {
         StringBuilder under = new StringBuilder("get");
         while (under.length() < 60 * 1024) {
@@ -198,7 +199,7 @@ class ConnectionLimitsIT {
       byte[] value = new byte[size];
       new Random(7).nextBytes(value);
       ExecutorService writer = Executors.newSingleThreadExecutor();
-      try (ClientTarget.Running server = target().start();
+      try (Target.Running server = target().start();
            ClientConnection stalled = new ClientConnection(server.address(), 64 * 1024);
            ClientConnection other = new ClientConnection(server.address())) {
         other.send("set big 0 0 " + size + "\r\n").send(value).send("\r\n");
@@ -250,7 +251,7 @@ class ConnectionLimitsIT {
 
     @Test
     void statsConnsListsEachOpenConnectionOnce() throws Exception {
-      try (ClientTarget.Running server = target().start();
+      try (Target.Running server = target().start();
            ClientConnection a = new ClientConnection(server.address());
            ClientConnection b = new ClientConnection(server.address())) {
         ClientConnection c = new ClientConnection(server.address());

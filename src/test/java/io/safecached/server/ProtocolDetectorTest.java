@@ -1,5 +1,6 @@
 package io.safecached.server;
 
+import static io.safecached.testsupport.CodecFixtures.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -18,9 +19,9 @@ import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.binary.BinaryFrame;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
+import io.safecached.testsupport.CodecFixtures;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -59,32 +60,14 @@ class ProtocolDetectorTest {
     return ByteBuffer.allocate(24).put((byte) 0x80).put((byte) 0x0a).position(12).putInt(opaque).array();
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  /** Feeds {@code input} in reads of the given sizes (then the rest) and returns what was decoded. */
+  /**
+   * Feeds {@code input} whole ({@code cuts} null) or in reads of 1 to 8 bytes drawn from {@code cuts}, and returns
+   * what was decoded; every input buffer must be released by then.
+   */
   private static List<Object> feed(EmbeddedChannel ch, byte[] input, Random cuts) {
-    List<ByteBuf> written = new ArrayList<>();
-    int i = 0;
-    while (i < input.length) {
-      int n = cuts == null ? input.length : Math.min(input.length - i, 1 + cuts.nextInt(8));
-      ByteBuf buf = Unpooled.buffer(n).writeBytes(input, i, n);
-      written.add(buf);
-      ch.writeInbound(buf);
-      i += n;
-    }
-    List<Object> out = new ArrayList<>();
-    Object m;
-    while ((m = ch.readInbound()) != null) {
-      out.add(m);
-    }
-    for (ByteBuf b : written) {
-      assertThat(b.refCnt()).as("input released").isZero();
-    }
+    List<ByteBuf> written = CodecFixtures.write(ch, input, cuts == null ? left -> left : left -> 1 + cuts.nextInt(8));
+    List<Object> out = CodecFixtures.drain(ch);
+    CodecFixtures.assertReleased(written);
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.safecached.server;
 
+import io.safecached.testsupport.Target;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -30,14 +31,8 @@ class SpymemcachedIT {
   @Nested
   @DisplayName("spymemcached -> safecached")
   class AgainstSafecached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address, Protocol.TEXT);
+    AgainstSafecached() {
+      super(Target.SAFECACHED, address -> new Spy(address, Protocol.TEXT));
     }
   }
 
@@ -45,14 +40,8 @@ class SpymemcachedIT {
   @Nested
   @DisplayName("spymemcached -> memcached (reference)")
   class AgainstMemcached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address, Protocol.TEXT);
+    AgainstMemcached() {
+      super(Target.MEMCACHED, address -> new Spy(address, Protocol.TEXT));
     }
   }
 
@@ -60,14 +49,8 @@ class SpymemcachedIT {
   @Nested
   @DisplayName("spymemcached binary -> safecached")
   class BinaryAgainstSafecached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address, Protocol.BINARY);
+    BinaryAgainstSafecached() {
+      super(Target.SAFECACHED, address -> new Spy(address, Protocol.BINARY));
     }
   }
 
@@ -75,14 +58,8 @@ class SpymemcachedIT {
   @Nested
   @DisplayName("spymemcached binary -> memcached (reference)")
   class BinaryAgainstMemcached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Spy(address, Protocol.BINARY);
+    BinaryAgainstMemcached() {
+      super(Target.MEMCACHED, address -> new Spy(address, Protocol.BINARY));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.safecached.server;
 
+import io.safecached.testsupport.Target;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Collection;
@@ -23,14 +24,8 @@ class XmemcachedIT {
   @Nested
   @DisplayName("xmemcached -> safecached")
   class AgainstSafecached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address, false);
+    AgainstSafecached() {
+      super(Target.SAFECACHED, address -> new Xmc(address, false));
     }
   }
 
@@ -38,14 +33,8 @@ class XmemcachedIT {
   @Nested
   @DisplayName("xmemcached -> memcached (reference)")
   class AgainstMemcached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address, false);
+    AgainstMemcached() {
+      super(Target.MEMCACHED, address -> new Xmc(address, false));
     }
   }
 
@@ -53,14 +42,8 @@ class XmemcachedIT {
   @Nested
   @DisplayName("xmemcached binary -> safecached")
   class BinaryAgainstSafecached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address, true);
+    BinaryAgainstSafecached() {
+      super(Target.SAFECACHED, address -> new Xmc(address, true));
     }
   }
 
@@ -68,14 +51,8 @@ class XmemcachedIT {
   @Nested
   @DisplayName("xmemcached binary -> memcached (reference)")
   class BinaryAgainstMemcached extends ClientSuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
-    }
-
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return new Xmc(address, true);
+    BinaryAgainstMemcached() {
+      super(Target.MEMCACHED, address -> new Xmc(address, true));
     }
   }
 

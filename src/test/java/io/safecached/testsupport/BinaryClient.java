@@ -1,13 +1,8 @@
 package io.safecached.testsupport;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +12,7 @@ import java.util.List;
  * A raw TCP client for memcached's binary protocol: builds request packets, sends them (alone or pipelined) and
  * reads response packets one at a time. Every read is bounded by a socket timeout.
  */
-public final class BinaryClient implements AutoCloseable {
+public final class BinaryClient extends SocketClient {
   public static final int GET = 0x00;
   public static final int SET = 0x01;
   public static final int ADD = 0x02;
@@ -61,10 +56,6 @@ public final class BinaryClient implements AutoCloseable {
   public static final int UNKNOWN_COMMAND = 0x81;
 
   private static final byte[] NONE = new byte[0];
-
-  private final Socket socket;
-  private final DataInputStream in;
-  private final OutputStream out;
 
   /** One request packet; build with {@link #request(int)} and the {@code with...} methods. */
   public record Request(int opcode, byte[] extras, byte[] key, byte[] value, long cas, int opaque, int vbucket) {
@@ -146,12 +137,7 @@ public final class BinaryClient implements AutoCloseable {
   }
 
   public BinaryClient(InetSocketAddress address) throws IOException {
-    socket = new Socket();
-    socket.connect(address, 2000);
-    socket.setSoTimeout(2000);
-    socket.setTcpNoDelay(true);
-    in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-    out = socket.getOutputStream();
+    super(address);
   }
 
   /** A request with no extras, key or value. */
@@ -181,7 +167,7 @@ public final class BinaryClient implements AutoCloseable {
 
   /** Sends several requests in one write. */
   public BinaryClient send(List<Request> requests) throws IOException {
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (Request r : requests) {
       b.writeBytes(r.bytes());
     }
@@ -190,8 +176,7 @@ public final class BinaryClient implements AutoCloseable {
 
   /** Sends raw bytes as they are. */
   public BinaryClient sendRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    write(bytes);
     return this;
   }
 
@@ -202,9 +187,7 @@ public final class BinaryClient implements AutoCloseable {
 
   /** Reads one response packet. */
   public Response read() throws IOException {
-    byte[] header = new byte[24];
-    in.readFully(header);
-    ByteBuffer h = ByteBuffer.wrap(header);
+    ByteBuffer h = ByteBuffer.wrap(readExactly(24));
     int magic = h.get() & 0xff;
     int opcode = h.get() & 0xff;
     int keyLength = h.getShort() & 0xffff;
@@ -221,12 +204,9 @@ public final class BinaryClient implements AutoCloseable {
       throw new IOException("bad response lengths: body " + body + ", key " + keyLength + ", extras "
           + extrasLength);
     }
-    byte[] extras = new byte[extrasLength];
-    byte[] key = new byte[keyLength];
-    byte[] value = new byte[body - extrasLength - keyLength];
-    in.readFully(extras);
-    in.readFully(key);
-    in.readFully(value);
+    byte[] extras = readExactly(extrasLength);
+    byte[] key = readExactly(keyLength);
+    byte[] value = readExactly(body - extrasLength - keyLength);
     return new Response(magic, opcode, dataType, status, opaque, cas, extras, key, value);
   }
 
@@ -240,21 +220,5 @@ public final class BinaryClient implements AutoCloseable {
         return responses;
       }
     }
-  }
-
-  /** True when the server closed the connection (end of stream within the timeout). */
-  public boolean closedByPeer() throws IOException {
-    try {
-      return in.read() < 0;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (EOFException | java.net.SocketException reset) {
-      return true;
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    socket.close();
   }
 }

@@ -1,13 +1,8 @@
 package io.safecached.testsupport;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +12,7 @@ import java.util.List;
  * A raw TCP client for the meta protocol: sends request lines (with an optional data block) and reads one reply
  * at a time, reading the value of a {@code VA} reply by its length. Every read is bounded by a socket timeout.
  */
-public final class MetaClient implements AutoCloseable {
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+public final class MetaClient extends SocketClient {
 
   /** A parsed reply line: its code, the tokens after it (after the length for VA) and the value of a VA. */
   public record Reply(String line, String code, List<String> flags, byte[] value) {
@@ -70,18 +62,12 @@ public final class MetaClient implements AutoCloseable {
   }
 
   public MetaClient(InetSocketAddress address) throws IOException {
-    socket = new Socket();
-    socket.connect(address, 2000);
-    socket.setSoTimeout(2000);
-    socket.setTcpNoDelay(true);
-    in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-    out = socket.getOutputStream();
+    super(address);
   }
 
   /** Sends one request line; {@code \r\n} is appended. */
   public MetaClient send(String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
+    write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     return this;
   }
 
@@ -91,15 +77,13 @@ public final class MetaClient implements AutoCloseable {
     b.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     b.writeBytes(data);
     b.writeBytes(new byte[] {'\r', '\n'});
-    out.write(b.toByteArray());
-    out.flush();
+    write(b.toByteArray());
     return this;
   }
 
   /** Sends raw bytes as they are (several pipelined requests, malformed input). */
   public MetaClient sendRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    write(bytes);
     return this;
   }
 
@@ -156,42 +140,5 @@ public final class MetaClient implements AutoCloseable {
         return replies;
       }
     }
-  }
-
-  /** Reads one line ending in {@code \r\n} and returns it without the terminator. */
-  public String readLine() throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int prev = -1;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("connection closed after: " + buf.toString(StandardCharsets.ISO_8859_1));
-      }
-      if (prev == '\r' && b == '\n') {
-        byte[] line = buf.toByteArray();
-        return new String(line, 0, line.length - 1, StandardCharsets.ISO_8859_1);
-      }
-      buf.write(b);
-      prev = b;
-    }
-  }
-
-  /** Reads exactly {@code n} bytes. */
-  public byte[] readExactly(int n) throws IOException {
-    byte[] data = new byte[n];
-    int off = 0;
-    while (off < n) {
-      int r = in.read(data, off, n - off);
-      if (r < 0) {
-        throw new EOFException("connection closed after " + off + " of " + n + " bytes");
-      }
-      off += r;
-    }
-    return data;
-  }
-
-  @Override
-  public void close() throws IOException {
-    socket.close();
   }
 }

@@ -2,26 +2,14 @@ package io.safecached.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** A raw TCP client for protocol tests: sends bytes, reads replies with a bounded wait. */
-public final class RawClient implements AutoCloseable {
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-
+public final class RawClient extends SocketClient {
   public RawClient(InetSocketAddress address) throws IOException {
-    socket = new Socket();
-    socket.connect(address, 2000);
-    socket.setSoTimeout(2000);
-    socket.setTcpNoDelay(true);
-    in = socket.getInputStream();
-    out = socket.getOutputStream();
+    super(address);
   }
 
   /** Sends ISO-8859-1 text as bytes. */
@@ -30,8 +18,7 @@ public final class RawClient implements AutoCloseable {
   }
 
   public RawClient send(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    write(bytes);
     return this;
   }
 
@@ -51,27 +38,10 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
-  /** Reads one {@code \r\n}-terminated line, without the terminator. */
-  public String readLine() throws IOException {
-    String s = readUntil("\r\n");
-    return s.substring(0, s.length() - 2);
-  }
-
   /** Sends a line and reads one reply line. */
   public String call(String line) throws IOException {
     send(line + "\r\n");
     return readLine();
-  }
-
-  /** True when the server closed the connection (end of stream within the timeout). */
-  public boolean closedByPeer() throws IOException {
-    try {
-      return in.read() < 0;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException reset) {
-      return true;
-    }
   }
 
   /** Reads whatever arrives until {@code quietMillis} pass without data (for replies of unknown length). */
@@ -96,10 +66,5 @@ public final class RawClient implements AutoCloseable {
       }
     }
     return buf.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  @Override
-  public void close() throws IOException {
-    socket.close();
   }
 }

@@ -1,15 +1,17 @@
 package io.safecached.protocol.binary;
 
 import static io.safecached.protocol.binary.BinaryFixtures.NONE;
-import static io.safecached.protocol.binary.BinaryFixtures.bytes;
-import static io.safecached.protocol.binary.BinaryFixtures.concat;
-import static io.safecached.protocol.binary.BinaryFixtures.decode;
 import static io.safecached.protocol.binary.BinaryFixtures.exptime;
 import static io.safecached.protocol.binary.BinaryFixtures.incrExtras;
 import static io.safecached.protocol.binary.BinaryFixtures.raw;
 import static io.safecached.protocol.binary.BinaryFixtures.renderAll;
 import static io.safecached.protocol.binary.BinaryFixtures.request;
 import static io.safecached.protocol.binary.BinaryFixtures.setExtras;
+import static io.safecached.testsupport.CodecFixtures.bytes;
+import static io.safecached.testsupport.CodecFixtures.concat;
+import static io.safecached.testsupport.CodecFixtures.decode;
+import static io.safecached.testsupport.CodecFixtures.drain;
+import static io.safecached.testsupport.CodecFixtures.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -17,7 +19,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.safecached.command.Command;
 import io.safecached.protocol.ProtocolLimits;
-import io.safecached.protocol.binary.BinaryFixtures.Split;
+import io.safecached.testsupport.CodecFixtures;
+import io.safecached.testsupport.CodecFixtures.Split;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -241,36 +245,19 @@ class BinaryDecoderTest {
   }
 
   static Stream<Arguments> fixturesBySplit() {
-    List<Arguments> out = new ArrayList<>();
-    fixtures().forEach(f -> {
-      Object[] a = f.get();
-      for (Split s : Split.values()) {
-        out.add(Arguments.of(a[0], s, a[1], a[2]));
-      }
-    });
-    return out.stream();
+    return CodecFixtures.bySplit(fixtures());
   }
 
   @ParameterizedTest(name = "{1}: {0}")
   @MethodSource("fixturesBySplit")
   void decodesLikeMemcached(String name, Split split, byte[] input, List<String> expected) {
-    for (long seed = 0; seed < (split == Split.RANDOM ? 5 : 1); seed++) {
-      List<String> got = renderAll(decode(BinaryDecoderTest::channel, input, split, seed));
-      assertThat(got).as("%s split, seed %d", split, seed).containsExactlyElementsOf(expected);
-    }
-  }
-
-  static Stream<Split> splits() {
-    return Stream.of(Split.values());
+    CodecFixtures.assertDecodes(BinaryDecoderTest::channel, BinaryFixtures::renderAll, input, split, expected);
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void aLargeValueArrivesIntact(Split split) {
-    byte[] value = new byte[300_000];
-    for (int i = 0; i < value.length; i++) {
-      value[i] = (byte) (i * 31);
-    }
+    byte[] value = pattern(300_000);
     byte[] input = concat(request(0x01, 9, 0, setExtras(3, 0), bytes("big"), value), noop(10));
     List<Object> got = decode(BinaryDecoderTest::channel, input, split == Split.BYTE_BY_BYTE ? Split.RANDOM : split, 7);
     assertThat(got).hasSize(2);
@@ -281,7 +268,7 @@ class BinaryDecoderTest {
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void itemLimitCountsKeyAndHeaderLikeMemcached(Split split) {
     // memcached: header 48 + cas 8 + key + 1 + value + 2 must fit -I (observed: 1048516 bytes fit with key "k")
     int fits = 1024 * 1024 - 56 - 1 - 1 - 2;
@@ -351,15 +338,6 @@ class BinaryDecoderTest {
     } finally {
       ch.finishAndReleaseAll();
     }
-  }
-
-  private static List<Object> drain(EmbeddedChannel ch) {
-    List<Object> out = new ArrayList<>();
-    Object m;
-    while ((m = ch.readInbound()) != null) {
-      out.add(m);
-    }
-    return out;
   }
 
   @Test

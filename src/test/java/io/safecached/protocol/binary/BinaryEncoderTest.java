@@ -1,12 +1,11 @@
 package io.safecached.protocol.binary;
 
 import static io.safecached.protocol.binary.BinaryFixtures.NONE;
-import static io.safecached.protocol.binary.BinaryFixtures.bytes;
 import static io.safecached.protocol.binary.BinaryFixtures.hex;
+import static io.safecached.testsupport.CodecFixtures.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
@@ -14,6 +13,8 @@ import io.safecached.command.Result;
 import io.safecached.command.Result.Meta;
 import io.safecached.command.Result.MetaCode;
 import io.safecached.command.Result.MetaItem;
+import io.safecached.testsupport.CodecFixtures;
+import io.safecached.testsupport.CodecFixtures.Release;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -27,20 +28,8 @@ class BinaryEncoderTest {
 
   /** The bytes written for {@code results}, every buffer released. */
   private static String encode(Result... results) {
-    EmbeddedChannel ch = new EmbeddedChannel(new BinaryEncoder());
-    for (Result r : results) {
-      ch.writeOutbound(r);
-    }
-    StringBuilder sb = new StringBuilder();
-    ByteBuf b;
-    while ((b = ch.readOutbound()) != null) {
-      sb.append(ByteBufUtil.hexDump(b));
-      if (b.capacity() > 0) {
-        assertThat(b.release()).as("buffer freed").isTrue();
-      }
-    }
-    assertThat(ch.finish()).isFalse();
-    return sb.toString();
+    return CodecFixtures.encode(new BinaryEncoder(), ByteBufUtil::hexDump, Release.FREED_UNLESS_EMPTY,
+        (Object[]) results);
   }
 
   /** A reply packet as memcached writes it. */

@@ -1,25 +1,25 @@
 package io.safecached.protocol.text;
 
-import static io.safecached.protocol.text.CodecFixtures.bytes;
-import static io.safecached.protocol.text.CodecFixtures.decode;
+import static io.safecached.testsupport.CodecFixtures.bytes;
+import static io.safecached.testsupport.CodecFixtures.concat;
+import static io.safecached.testsupport.CodecFixtures.decode;
+import static io.safecached.testsupport.CodecFixtures.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.protocol.ProtocolLimits;
-import io.safecached.protocol.text.CodecFixtures.Split;
-import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.safecached.testsupport.CodecFixtures;
+import io.safecached.testsupport.CodecFixtures.Split;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -58,39 +58,7 @@ class TextDecoderMetaTest {
 
   /** Renders and releases every message, leaving out record fields that hold their default. */
   private static List<String> compact(List<Object> messages) {
-    List<String> out = new ArrayList<>();
-    for (Object m : messages) {
-      out.add(compact(m));
-      ReferenceCountUtil.release(m);
-    }
-    return out;
-  }
-
-  /** Records by component without primitive zeros and falses and without nulls; byte arrays quoted. */
-  private static String compact(Object o) {
-    if (o instanceof byte[] b) {
-      return "'" + new String(b, StandardCharsets.ISO_8859_1) + "'";
-    }
-    if (o == null || !o.getClass().isRecord()) {
-      return String.valueOf(o);
-    }
-    StringBuilder sb = new StringBuilder(o.getClass().getSimpleName()).append('(');
-    String separator = "";
-    for (RecordComponent part : o.getClass().getRecordComponents()) {
-      Object value;
-      try {
-        value = part.getAccessor().invoke(o);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-      boolean unset = value == null || part.getType().isPrimitive()
-          && (Boolean.FALSE.equals(value) || value instanceof Number n && n.longValue() == 0);
-      if (!unset) {
-        sb.append(separator).append(part.getName()).append('=').append(compact(value));
-        separator = " ";
-      }
-    }
-    return sb.append(')').toString();
+    return CodecFixtures.COMPACT.renderAll(messages);
   }
 
   static Stream<Arguments> fixtures() {
@@ -280,35 +248,22 @@ class TextDecoderMetaTest {
   }
 
   private static Arguments fixture(String input, String... expected) {
-    String name = input.length() > 60 ? input.substring(0, 60) + "…(" + input.length() + " bytes)" : input;
-    return Arguments.of(name.replace("\r", "\\r").replace("\n", "\\n"), input, List.of(expected));
+    return CodecFixtures.textFixture(input, expected);
   }
 
   static Stream<Arguments> fixturesBySplit() {
-    List<Arguments> out = new ArrayList<>();
-    fixtures().forEach(f -> {
-      Object[] a = f.get();
-      for (Split s : Split.values()) {
-        if (s == Split.BYTE_BY_BYTE && ((String) a[1]).length() > 100_000) {
-          continue; // a 2 MB fixture byte by byte is slow and proves nothing the random split does not
-        }
-        out.add(Arguments.of(a[0], s, a[1], a[2]));
-      }
-    });
-    return out.stream();
+    return CodecFixtures.bySplit(fixtures());
   }
 
   @ParameterizedTest(name = "{1}: {0}")
   @MethodSource("fixturesBySplit")
   void decodesLikeMemcached(String name, Split split, String input, List<String> expected) {
-    for (long seed = 0; seed < (split == Split.RANDOM ? 5 : 1); seed++) {
-      List<String> got = compact(decode(TextDecoderMetaTest::channel, bytes(input), split, seed));
-      assertThat(got).as("%s split, seed %d", split, seed).containsExactlyElementsOf(expected);
-    }
+    CodecFixtures.assertDecodes(TextDecoderMetaTest::channel, TextDecoderMetaTest::compact, bytes(input), split,
+        expected);
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void msItemLimitCountsKeyHeaderAndClientFlagsLikeMemcached(Split split) {
     int fits = 1024 * 1024 - 56 - 1 - 1 - 2; // one-byte key, no client flags
     Split cut = split == Split.BYTE_BY_BYTE ? Split.RANDOM : split;
@@ -330,18 +285,10 @@ class TextDecoderMetaTest {
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void anMsValueArrivesIntact(Split split) {
-    byte[] value = new byte[300_000];
-    for (int i = 0; i < value.length; i++) {
-      value[i] = (byte) (i * 31);
-    }
-    byte[] head = bytes("ms big " + value.length + " F3 T0\r\n");
-    byte[] input = new byte[head.length + value.length + 2];
-    System.arraycopy(head, 0, input, 0, head.length);
-    System.arraycopy(value, 0, input, head.length, value.length);
-    input[input.length - 2] = '\r';
-    input[input.length - 1] = '\n';
+    byte[] value = pattern(300_000);
+    byte[] input = concat(bytes("ms big " + value.length + " F3 T0\r\n"), value, bytes("\r\n"));
     List<Object> got = decode(TextDecoderMetaTest::channel, input, split == Split.BYTE_BY_BYTE ? Split.RANDOM : split,
         7);
     assertThat(got).hasSize(1);
@@ -375,9 +322,5 @@ class TextDecoderMetaTest {
     } finally {
       payload.release();
     }
-  }
-
-  static Stream<Split> splits() {
-    return Stream.of(Split.values());
   }
 }

@@ -1,19 +1,21 @@
 package io.safecached.protocol.text;
 
-import static io.safecached.protocol.text.CodecFixtures.bytes;
-import static io.safecached.protocol.text.CodecFixtures.decode;
-import static io.safecached.protocol.text.CodecFixtures.renderAll;
+import static io.safecached.testsupport.CodecFixtures.bytes;
+import static io.safecached.testsupport.CodecFixtures.concat;
+import static io.safecached.testsupport.CodecFixtures.decode;
+import static io.safecached.testsupport.CodecFixtures.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.safecached.protocol.ProtocolLimits;
-import io.safecached.protocol.text.CodecFixtures.Split;
-import java.util.ArrayList;
+import io.safecached.testsupport.CodecFixtures;
+import io.safecached.testsupport.CodecFixtures.Split;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The text decoder against fixtures of valid and hostile input, fed whole, byte by byte and in random splits. */
@@ -120,35 +122,25 @@ class TextDecoderTest {
   }
 
   private static Arguments fixture(String input, String... expected) {
-    String name = input.length() > 60 ? input.substring(0, 60) + "…(" + input.length() + " bytes)" : input;
-    return Arguments.of(name.replace("\r", "\\r").replace("\n", "\\n"), input, List.of(expected));
+    return CodecFixtures.textFixture(input, expected);
   }
 
   static Stream<Arguments> fixturesBySplit() {
-    List<Arguments> out = new ArrayList<>();
-    fixtures().forEach(f -> {
-      Object[] a = f.get();
-      for (Split s : Split.values()) {
-        if (s == Split.BYTE_BY_BYTE && ((String) a[1]).length() > 100_000) {
-          continue; // a 2 MB fixture byte by byte is slow and proves nothing the random split does not
-        }
-        out.add(Arguments.of(a[0], s, a[1], a[2]));
-      }
-    });
-    return out.stream();
+    return CodecFixtures.bySplit(fixtures());
   }
 
   @ParameterizedTest(name = "{1}: {0}")
   @MethodSource("fixturesBySplit")
   void decodesLikeMemcached(String name, Split split, String input, List<String> expected) {
-    for (long seed = 0; seed < (split == Split.RANDOM ? 5 : 1); seed++) {
-      List<String> got = renderAll(decode(TextDecoderTest::channel, bytes(input), split, seed));
-      assertThat(got).as("%s split, seed %d", split, seed).containsExactlyElementsOf(expected);
-    }
+    CodecFixtures.assertDecodes(TextDecoderTest::channel, TextDecoderTest::renderAll, bytes(input), split, expected);
+  }
+
+  private static List<String> renderAll(List<Object> messages) {
+    return CodecFixtures.FULL.renderAll(messages);
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void multigetLinesMayExceedTheLineLimitUpToTheirOwnBound(Split split) {
     String keys = "key ".repeat(1000); // 4000 bytes: over 2048, under 8192
     List<String> got = renderAll(decode(TextDecoderTest::channel, bytes("get " + keys + "\r\n"), split, 1));
@@ -157,18 +149,10 @@ class TextDecoderTest {
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void aLargeValueArrivesIntact(Split split) {
-    byte[] value = new byte[300_000];
-    for (int i = 0; i < value.length; i++) {
-      value[i] = (byte) (i * 31);
-    }
-    byte[] head = bytes("set big 3 0 " + value.length + "\r\n");
-    byte[] input = new byte[head.length + value.length + 2];
-    System.arraycopy(head, 0, input, 0, head.length);
-    System.arraycopy(value, 0, input, head.length, value.length);
-    input[input.length - 2] = '\r';
-    input[input.length - 1] = '\n';
+    byte[] value = pattern(300_000);
+    byte[] input = concat(bytes("set big 3 0 " + value.length + "\r\n"), value, bytes("\r\n"));
     List<Object> got = decode(TextDecoderTest::channel, input, split == Split.BYTE_BY_BYTE ? Split.RANDOM : split, 7);
     assertThat(got).hasSize(1);
     io.safecached.command.Command.Store store = (io.safecached.command.Command.Store) got.get(0);
@@ -177,7 +161,7 @@ class TextDecoderTest {
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void itemLimitCountsKeyAndHeaderLikeMemcached(Split split) {
     // memcached: header 48 + cas 8 + key + 1 + value + 2 must fit -I
     int limit = 1024 * 1024;
@@ -192,7 +176,7 @@ class TextDecoderTest {
   }
 
   @ParameterizedTest
-  @MethodSource("splits")
+  @EnumSource(Split.class)
   void flushAllAndShutdownArgumentsAreNotParsedWhenTheCommandIsOff(Split split) {
     ProtocolLimits strict = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, false, true);
     assertThat(renderAll(decode(() -> channel(strict), bytes("flush_all abc\r\n"), split, 1)))
@@ -210,9 +194,5 @@ class TextDecoderTest {
         .containsExactly("Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)");
     assertThat(renderAll(decode(TextDecoderTest::channel, bytes(line), Split.BYTE_BY_BYTE, 0)))
         .containsExactly("Close()");
-  }
-
-  static Stream<Split> splits() {
-    return Stream.of(Split.values());
   }
 }

@@ -1,10 +1,11 @@
 package io.safecached.protocol.text;
 
+import static io.safecached.testsupport.CodecFixtures.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.safecached.command.Result;
+import io.safecached.testsupport.CodecFixtures;
+import io.safecached.testsupport.CodecFixtures.Release;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,24 +14,8 @@ import org.junit.jupiter.api.Test;
 class TextEncoderTest {
 
   private static String encode(Result... results) {
-    EmbeddedChannel ch = new EmbeddedChannel(new TextEncoder());
-    for (Result r : results) {
-      ch.writeOutbound(r);
-    }
-    StringBuilder sb = new StringBuilder();
-    ByteBuf b;
-    while ((b = ch.readOutbound()) != null) {
-      sb.append(b.toString(StandardCharsets.ISO_8859_1));
-      // allocated buffers must be freed by this release; shared constant replies are unreleasable by design
-      boolean freed = b.release();
-      assertThat(freed || b.refCnt() == 1 && b.isReadOnly()).as("buffer freed or a shared constant").isTrue();
-    }
-    assertThat(ch.finish()).isFalse();
-    return sb.toString();
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.ISO_8859_1);
+    return CodecFixtures.encode(new TextEncoder(), b -> b.toString(StandardCharsets.ISO_8859_1),
+        Release.FREED_OR_SHARED_CONSTANT, (Object[]) results);
   }
 
   @Test

@@ -1,8 +1,6 @@
-package io.safecached.server;
+package io.safecached.testsupport;
 
 import io.safecached.config.ServerConfig;
-import io.safecached.testsupport.MemcachedProcess;
-import io.safecached.testsupport.TestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -11,12 +9,12 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
-/** Which server a client suite runs against: safecached in-process, or the real memcached as a reference. */
-enum ClientTarget {
+/** Which server a suite runs against: safecached in-process, or the real memcached as a reference. */
+public enum Target {
   /** safecached started in this JVM on a free loopback port. */
   SAFECACHED {
     @Override
-    Running start(Consumer<ServerConfig.Builder> settings) throws IOException {
+    public Running start(Consumer<ServerConfig.Builder> settings) throws IOException {
       TestServer server = TestServer.start(settings);
       return new Running(server.address(), server::close);
     }
@@ -27,19 +25,19 @@ enum ClientTarget {
    */
   MEMCACHED {
     @Override
-    Running start(Consumer<ServerConfig.Builder> settings) throws IOException {
+    public Running start(Consumer<ServerConfig.Builder> settings) throws IOException {
       MemcachedProcess process = MemcachedProcess.start(memcachedArgs(settings));
       return new Running(process.address(), process::close);
     }
   };
 
   /** Starts a fresh server of this kind with default settings; the caller closes it. */
-  Running start() throws IOException {
+  public Running start() throws IOException {
     return start(b -> { });
   }
 
   /** Starts a fresh server of this kind after {@code settings} adjusted the config; the caller closes it. */
-  abstract Running start(Consumer<ServerConfig.Builder> settings) throws IOException;
+  public abstract Running start(Consumer<ServerConfig.Builder> settings) throws IOException;
 
   /** memcached options for the settings that differ from the defaults; aborts the test for ones it lacks. */
   static String[] memcachedArgs(Consumer<ServerConfig.Builder> settings) {
@@ -72,7 +70,7 @@ enum ClientTarget {
   }
 
   /** A started server: where it listens and how to stop it. */
-  record Running(InetSocketAddress address, Runnable stopper) implements AutoCloseable {
+  public record Running(InetSocketAddress address, Runnable stopper) implements AutoCloseable {
     @Override
     public void close() {
       stopper.run();

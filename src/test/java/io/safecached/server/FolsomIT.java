@@ -2,7 +2,8 @@ package io.safecached.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
+import io.safecached.testsupport.ServerSuite.Connector;
+import io.safecached.testsupport.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** {@link ClientSuite} driven by folsom 1.21.0 over the binary protocol, against safecached and memcached. */
-class FolsomBinaryIT {
+/** {@link ClientSuite} driven by folsom 1.21.0 over ascii and binary, against safecached and memcached. */
+class FolsomIT {
 
   /** The client suite plus folsom's plain (non-CAS) reads, which the suite's adapter does not use. */
-  abstract static class FolsomBinarySuite extends ClientSuite {
-    @Override
-    ClientApi connect(InetSocketAddress address) throws Exception {
-      return FolsomClient.binary(address);
+  abstract static class FolsomSuite extends ClientSuite {
+    FolsomSuite(Target target, Connector<ClientApi> connector) {
+      super(target, connector);
     }
 
     @Test
@@ -35,21 +35,37 @@ class FolsomBinaryIT {
 
   /** The required target. */
   @Nested
-  @DisplayName("folsom binary -> safecached")
-  class AgainstSafecached extends FolsomBinarySuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.SAFECACHED;
+  @DisplayName("folsom ascii -> safecached")
+  class AsciiAgainstSafecached extends FolsomSuite {
+    AsciiAgainstSafecached() {
+      super(Target.SAFECACHED, FolsomClient::ascii);
     }
   }
 
   /** The reference run that proves the assertions; skipped when memcached is not installed. */
   @Nested
+  @DisplayName("folsom ascii -> memcached (reference)")
+  class AsciiAgainstMemcached extends FolsomSuite {
+    AsciiAgainstMemcached() {
+      super(Target.MEMCACHED, FolsomClient::ascii);
+    }
+  }
+
+  /** The binary protocol against safecached. */
+  @Nested
+  @DisplayName("folsom binary -> safecached")
+  class BinaryAgainstSafecached extends FolsomSuite {
+    BinaryAgainstSafecached() {
+      super(Target.SAFECACHED, FolsomClient::binary);
+    }
+  }
+
+  /** The binary protocol against memcached, as the reference. */
+  @Nested
   @DisplayName("folsom binary -> memcached (reference)")
-  class AgainstMemcached extends FolsomBinarySuite {
-    @Override
-    ClientTarget target() {
-      return ClientTarget.MEMCACHED;
+  class BinaryAgainstMemcached extends FolsomSuite {
+    BinaryAgainstMemcached() {
+      super(Target.MEMCACHED, FolsomClient::binary);
     }
   }
 }
