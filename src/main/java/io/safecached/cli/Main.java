@@ -70,6 +70,7 @@ public final class Main {
     return List.of(
         serve,
         new AuditCommand(),
+        new PasswdCommand(),
         new VersionCommand());
   }
 

@@ -1,5 +1,6 @@
 package io.safecached.cli;
 
+import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import io.safecached.server.SafecachedServer;
 import java.io.IOException;
@@ -36,12 +37,24 @@ final class Serving implements ServeCommand.Runner {
         err.println("safecached: " + listenFailure(e));
         err.flush();
         return Main.EX_OSERR;
+      } catch (ConfigException e) {
+        // a users file or certificate that cannot be used: the same one line and exit code as a bad flag
+        err.println("safecached: " + Main.oneLine(e.getMessage()));
+        err.flush();
+        return Main.EX_USAGE;
       }
       Thread hook = new Thread(() -> {
         logs.logDirect(java.util.logging.Level.INFO, "stopping on signal");
         server.close();
       }, "safecached-signal");
       Runtime.getRuntime().addShutdownHook(hook);
+      if (config.access().authenticates() || config.tls() != null) {
+        Hangup.onHangup(() -> {
+          String problem = server.reloadSecurity();
+          LOG.log(problem == null ? Level.INFO : Level.WARNING,
+              problem == null ? "SIGHUP: users file and certificates reloaded" : "SIGHUP: " + problem);
+        });
+      }
       try {
         LOG.log(config.loopbackOnly() ? Level.INFO : Level.WARNING, server.exposureSummary());
         onStarted.accept(server);

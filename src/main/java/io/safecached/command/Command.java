@@ -71,6 +71,9 @@ public sealed interface Command {
   /** cache_memlimit in megabytes. */
   record CacheMemlimit(long megabytes, boolean noreply) implements Command {}
 
+  /** refresh_certs: reload the TLS certificates. */
+  record RefreshCerts(boolean noreply) implements Command {}
+
   /** stats with an optional group ({@code null} for the general statistics). */
   record Stats(String group) implements Command {}
 
@@ -142,4 +145,20 @@ public sealed interface Command {
       return command.noreply();
     }
   }
+
+  // ------------------------------------------------------------------ authentication (binary SASL)
+  // The authentication gate answers these itself; they never reach CommandExecutor. The text protocol's login
+  // is an ordinary Store (memcached's -Y convention) that the gate reads before any command runs.
+
+  /** SASL_LIST_MECHS: which SASL mechanisms the server offers. */
+  record SaslListMechs() implements Command {}
+
+  /**
+   * SASL_AUTH: the first message of a SASL exchange with {@code mechanism}; {@code data} is the client's initial
+   * response (for PLAIN: authzid NUL user NUL password). The gate wipes {@code data} once it has read it.
+   */
+  record SaslAuth(String mechanism, byte[] data) implements Command {}
+
+  /** SASL_STEP: a further message of a SASL exchange (PLAIN has none). */
+  record SaslStep(String mechanism, byte[] data) implements Command {}
 }

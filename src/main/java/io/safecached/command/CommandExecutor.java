@@ -115,6 +115,9 @@ public final class CommandExecutor {
       return shutdown(c);
     } else if (command instanceof Command.CacheMemlimit c) {
       return cacheMemlimit(c);
+    } else if (command instanceof Command.RefreshCerts) {
+      String problem = server.refreshCerts();
+      return problem == null ? Status.OK : new Result.Error("Error " + problem);
     } else if (command instanceof Command.Stats c) {
       return stats(c.group());
     }

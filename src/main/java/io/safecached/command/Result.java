@@ -98,4 +98,18 @@ public sealed interface Result {
 
   /** A result with the frame its command carried (see {@link Command.Framed}). */
   record Framed(Result result, Object frame) implements Result {}
+
+  // ------------------------------------------------------------------ authentication (binary SASL)
+
+  /** The SASL mechanisms the server offers, in order of preference (the reply to SASL_LIST_MECHS). */
+  record SaslMechanisms(List<String> mechanisms) implements Result {
+    public SaslMechanisms {
+      mechanisms = List.copyOf(mechanisms);
+    }
+  }
+
+  /** A SASL exchange completed: the client is logged in (binary: "Authenticated"). */
+  record Authenticated() implements Result {
+    public static final Authenticated INSTANCE = new Authenticated();
+  }
 }

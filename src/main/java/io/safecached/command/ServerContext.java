@@ -34,4 +34,10 @@ public interface ServerContext {
 
   /** Starts stopping the server; replies already written are sent first. */
   void shutdown(boolean graceful);
+
+  /**
+   * memcached's {@code refresh_certs}: reloads the TLS certificates; null on success, else why not (the old
+   * certificates stay in use), as the text memcached prints after {@code Error }.
+   */
+  String refreshCerts();
 }

@@ -71,6 +71,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final TextEncoder textEncoder = new TextEncoder();
   private final BinaryEncoder binaryEncoder = new BinaryEncoder();
   private final AccessFilter accessFilter;
+  private final ServerSecurity security;
   private final TrafficCounter traffic = new TrafficCounter(counters);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -84,6 +85,7 @@ public final class SafecachedServer implements AutoCloseable {
 
   private SafecachedServer(ServerConfig config) {
     this.config = config;
+    this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
     this.store = new CaffeineItemStore(config.memoryLimitBytes(), counters);
@@ -91,7 +93,8 @@ public final class SafecachedServer implements AutoCloseable {
     this.accessFilter = new AccessFilter(config.access(), counters);
     this.executor = new CommandExecutor(store, new Context());
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
-        config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled());
+        config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
+        .withSasl(security.authenticates());
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -122,18 +125,20 @@ public final class SafecachedServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            initConnection(ch.pipeline());
-          }
-        });
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     List<InetSocketAddress> addresses = config.tcpAddresses();
     List<String> skipped = new ArrayList<>();
-    for (InetSocketAddress address : addresses) {
+    for (int i = 0; i < addresses.size(); i++) {
+      InetSocketAddress address = addresses.get(i);
+      boolean tls = security.tls() && !config.tls().plaintextListeners().contains(config.listen().get(i));
+      ServerBootstrap listener = bootstrap.clone().childHandler(new ChannelInitializer<SocketChannel>() {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+          initConnection(ch, tls);
+        }
+      });
       try {
-        listeners.add(bootstrap.bind(address).sync().channel());
+        listeners.add(listener.bind(address).sync().channel());
       } catch (Exception e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (isDefaultIpv6Loopback(address) && addresses.size() > 1) {
@@ -162,9 +167,13 @@ public final class SafecachedServer implements AutoCloseable {
     return a.getAddress() instanceof Inet6Address && a.getAddress().isLoopbackAddress();
   }
 
-  private void initConnection(ChannelPipeline p) {
+  private void initConnection(SocketChannel ch, boolean tls) {
+    ChannelPipeline p = ch.pipeline();
     if (!config.access().allow().isEmpty()) {
       p.addLast("allow", accessFilter);
+    }
+    if (tls) {
+      p.addLast("tls", security.sslHandler(ch));
     }
     p.addLast("traffic", traffic);
     p.addLast("connections", connections);
@@ -172,6 +181,9 @@ public final class SafecachedServer implements AutoCloseable {
       p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
     ProtocolDetector.install(p, p.lastContext().name(), config.protocol(), this::installText, this::installBinary);
+    if (security.authenticates()) {
+      p.addLast("auth", security.newGate()); // unauthenticated commands never reach the handler
+    }
     p.addLast("handler", new CommandHandler(executor, connections, counters));
   }
 
@@ -183,6 +195,14 @@ public final class SafecachedServer implements AutoCloseable {
   private void installBinary(ChannelPipeline p, String after) {
     p.addAfter(after, "decoder", new BinaryDecoder(limits));
     p.addAfter("decoder", "encoder", binaryEncoder);
+  }
+
+  /**
+   * Re-reads the users file and the certificates (SIGHUP): null when all went well, else the problems in one
+   * line; whatever failed keeps its old users or certificates.
+   */
+  public String reloadSecurity() {
+    return security.reload();
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */
@@ -264,6 +284,7 @@ public final class SafecachedServer implements AutoCloseable {
       connections.closeAll();
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      security.close();
     } finally {
       termination.complete(null);
     }
@@ -320,6 +341,7 @@ public final class SafecachedServer implements AutoCloseable {
         out.add(new Stat(Counter.REJECTED_BY_ALLOWLIST.statName(),
             Long.toString(counters.get(Counter.REJECTED_BY_ALLOWLIST))));
       }
+      out.addAll(security.stats());
       return out;
     }
 
@@ -328,7 +350,7 @@ public final class SafecachedServer implements AutoCloseable {
       String inter = config.listen().stream().map(a -> NetUtil.toAddressString(a.getAddress()))
           .collect(Collectors.joining(","));
       ServerConfig.UdpPolicy udpPolicy = config.udp();
-      return List.of(
+      List<Stat> out = new ArrayList<>(List.of(
           new Stat("maxbytes", Long.toString(store.memoryLimit())),
           new Stat("maxconns", Integer.toString(config.maxConnections())),
           new Stat("tcpport", Integer.toString(config.port())),
@@ -349,8 +371,9 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("flush_enabled", config.flushAllDisabled() ? "no" : "yes"),
           new Stat("dump_enabled", "no"),
           new Stat("idle_timeout", Long.toString(config.idleTimeout().toSeconds())),
-          new Stat("track_sizes", "no"),
-          new Stat("ssl_enabled", "no"),
+          new Stat("track_sizes", "no")));
+      out.addAll(security.settingsStats());
+      out.addAll(List.of(
           new Stat("line_limit", Integer.toString(config.maxLineLength())),
           new Stat("multiget_line_max", Integer.toString(config.maxMultigetLineLength())),
           new Stat("unauthenticated_network", config.allowUnauthenticatedNetwork() ? "yes" : "no"),
@@ -361,7 +384,21 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("udp_source_pps", Integer.toString(udpPolicy.sourcePacketsPerSecond())),
           new Stat("udp_source_bps", Long.toString(udpPolicy.sourceBytesPerSecond())),
           new Stat("udp_global_pps", Integer.toString(udpPolicy.globalPacketsPerSecond())),
-          new Stat("udp_global_bps", Long.toString(udpPolicy.globalBytesPerSecond())));
+          new Stat("udp_global_bps", Long.toString(udpPolicy.globalBytesPerSecond())),
+          new Stat("allow", config.access().allow().isEmpty() ? "any"
+              : config.access().allow().stream().map(Cidr::toString).collect(Collectors.joining(","))),
+          new Stat("admin_users", config.access().adminUsers().isEmpty() ? "any"
+              : String.join(",", config.access().adminUsers().stream().sorted().toList()))));
+      return out;
+    }
+
+    @Override
+    public String refreshCerts() {
+      if (!security.tls()) {
+        return "TLS not enabled";
+      }
+      String reason = security.refreshCerts();
+      return reason == null ? null : "loading the certificates: " + reason;
     }
 
     @Override

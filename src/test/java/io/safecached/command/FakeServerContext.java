@@ -13,6 +13,8 @@ public final class FakeServerContext implements ServerContext {
   public boolean flushAllDisabled;
   /** {@code -I}, memcached's default of 1 MB. */
   public int maxItemSize = 1024 * 1024;
+  /** What refresh_certs reports: null for success. */
+  public String refreshCertsProblem = "TLS not enabled";
   /** Every level passed to {@link #verbosity}. */
   public final List<Integer> verbosityCalls = new ArrayList<>();
   /** The graceful flag of every {@link #shutdown} call. */
@@ -83,6 +85,11 @@ public final class FakeServerContext implements ServerContext {
   @Override
   public void verbosity(int level) {
     verbosityCalls.add(level);
+  }
+
+  @Override
+  public String refreshCerts() {
+    return refreshCertsProblem;
   }
 
   @Override

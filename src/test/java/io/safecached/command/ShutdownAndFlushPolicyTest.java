@@ -74,4 +74,11 @@ class ShutdownAndFlushPolicyTest {
     assertThat(big.store.bytesUsed()).isLessThanOrEqualTo(8L * 1024 * 1024);
     assertThat(big.count(Counter.EVICTIONS)).isPositive();
   }
+
+  @Test
+  void refreshCertsAnswersOkOrMemcachedsErrorLine() {
+    assertThat(f.run(new Command.RefreshCerts(false))).isEqualTo(new Result.Error("Error TLS not enabled"));
+    f.context.refreshCertsProblem = null;
+    assertThat(f.run(new Command.RefreshCerts(false))).isEqualTo(Result.Status.OK);
+  }
 }

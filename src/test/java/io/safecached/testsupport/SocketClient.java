@@ -37,6 +37,11 @@ public abstract class SocketClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /** Waits up to {@code millis} for each read from now on (2 s by default). */
+  public final void readTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+  }
+
   /** Writes {@code bytes} as they are and flushes. */
   protected final void write(byte[] bytes) throws IOException {
     out.write(bytes);

@@ -25,7 +25,12 @@ import java.util.List;
  * <p>What is refused, as memcached 1.6.18 refuses it: a magic byte other than 0x80 closes the connection
  * without a reply; key plus extras longer than the body is "Unknown command" and a close; a key over 250 bytes or
  * lengths that do not fit the opcode are "Invalid arguments" and a close; an unknown opcode, and SASL (not
- * enabled), is "Unknown command" with its body skipped, and the connection goes on. Where memcached's
+ * enabled), is "Unknown command" with its body skipped, and the connection goes on. With
+ * {@link ProtocolLimits#saslEnabled()} the SASL opcodes become {@link Command.SaslListMechs},
+ * {@link Command.SaslAuth} and {@link Command.SaslStep} for the authentication gate; their mechanism name (the key)
+ * may be at most {@value #MAX_SASL_MECHANISM_LENGTH} bytes, as in memcached, and their data at most
+ * {@value #MAX_SASL_DATA} bytes (memcached: the item size limit); a longer one is "Invalid arguments" with its body
+ * skipped, before any of it is buffered. Where memcached's
  * framing goes wrong this decoder keeps to the header's body length instead: it skips exactly the body of an
  * unknown opcode (memcached skips the body length again after the key and extras), and it refuses a touch, gat or
  * stat request whose body is longer than its key and extras (memcached would read the rest as the next request).
@@ -40,6 +45,10 @@ public final class BinaryDecoder extends RequestDecoder {
   /** Values up to this size are allocated at once; larger ones grow as their bytes arrive. */
   private static final int EAGER_ALLOCATION = 64 * 1024;
   private static final byte[] NO_KEY = new byte[0];
+  /** memcached's longest SASL mechanism name. */
+  public static final int MAX_SASL_MECHANISM_LENGTH = 32;
+  /** The longest SASL message read before login: a PLAIN user and password, or a SCRAM message, fit easily. */
+  public static final int MAX_SASL_DATA = 4096;
 
   private enum State { HEADER, BODY, VALUE, SWALLOW, CLOSED }
 
@@ -115,14 +124,20 @@ public final class BinaryDecoder extends RequestDecoder {
       refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
     } else if (!lengthsFit()) {
       refuseAndClose(in, out, BinaryStatus.EINVAL);
-    } else if (opcode == Opcode.SASL_LIST_MECHS || opcode == Opcode.SASL_AUTH || opcode == Opcode.SASL_STEP) {
+    } else if (isSasl() && !limits.saslEnabled()) {
       // memcached without SASL enabled: "Unknown command", the body skipped, the connection kept
       refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
+    } else if (isSasl() && (keyLength > MAX_SASL_MECHANISM_LENGTH || bodyLength - keyLength > MAX_SASL_DATA)) {
+      refuseAndSwallow(out, BinaryStatus.EINVAL, bodyLength);
     } else {
       state = State.BODY;
       readBody(in, out); // a request with no body is complete now: no more bytes may come to trigger it
     }
     return true;
+  }
+
+  private boolean isSasl() {
+    return opcode == Opcode.SASL_LIST_MECHS || opcode == Opcode.SASL_AUTH || opcode == Opcode.SASL_STEP;
   }
 
   /** memcached's per-opcode rules for the three lengths, plus exact bodies for touch, gat and stat. */
@@ -169,7 +184,8 @@ public final class BinaryDecoder extends RequestDecoder {
   // ---------------------------------------------------------------- BODY
 
   private boolean readBody(ByteBuf in, List<Object> out) {
-    if (in.readableBytes() < extrasLength + keyLength) {
+    // a SASL request is read whole: its body is small and bounded (checked in readHeader)
+    if (in.readableBytes() < (isSasl() ? bodyLength : extrasLength + keyLength)) {
       return false;
     }
     byte[] fixed = new byte[extrasLength];
@@ -203,6 +219,14 @@ public final class BinaryDecoder extends RequestDecoder {
       case VERSION -> emit(out, new Command.Version());
       case STAT -> emit(out, new Command.Stats(keyLength == 0 ? null
           : new String(key, StandardCharsets.ISO_8859_1)));
+      case SASL_LIST_MECHS -> emit(out, new Command.SaslListMechs());
+      case SASL_AUTH, SASL_STEP -> {
+        byte[] data = new byte[(int) (bodyLength - keyLength)];
+        in.readBytes(data);
+        String mechanism = new String(key, StandardCharsets.US_ASCII);
+        emit(out, opcode == Opcode.SASL_AUTH ? new Command.SaslAuth(mechanism, data)
+            : new Command.SaslStep(mechanism, data));
+      }
       case QUIT -> {
         if (!quiet) {
           out.add(new Result.Framed(Result.Status.OK, frame())); // memcached answers, then closes

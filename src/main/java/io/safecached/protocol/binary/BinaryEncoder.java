@@ -19,9 +19,10 @@ import java.util.List;
  *
  * <p>Error replies carry memcached's text as their body. Which status a failure gets depends on the opcode, as in
  * memcached: an add that finds the key is "Data exists for key.", a replace that misses it "Not found", a failed
- * append or prepend "Not stored.". Quiet opcodes send nothing for their nominal outcome (a get miss, any other
- * success); errors are always sent. Values of {@value #WRAP_THRESHOLD} bytes or more are sent from the item's own
- * array instead of being copied.
+ * append or prepend "Not stored.". SASL replies: the mechanisms separated by spaces, or "Authenticated"; a
+ * refused login is the frame's AUTH_ERROR refusal ("Auth failure."). Quiet opcodes send nothing for their nominal
+ * outcome (a get miss, any other success); errors are always sent. Values of {@value #WRAP_THRESHOLD} bytes or
+ * more are sent from the item's own array instead of being copied.
  */
 @Sharable
 public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
@@ -30,6 +31,8 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
   /** Values at least this large are wrapped, not copied. */
   public static final int WRAP_THRESHOLD = 2048;
   private static final int HEADER_LENGTH = BinaryDecoder.HEADER_LENGTH;
+  /** memcached's body of a successful SASL_AUTH or SASL_STEP reply. */
+  private static final byte[] AUTHENTICATED = "Authenticated".getBytes(StandardCharsets.US_ASCII);
 
   public BinaryEncoder() {
     super(Result.class);
@@ -66,6 +69,11 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
     } else if (r instanceof Result.Version v) {
       byte[] body = v.version().getBytes(StandardCharsets.US_ASCII);
       out.add(packet(alloc, frame, BinaryStatus.NO_ERROR, 0, null, null, body));
+    } else if (r instanceof Result.SaslMechanisms m) {
+      byte[] body = String.join(" ", m.mechanisms()).getBytes(StandardCharsets.US_ASCII);
+      out.add(packet(alloc, frame, BinaryStatus.NO_ERROR, 0, null, null, body));
+    } else if (r instanceof Result.Authenticated) {
+      out.add(packet(alloc, frame, BinaryStatus.NO_ERROR, 0, null, null, AUTHENTICATED));
     } else if (r instanceof Result.MetaNoop) {
       success(alloc, frame, op, 0, out);
     } else if (r instanceof Result.Number n) {

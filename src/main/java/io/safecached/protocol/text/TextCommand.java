@@ -29,6 +29,7 @@ enum TextCommand {
   QUIT("quit", 1, Integer.MAX_VALUE, false),
   SHUTDOWN("shutdown", 1, Integer.MAX_VALUE, false),
   CACHE_MEMLIMIT("cache_memlimit", 2, 3, true),
+  REFRESH_CERTS("refresh_certs", 1, 2, true),
   STATS("stats", 1, Integer.MAX_VALUE, false);
 
   private static final Map<String, TextCommand> BY_NAME = new HashMap<>();

@@ -212,6 +212,7 @@ public final class TextDecoder extends RequestDecoder {
       case QUIT -> new Command.Quit();
       case SHUTDOWN -> shutdown(t);
       case CACHE_MEMLIMIT -> cacheMemlimit(t, quiet);
+      case REFRESH_CERTS -> new Command.RefreshCerts(quiet);
       case STATS -> new Command.Stats(t.count() > 1 ? t.string(1) : null);
     };
     if (decoded instanceof Quiet) {

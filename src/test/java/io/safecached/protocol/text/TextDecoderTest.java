@@ -79,6 +79,8 @@ class TextDecoderTest {
         fixture("cache_memlimit 100\r\n", "CacheMemlimit(megabytes=100 noreply=false)"),
         fixture("cache_memlimit abc\r\n", "Error(line=ERROR)"),
         fixture("stats\r\nstats items\r\n", "Stats(group=null)", "Stats(group=items)"),
+        fixture("refresh_certs\r\nrefresh_certs noreply\r\nrefresh_certs a b\r\n", "RefreshCerts(noreply=false)",
+            "RefreshCerts(noreply=true)", "Error(line=ERROR)"),
         fixture("shutdown\r\n", "Shutdown(graceful=false)"),
         fixture("shutdown graceful\r\n", "Shutdown(graceful=true)"),
         fixture("shutdown nonsense\r\n", "Shutdown(graceful=false)"),
