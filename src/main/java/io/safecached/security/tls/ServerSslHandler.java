@@ -71,11 +71,18 @@ final class ServerSslHandler extends SslHandler {
     ctx.close();
   }
 
+  /**
+   * Counts and logs a failed handshake once. A connection closed before its peer sent a byte is not a handshake
+   * attempt (a port scan, or closed by the allowlist or the connection limit): neither counted nor logged here.
+   */
   private void report(ChannelHandlerContext ctx, Throwable cause) {
     if (failureReported) {
       return;
     }
     failureReported = true;
+    if (!firstByteSeen && cause instanceof ClosedChannelException) {
+      return;
+    }
     String source = format(ctx.channel().remoteAddress());
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root && !(root instanceof SSLHandshakeException)) {
