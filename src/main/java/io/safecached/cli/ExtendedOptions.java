@@ -51,6 +51,7 @@ final class ExtendedOptions {
     m.put("ssl_session_cache", "the JDK's TLS session cache is always on");
     m.put("ssl_kernel_tls", "the JVM does not use kernel TLS");
     m.put("ssl_keyformat", "keys are read as PEM");
+    m.put("ssl_wbuf_size", "TLS records are at most 16 KiB; Netty sizes its buffers");
     m.put("worker_logbuf_size", "safecached has no 'watch' command");
     return Map.copyOf(m);
   }

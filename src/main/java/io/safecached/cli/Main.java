@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of the safecached command line: {@code safecached serve|version}, with memcached's exit codes.
+ * Entry point of the safecached command line: {@code safecached serve|audit|passwd|version}, with memcached's
+ * exit codes.
  *
  * <p>The {@code cli} package is the only place that prints to the terminal or calls {@link System#exit}.
  * Errors in flags or values are one line on stderr, {@code safecached: <what is wrong>}, and exit code

@@ -3,6 +3,7 @@ package io.safecached.cli;
 import io.safecached.config.Cidr;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
+import io.safecached.security.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -325,10 +326,11 @@ final class ServeCommand implements Callable<Integer> {
     if (ssl.containsKey("ssl_verify_mode")) {
       verify = (int) Values.number("ssl_verify_mode", "-o ssl_verify_mode=", ssl.get("ssl_verify_mode"));
     }
-    String min = ssl.getOrDefault("ssl_min_version", "tlsv1.2").toLowerCase(java.util.Locale.ROOT);
-    if (!min.equals("tlsv1.2") && !min.equals("tlsv1.3")) {
-      throw new ConfigException("ssl_min_version must be tlsv1.2 or tlsv1.3; older versions are not safe "
-          + "(-o ssl_min_version=" + ssl.get("ssl_min_version") + ")");
+    String min;
+    try {
+      min = TlsSettings.parseMinVersion(ssl.get("ssl_min_version")); // memcached's numbers 2, 3 or the names
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + " (-o ssl_min_version=" + ssl.get("ssl_min_version") + ")");
     }
     String ca = ssl.get("ssl_ca_cert");
     return new ServerConfig.Tls(Path.of(chain), Path.of(key), ca == null ? null : Path.of(ca), verify, min,

@@ -521,7 +521,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
       return "reset".equals(s.group()) || "conns".equals(s.group());
     }
     return c instanceof Command.FlushAll || c instanceof Command.Shutdown || c instanceof Command.CacheMemlimit
-        || c instanceof Command.Verbosity;
+        || c instanceof Command.Verbosity || c instanceof Command.RefreshCerts;
   }
 
   // ---------------------------------------------------------------- connection state

@@ -62,6 +62,8 @@ class ServeAccessOptionsTest {
     assertThat(tls.minVersion()).isEqualTo("tlsv1.3");
     assertThat(tls.plaintextListeners()).containsExactly(new InetSocketAddress("127.0.0.1", 11212));
     assertThat(parse("-Z", "-o", CERTS).config().tls().minVersion()).as("the default").isEqualTo("tlsv1.2");
+    assertThat(parse("-Z", "-o", CERTS + ",ssl_min_version=3").config().tls().minVersion())
+        .as("memcached's number").isEqualTo("tlsv1.3");
   }
 
   @Test
@@ -69,7 +71,9 @@ class ServeAccessOptionsTest {
     assertThatThrownBy(() -> parse("-Z")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("ssl_chain_cert=<file>,ssl_key=<file>");
     assertThatThrownBy(() -> parse("-Z", "-o", CERTS + ",ssl_min_version=tlsv1.1"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tlsv1.2 or tlsv1.3");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("(-o ssl_min_version=tlsv1.1)");
+    assertThatThrownBy(() -> parse("-Z", "-o", CERTS + ",ssl_min_version=1"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("(-o ssl_min_version=1)");
     assertThatThrownBy(() -> parse("-Z", "-o", CERTS + ",ssl_verify_mode=2"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ssl_ca_cert");
     assertThatThrownBy(() -> parse("-Z", "-o", CERTS + ",ssl_verify_mode=4"))

@@ -229,7 +229,8 @@ class ServeCommandTest {
     assertThat(ExtendedOptions.IGNORED.keySet()).containsExactlyInAnyOrder("relaxed_privileges",
         "drop_privileges", "maxconns_fast", "hashpower", "lru_crawler", "lru_maintainer", "slab_reassign",
         "slab_automove", "modern", "no_modern", "tail_repair_time", "hash_algorithm", "track_sizes",
-        "watcher_logbuf_size", "worker_logbuf_size", "ssl_session_cache", "ssl_kernel_tls", "ssl_keyformat");
+        "watcher_logbuf_size", "worker_logbuf_size", "ssl_session_cache", "ssl_kernel_tls", "ssl_keyformat",
+        "ssl_wbuf_size");
   }
 
   @Test

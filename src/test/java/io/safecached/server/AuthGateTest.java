@@ -670,6 +670,7 @@ class AuthGateTest {
     assertThat(AuthGate.isAdmin(new Command.FlushAll(0, false))).isTrue();
     assertThat(AuthGate.isAdmin(new Command.Framed(new Command.Stats("reset"), null))).isTrue();
     assertThat(AuthGate.isAdmin(new Command.Stats("conns"))).isTrue();
+    assertThat(AuthGate.isAdmin(new Command.RefreshCerts(false))).as("reloads and shows file paths").isTrue();
     assertThat(AuthGate.isAdmin(new Command.Stats(null))).isFalse();
     assertThat(AuthGate.isAdmin(new Command.Stats("RESET"))).as("memcached's stats groups are case-sensitive")
         .isFalse();
