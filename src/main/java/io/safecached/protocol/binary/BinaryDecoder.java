@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Result;
+import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.store.Item;
@@ -42,8 +43,6 @@ public final class BinaryDecoder extends RequestDecoder {
   public static final int HEADER_LENGTH = 24;
   /** The incr/decr exptime that means "do not create a missing item". */
   private static final long NO_AUTO_CREATE = 0xffffffffL;
-  /** Values up to this size are allocated at once; larger ones grow as their bytes arrive. */
-  private static final int EAGER_ALLOCATION = 64 * 1024;
   private static final byte[] NO_KEY = new byte[0];
   /** memcached's longest SASL mechanism name. */
   public static final int MAX_SASL_MECHANISM_LENGTH = 32;
@@ -68,9 +67,7 @@ public final class BinaryDecoder extends RequestDecoder {
   private StoreMode storeMode;
   private int flags;
   private long exptime;
-  private int valueLength;
-  private byte[] value;
-  private int filled;
+  private IncomingValue value;
   private long swallowRemaining;
 
   public BinaryDecoder(ProtocolLimits limits) {
@@ -264,9 +261,7 @@ public final class BinaryDecoder extends RequestDecoder {
       state = length == 0 ? State.HEADER : State.SWALLOW;
       return;
     }
-    valueLength = (int) length;
-    value = new byte[Math.min(valueLength, EAGER_ALLOCATION)];
-    filled = 0;
+    value = new IncomingValue((int) length);
     if (extrasLength == 8) {
       flags = extras.getInt();
       exptime = unsignedInt(extras);
@@ -276,7 +271,7 @@ public final class BinaryDecoder extends RequestDecoder {
     }
     storeMode = mode;
     state = State.VALUE;
-    if (valueLength == 0) {
+    if (length == 0) {
       finishValue(out);
     }
   }
@@ -284,13 +279,7 @@ public final class BinaryDecoder extends RequestDecoder {
   // ---------------------------------------------------------------- VALUE
 
   private boolean readValue(ByteBuf in, List<Object> out) {
-    int n = Math.min(in.readableBytes(), valueLength - filled);
-    if (filled + n > value.length) {
-      grow(filled + n);
-    }
-    in.readBytes(value, filled, n);
-    filled += n;
-    if (filled < valueLength) {
+    if (!value.readFrom(in)) {
       return false;
     }
     finishValue(out);
@@ -302,7 +291,7 @@ public final class BinaryDecoder extends RequestDecoder {
    * "Not found", another CAS "Data exists for key.". A set with that CAS is the same request here.
    */
   private void finishValue(List<Object> out) {
-    byte[] data = value;
+    byte[] data = value.bytes();
     value = null;
     state = State.HEADER;
     StoreMode mode = storeMode;
@@ -312,20 +301,10 @@ public final class BinaryDecoder extends RequestDecoder {
     emit(out, new Command.MetaSet(key, mode, data, flags, exptime, cas, 0, false, null, false, opcode.quiet()));
   }
 
-  /** Grows the value array by doubling, never past the announced length, so memory follows what arrived. */
-  private void grow(int needed) {
-    long size = Math.max((long) value.length * 2, needed);
-    byte[] bigger = new byte[(int) Math.min(size, valueLength)];
-    System.arraycopy(value, 0, bigger, 0, filled);
-    value = bigger;
-  }
-
   // ---------------------------------------------------------------- SWALLOW
 
   private boolean swallow(ByteBuf in) {
-    int n = (int) Math.min(in.readableBytes(), swallowRemaining);
-    in.skipBytes(n);
-    swallowRemaining -= n;
+    swallowRemaining = IncomingValue.skip(in, swallowRemaining);
     if (swallowRemaining == 0) {
       state = State.HEADER;
       return true;

@@ -6,6 +6,7 @@ import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Numbers;
 import io.safecached.command.Numbers.NotANumber;
 import io.safecached.command.Result;
+import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.Tokens;
@@ -36,8 +37,6 @@ public final class TextDecoder extends RequestDecoder {
   private static final Result BAD_SHUTDOWN = new Result.ClientError("invalid shutdown mode");
   /** First letters of the commands memcached 1.6 dispatches by letter before it looks for HTTP requests. */
   private static final String KNOWN_FIRST_LETTERS = "gsacidt";
-  /** Data blocks up to this size are allocated at once; larger ones grow as their bytes arrive. */
-  private static final int EAGER_ALLOCATION = 64 * 1024;
 
   private enum State { LINE, DATA, SWALLOW, CLOSED }
 
@@ -51,9 +50,7 @@ public final class TextDecoder extends RequestDecoder {
   private long exptime;
   private long casUnique;
   private boolean noreply;
-  private int valueLength;
-  private byte[] value;
-  private int filled;
+  private IncomingValue value;
   private int terminatorRead;
   private boolean terminatorOk;
   private long swallowRemaining;
@@ -288,9 +285,7 @@ public final class TextDecoder extends RequestDecoder {
   }
 
   private void expectData(int length) {
-    valueLength = length;
-    value = new byte[Math.min(length, EAGER_ALLOCATION)];
-    filled = 0;
+    value = new IncomingValue(length);
     terminatorRead = 0;
     terminatorOk = true;
     state = State.DATA;
@@ -397,16 +392,8 @@ public final class TextDecoder extends RequestDecoder {
   // ---------------------------------------------------------------- DATA
 
   private boolean readData(ByteBuf in, List<Object> out) {
-    if (filled < valueLength) {
-      int n = Math.min(in.readableBytes(), valueLength - filled);
-      if (filled + n > value.length) {
-        grow(filled + n);
-      }
-      in.readBytes(value, filled, n);
-      filled += n;
-      if (filled < valueLength) {
-        return false;
-      }
+    if (!value.readFrom(in)) {
+      return false;
     }
     while (terminatorRead < 2 && in.isReadable()) {
       byte b = in.readByte();
@@ -417,7 +404,7 @@ public final class TextDecoder extends RequestDecoder {
       return false;
     }
     state = State.LINE;
-    byte[] data = value;
+    byte[] data = value.bytes();
     value = null;
     if (pendingMeta != null) {
       // ms reports a bad data chunk even in quiet mode; either way memcached counts it as a set
@@ -432,20 +419,10 @@ public final class TextDecoder extends RequestDecoder {
     return true;
   }
 
-  /** Grows the value array by doubling, never past the announced length, so memory follows what arrived. */
-  private void grow(int needed) {
-    long size = Math.max((long) value.length * 2, needed);
-    byte[] bigger = new byte[(int) Math.min(size, valueLength)];
-    System.arraycopy(value, 0, bigger, 0, filled);
-    value = bigger;
-  }
-
   // ---------------------------------------------------------------- SWALLOW
 
   private boolean swallow(ByteBuf in) {
-    int n = (int) Math.min(in.readableBytes(), swallowRemaining);
-    in.skipBytes(n);
-    swallowRemaining -= n;
+    swallowRemaining = IncomingValue.skip(in, swallowRemaining);
     if (swallowRemaining == 0) {
       state = State.LINE;
       return true;
