@@ -14,6 +14,20 @@ import java.util.List;
  * replies stops being served (and read from) until it reads; a request already under way is still completed.
  */
 public abstract class RequestDecoder extends ByteToMessageDecoder {
+  /** The limits the next request is read under. */
+  protected ProtocolLimits limits;
+
+  protected RequestDecoder(ProtocolLimits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Reads the requests from the next one on under other limits: a connection that must log in starts under
+   * tight ones (a login needs little), and the authentication gate lifts them after the login succeeds.
+   */
+  public final void limits(ProtocolLimits next) {
+    this.limits = next;
+  }
 
   /** True between requests, where back-pressure may stop decoding. */
   protected abstract boolean atRequestStart();

@@ -7,6 +7,8 @@ import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Result;
 import io.safecached.config.Addresses;
+import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.binary.BinaryFrame;
 import io.safecached.protocol.binary.BinaryStatus;
 import io.safecached.protocol.binary.Opcode;
@@ -144,6 +146,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   private final System.Logger log;
   private final Executor verifier;
 
+  private ProtocolLimits afterLogin;
   private boolean authenticated;
   private String user;
   private boolean admin;
@@ -173,6 +176,15 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     this.counters = counters;
     this.log = log;
     this.verifier = verifier;
+  }
+
+  /**
+   * The decoder limits for after the login: the connection is read under tight ones until then, so that an
+   * unauthenticated peer cannot make the server buffer a full item or a long multi-get line.
+   */
+  AuthGate unlocking(ProtocolLimits limits) {
+    this.afterLogin = limits;
+    return this;
   }
 
   /** True once the connection has logged in. */
@@ -423,6 +435,10 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     if (ok) {
       guard.success(source);
       authenticated = true;
+      RequestDecoder decoder = ctx.pipeline().get(RequestDecoder.class);
+      if (afterLogin != null && decoder != null) {
+        decoder.limits(afterLogin);
+      }
       user = name;
       admin = adminUsers.isEmpty() || adminUsers.contains(name);
       log.log(Level.DEBUG, () -> "user " + printable(name) + " logged in from " + Addresses.text(source)

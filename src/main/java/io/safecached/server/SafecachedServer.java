@@ -59,6 +59,8 @@ public final class SafecachedServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.safecached.server");
   /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
+  /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
+  static final int LOGIN_ITEM_SIZE = 2048;
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
 
   private final ServerConfig config;
@@ -182,18 +184,18 @@ public final class SafecachedServer implements AutoCloseable {
     }
     ProtocolDetector.install(p, p.lastContext().name(), config.protocol(), this::installText, this::installBinary);
     if (security.authenticates()) {
-      p.addLast("auth", security.newGate()); // unauthenticated commands never reach the handler
+      p.addLast("auth", security.newGate().unlocking(limits)); // unauthenticated commands never reach the handler
     }
     p.addLast("handler", new CommandHandler(executor, connections, counters));
   }
 
   private void installText(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new TextDecoder(limits));
+    p.addAfter(after, "decoder", new TextDecoder(connectionLimits()));
     p.addAfter("decoder", "encoder", textEncoder);
   }
 
   private void installBinary(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new BinaryDecoder(limits));
+    p.addAfter(after, "decoder", new BinaryDecoder(connectionLimits()));
     p.addAfter("decoder", "encoder", binaryEncoder);
   }
 
@@ -203,6 +205,20 @@ public final class SafecachedServer implements AutoCloseable {
    */
   public String reloadSecurity() {
     return security.reload();
+  }
+
+  /**
+   * The limits a new connection is read under: the configured ones, or before a login (when one is required)
+   * a line of at most the line limit, get lines included, and items of at most {@link #LOGIN_ITEM_SIZE} bytes,
+   * so that an unauthenticated peer holds a few kilobytes of the server's memory, not a full item.
+   */
+  private ProtocolLimits connectionLimits() {
+    if (!security.authenticates()) {
+      return limits;
+    }
+    return new ProtocolLimits(limits.maxKeyLength(), limits.maxLineLength(), limits.maxLineLength(),
+        Math.min(LOGIN_ITEM_SIZE, limits.maxItemSize()), limits.shutdownEnabled(), limits.flushAllDisabled(),
+        limits.saslEnabled());
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */

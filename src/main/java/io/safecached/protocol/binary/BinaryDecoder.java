@@ -51,7 +51,6 @@ public final class BinaryDecoder extends RequestDecoder {
 
   private enum State { HEADER, BODY, VALUE, SWALLOW, CLOSED }
 
-  private final ProtocolLimits limits;
   private State state = State.HEADER;
 
   // the request being read
@@ -71,7 +70,7 @@ public final class BinaryDecoder extends RequestDecoder {
   private long swallowRemaining;
 
   public BinaryDecoder(ProtocolLimits limits) {
-    this.limits = limits;
+    super(limits);
   }
 
   @Override

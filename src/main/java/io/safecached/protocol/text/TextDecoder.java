@@ -40,7 +40,6 @@ public final class TextDecoder extends RequestDecoder {
 
   private enum State { LINE, DATA, SWALLOW, CLOSED }
 
-  private final ProtocolLimits limits;
   private State state = State.LINE;
 
   // the storage command whose data block is being read
@@ -58,7 +57,7 @@ public final class TextDecoder extends RequestDecoder {
   private MetaParser.PendingSet pendingMeta;
 
   public TextDecoder(ProtocolLimits limits) {
-    this.limits = limits;
+    super(limits);
   }
 
   /**
