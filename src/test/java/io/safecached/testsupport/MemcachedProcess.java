@@ -40,7 +40,22 @@ public final class MemcachedProcess implements AutoCloseable {
   public static MemcachedProcess start(String... extraArgs) throws IOException {
     Assumptions.assumeTrue(available(), "memcached is not installed at " + BINARY
         + " (apt-get install memcached; .ci/run installs it) -- skipping");
-    int port = freePort();
+    // the free port can be taken by another process before memcached binds it: try another one then
+    for (int attempt = 1; ; attempt++) {
+      MemcachedProcess mc = launch(freePort(), extraArgs);
+      try {
+        mc.awaitListening(Duration.ofSeconds(10));
+        return mc;
+      } catch (IOException | RuntimeException e) {
+        mc.close();
+        if (attempt >= 5 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static MemcachedProcess launch(int port, String... extraArgs) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(BINARY, "-l", "127.0.0.1", "-p", Integer.toString(port),
         "-U", "0", "-t", "2"));
     if ("root".equals(System.getProperty("user.name"))) {
@@ -49,14 +64,7 @@ public final class MemcachedProcess implements AutoCloseable {
     cmd.addAll(List.of(extraArgs));
     Path log = Files.createTempFile("memcached", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    MemcachedProcess mc = new MemcachedProcess(p, port, log);
-    try {
-      mc.awaitListening(Duration.ofSeconds(10));
-    } catch (IOException | RuntimeException e) {
-      mc.close();
-      throw e;
-    }
-    return mc;
+    return new MemcachedProcess(p, port, log);
   }
 
   /** The loopback TCP address it listens on. */
