@@ -1,0 +1,87 @@
+package io.safecached.store;
+
+import io.safecached.store.stats.Counters;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH: get and set on {@link CaffeineItemStore} with 100-byte values, 100,000 keys all resident (64 MB limit),
+ * from two threads like the server's two network threads on this machine.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Threads(2)
+public class CaffeineItemStoreBench {
+  private static final int KEYS = 100_000;
+
+  /** Value size in bytes. */
+  @Param("100")
+  public int valueSize;
+
+  private CaffeineItemStore store;
+  private Key[] keys;
+  private byte[] value;
+
+  /** Fills the store with every key. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    store = new CaffeineItemStore(64L << 20, new Counters());
+    value = new byte[valueSize];
+    keys = new Key[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = Key.of("key:" + i);
+      set(keys[i]);
+    }
+    store.cleanUp();
+    if (store.itemCount() != KEYS) {
+      throw new IllegalStateException("store holds " + store.itemCount() + " of " + KEYS + " items");
+    }
+  }
+
+  private Item set(Key key) {
+    long now = store.now();
+    Item item = new Item(value, 0, store.nextCas(), 0, now);
+    return store.compute(key, old -> item);
+  }
+
+  private static int next() {
+    return ThreadLocalRandom.current().nextInt(KEYS);
+  }
+
+  /** A get that hits. */
+  @Benchmark
+  public Item get() {
+    return store.get(keys[next()]);
+  }
+
+  /** A set (replace) of a resident key, as the command layer does it: one compute. */
+  @Benchmark
+  public Item set() {
+    return set(keys[next()]);
+  }
+
+  /** 90% gets, 10% sets. */
+  @Benchmark
+  public Item mixed90to10() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    Key key = keys[r.nextInt(KEYS)];
+    return r.nextInt(10) == 0 ? set(key) : store.get(key);
+  }
+}
