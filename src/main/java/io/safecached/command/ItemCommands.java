@@ -126,7 +126,8 @@ final class ItemCommands {
       CasCheck check = casCheck(c, old);
       switch (effective) {
         case ADD:
-          old.markFetched(now); // memcached bumps the existing item
+          // memcached only moves the existing item up its LRU (and the store tracks recency itself): an add
+          // does not count as a read, so the item's fetched mark stays as it is
           outcome[0] = Meta.of(MetaCode.NS);
           return old;
         case CAS:

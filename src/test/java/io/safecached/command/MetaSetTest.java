@@ -47,6 +47,13 @@ class MetaSetTest {
   }
 
   @Test
+  void aRefusedAddDoesNotMarkTheItemRead() {
+    ms(StoreMode.SET, "v", 0, 0, null, false);
+    assertThat(code(ms(StoreMode.ADD, "x", 0, 0, null, false))).isEqualTo(MetaCode.NS);
+    assertThat(f.item("k").fetched()).as("mg h would say 0, as memcached does").isFalse();
+  }
+
+  @Test
   void compareCasTurnsSetIntoCas() {
     assertThat(code(ms(StoreMode.SET, "x", 99, 0, null, false))).isEqualTo(MetaCode.NF);
     assertThat(f.count(Counter.CAS_MISSES)).isEqualTo(1);
