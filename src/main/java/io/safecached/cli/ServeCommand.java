@@ -210,12 +210,8 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig.UdpPolicy udp = ServerConfig.UdpPolicy.DEFAULT.withWrites(udpWrites);
     if (!udpAllow.isEmpty()) {
       List<Cidr> blocks = new ArrayList<>();
-      for (String value : udpAllow) {
-        for (String item : value.split(",")) {
-          if (!item.isBlank()) {
-            blocks.add(Cidr.parse(item));
-          }
-        }
+      for (String item : items(udpAllow)) {
+        blocks.add(Cidr.parse(item));
       }
       udp = udp.withAllow(blocks);
     }
@@ -293,25 +289,30 @@ final class ServeCommand implements Callable<Integer> {
       throw new ConfigException("SASL (-S) needs a users file (-Y <file>)");
     }
     List<Cidr> blocks = new ArrayList<>();
-    for (String value : allow) {
-      for (String item : value.split(",")) {
-        if (!item.isBlank()) {
-          blocks.add(Cidr.parse(item.strip()));
-        }
-      }
+    for (String item : items(allow)) {
+      blocks.add(Cidr.parse(item.strip()));
     }
     Set<String> admins = new LinkedHashSet<>();
-    for (String value : adminUsers) {
-      for (String item : value.split(",")) {
-        if (!item.isBlank()) {
-          admins.add(item.strip());
-        }
-      }
+    for (String item : items(adminUsers)) {
+      admins.add(item.strip());
     }
     if (!admins.isEmpty() && file == null) {
       throw new ConfigException("--admin-users needs a users file (-Y <file>)");
     }
     return new ServerConfig.Access(file, enableSasl, blocks, admins);
+  }
+
+  /** The non-blank items of a repeatable option whose values are comma lists, in order, as given. */
+  private static List<String> items(List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String value : values) {
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          out.add(item);
+        }
+      }
+    }
+    return out;
   }
 
   /** memcached's -o ssl_* options, with TLS 1.2 as the lowest version unless told otherwise. */

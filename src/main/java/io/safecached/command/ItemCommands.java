@@ -57,7 +57,7 @@ final class ItemCommands {
             return null;
           }
           created[0] = true;
-          long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+          long cas = casFor(c.newCas());
           next = new Item(EMPTY, 0, cas, Expiry.deadline(c.vivifyTtl(), now), now).withTokenSent();
           counters.increment(Counter.TOTAL_ITEMS);
         }
@@ -94,6 +94,11 @@ final class ItemCommands {
     MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(item, now),
         Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
+  }
+
+  /** The CAS of a new or changed item: the client's explicit E token, or the next from the store's sequence. */
+  private long casFor(long explicitCas) {
+    return explicitCas != 0 ? explicitCas : store.nextCas();
   }
 
   /** Remaining lifetime in whole seconds as memcached shows it (-1 for none). */
@@ -201,7 +206,7 @@ final class ItemCommands {
   }
 
   private Item fresh(Command.MetaSet c, byte[] value, long deadline, long now, boolean stale) {
-    long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+    long cas = casFor(c.newCas());
     return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary());
   }
 
@@ -216,7 +221,7 @@ final class ItemCommands {
     }
     byte[] joined = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, joined, a.length, b.length);
-    long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+    long cas = casFor(c.newCas());
     return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, old.keyBinary());
   }
 
@@ -250,7 +255,7 @@ final class ItemCommands {
       }
       if (c.invalidate()) {
         long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : base.expiresAt();
-        long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+        long cas = casFor(c.newCas());
         return new Item(base.value(), base.flags(), cas, deadline, base.storedAt(), true, base.keyBinary());
       }
       counters.increment(Counter.DELETE_HITS);
@@ -273,7 +278,7 @@ final class ItemCommands {
           outcome[0] = Meta.of(MetaCode.NF);
           return null;
         }
-        long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+        long cas = casFor(c.newCas());
         long deadline = Expiry.deadline(c.ttl() != null ? c.ttl() : c.vivifyTtl(), now);
         counters.increment(Counter.TOTAL_ITEMS);
         number[0] = c.initial();
@@ -298,7 +303,7 @@ final class ItemCommands {
       }
       counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
       number[0] = next;
-      long cas = c.newCas() != 0 ? c.newCas() : store.nextCas();
+      long cas = casFor(c.newCas());
       long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : old.expiresAt();
       return new Item(padded(next, old.value().length), old.flags(), cas, deadline, now, false, old.keyBinary());
     });

@@ -3,6 +3,7 @@ package io.safecached.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An IPv4 or IPv6 address block such as {@code 127.0.0.1/32} or {@code ::1/128}; a bare address is a block of one.
@@ -55,6 +56,11 @@ public record Cidr(byte[] network, int prefixLength) {
       }
     }
     return new Cidr(addr, prefix);
+  }
+
+  /** True when {@code address} is in one of {@code blocks}. */
+  public static boolean anyContains(List<Cidr> blocks, InetAddress address) {
+    return blocks.stream().anyMatch(c -> c.contains(address));
   }
 
   /** True when {@code address} lies in this block. */

@@ -76,7 +76,7 @@ public record ServerConfig(
 
     /** True when {@code address} may connect. */
     public boolean allows(java.net.InetAddress address) {
-      return allow.isEmpty() || allow.stream().anyMatch(c -> c.contains(address));
+      return allow.isEmpty() || Cidr.anyContains(allow, address);
     }
   }
 
@@ -164,7 +164,7 @@ public record ServerConfig(
 
     /** True when {@code address} is a trusted source. */
     public boolean trusts(java.net.InetAddress address) {
-      return allow.stream().anyMatch(c -> c.contains(address));
+      return Cidr.anyContains(allow, address);
     }
   }
 
