@@ -83,12 +83,13 @@ public sealed interface Command {
    * mg (and binary get/getk/gat/touch): one key with meta options. {@code compareCas} non-zero with
    * {@code returnValue} hides the value when the item's CAS equals it; {@code newCas} non-zero is the CAS of an
    * item created by {@code vivifyTtl}. TTLs are memcached exptimes (relative seconds or absolute Unix time).
-   * With {@code quiet} a miss is not answered. {@code touchCommand} marks a request that is a touch in its own
-   * protocol (text gat/touch, binary GAT/TOUCH): memcached counts its miss as a touch miss, an mg's as a get miss.
+   * With {@code quiet} a miss is not answered. {@code protocolCommand} marks a protocol's own get, gat or touch
+   * (text get/gets/gat/touch, binary GET/GAT/TOUCH) rather than an mg: memcached counts such a touch's miss as a
+   * touch miss (an mg's as a get miss), and never hands out the win token for it (only mg does).
    */
   record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
-                 Long recacheTtl, boolean noBump, boolean quiet, boolean touchCommand) implements Command {
-    /** An mg (not a protocol's own touch command). */
+                 Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand) implements Command {
+    /** An mg (not a protocol's own get or touch command). */
     public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                    Long recacheTtl, boolean noBump, boolean quiet) {
       this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false);
@@ -101,7 +102,7 @@ public sealed interface Command {
 
     /** A plain lookup of the value, as get and the binary GET do it. */
     public static MetaGet value(byte[] key, boolean quiet) {
-      return new MetaGet(key, true, 0, 0, null, null, null, false, quiet);
+      return new MetaGet(key, true, 0, 0, null, null, null, false, quiet, true);
     }
   }
 

@@ -6,6 +6,7 @@ import io.safecached.command.Result.MetaCode;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.Result.Status;
 import io.safecached.store.Expiry;
+import io.safecached.store.Item;
 import io.safecached.store.ItemStore;
 import io.safecached.store.Key;
 import io.safecached.store.stats.Counter;
@@ -126,12 +127,20 @@ public final class CommandExecutor {
 
   /** get, gets, gat, gats: each key is an mg (with T for gat), so counters and access marks match memcached. */
   private Result get(Command.Get c) {
-    List<Hit> hits = new ArrayList<>(c.keys().size());
-    for (byte[] k : c.keys()) {
-      Result.Meta m = items.get(c.touches() ? Command.MetaGet.touch(k, true, c.touchExptime(), false)
-          : Command.MetaGet.value(k, false));
-      if (m.item() != null) {
-        hits.add(new Hit(k, m.item().flags(), m.item().value(), m.item().cas()));
+    List<byte[]> keys = c.keys();
+    List<Hit> hits = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] k = keys.get(i);
+      if (c.touches()) {
+        Result.MetaItem m = items.get(Command.MetaGet.touch(k, true, c.touchExptime(), false)).item();
+        if (m != null) {
+          hits.add(new Hit(k, m.flags(), m.value(), m.cas()));
+        }
+      } else {
+        Item item = items.lookup(k);
+        if (item != null) {
+          hits.add(new Hit(k, item.flags(), item.value(), item.cas()));
+        }
       }
     }
     return new Result.Values(hits, c.withCas());

@@ -67,7 +67,7 @@ final class ItemCommands {
       item = store.get(key);
     }
     if (item == null) {
-      boolean touchMiss = touching && c.touchCommand();
+      boolean touchMiss = touching && c.protocolCommand();
       counters.increment(touchMiss ? Counter.CMD_TOUCH : Counter.CMD_GET);
       counters.increment(touchMiss ? Counter.TOUCH_MISSES : Counter.GET_MISSES);
       return Meta.of(MetaCode.EN);
@@ -78,7 +78,7 @@ final class ItemCommands {
     long lastAccess = item.lastAccess();
     boolean tokenWasSent = !created[0] && item.tokenSent();
     boolean win = created[0];
-    if (!win && !tokenWasSent) {
+    if (!win && !tokenWasSent && !c.protocolCommand()) {
       boolean recacheDue = c.recacheTtl() != null && item.expiresAt() != 0
           && item.expiresAt() < Expiry.deadline(c.recacheTtl(), now);
       if (recacheDue || item.stale()) {
@@ -94,6 +94,23 @@ final class ItemCommands {
     MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(item, now),
         Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
+  }
+
+  /**
+   * A plain get of one key (text get/gets, binary GET): memcached's item_get, which counts the read and marks the
+   * item fetched, and nothing more. Returns the live item or null. Does what {@link #get} does for
+   * {@link Command.MetaGet#value}, without building the meta reply.
+   */
+  Item lookup(byte[] key) {
+    Item item = store.get(Key.wrap(key));
+    counters.increment(Counter.CMD_GET);
+    if (item == null) {
+      counters.increment(Counter.GET_MISSES);
+      return null;
+    }
+    counters.increment(Counter.GET_HITS);
+    item.markFetched(store.now());
+    return item;
   }
 
   /** The CAS of a new or changed item: the client's explicit E token, or the next from the store's sequence. */

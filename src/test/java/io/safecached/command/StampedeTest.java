@@ -73,6 +73,20 @@ class StampedeTest {
   }
 
   @Test
+  void getGatAndTheBinaryGetOfAStaleItemLeaveTheTokenToTheNextMg() {
+    f.set("k", "v");
+    f.run(new Command.MetaDelete(bytes("k"), 0, 0, true, null, false, false));
+    Result.Values text = (Result.Values) f.run(new Command.Get(List.of(bytes("k")), false, null));
+    assertThat(text.hits()).as("a stale item is still served to get").hasSize(1);
+    f.run(new Command.Get(List.of(bytes("k")), false, 30L));
+    Meta binary = (Meta) f.run(Command.MetaGet.value(bytes("k"), false));
+    assertThat(binary.won()).isFalse();
+    assertThat(binary.tokenSent()).as("no token went out to the plain gets").isFalse();
+    Meta first = mg(null, null);
+    assertThat(first.won()).as("memcached hands the token only to mg").isTrue();
+  }
+
+  @Test
   void setWithOlderCasAndInvalidateStoresStaleAndKeepsTheToken() {
     f.set("k", "v1");
     long old = f.cas("k");

@@ -57,7 +57,7 @@ class BinaryDecoderTest {
 
   private static String mg(String key, boolean value, String touch, boolean quiet) {
     return "MetaGet(key='" + key + "' returnValue=" + value + " compareCas=0 newCas=0 touchTtl=" + touch
-        + " vivifyTtl=null recacheTtl=null noBump=false quiet=" + quiet + " touchCommand=" + !"null".equals(touch)
+        + " vivifyTtl=null recacheTtl=null noBump=false quiet=" + quiet + " protocolCommand=true"
         + ")";
   }
 
