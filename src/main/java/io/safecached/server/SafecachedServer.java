@@ -31,8 +31,8 @@ import io.safecached.protocol.text.TextEncoder;
 import io.safecached.security.UdpGuard;
 import io.safecached.server.udp.UdpListeners;
 import io.safecached.server.udp.UdpRequestHandler;
-import io.safecached.store.CaffeineItemStore;
 import io.safecached.store.Clock;
+import io.safecached.store.SegmentedLruStore;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
@@ -62,11 +62,13 @@ public final class SafecachedServer implements AutoCloseable {
   /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
   static final int LOGIN_ITEM_SIZE = 2048;
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+  /** How often the store's crawler takes a step reclaiming expired and flushed items. */
+  private static final long CRAWL_PERIOD_MILLIS = 2_000;
 
   private final ServerConfig config;
   private final Clock clock = Clock.SYSTEM;
   private final Counters counters = new Counters();
-  private final CaffeineItemStore store;
+  private final SegmentedLruStore store;
   private final Connections connections;
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
@@ -90,7 +92,8 @@ public final class SafecachedServer implements AutoCloseable {
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
-    this.store = new CaffeineItemStore(config.memoryLimitBytes(), counters);
+    this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
+    store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.connections = new Connections(config.maxConnections(), counters, clock);
     this.accessFilter = new AccessFilter(config.access(), counters);
     this.executor = new CommandExecutor(store, new Context());
@@ -301,6 +304,7 @@ public final class SafecachedServer implements AutoCloseable {
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       security.close();
+      store.close();
     } finally {
       termination.complete(null);
     }

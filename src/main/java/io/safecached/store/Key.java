@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * A cache key: raw bytes as the client sent them (memcached keys are binary-safe apart from spaces).
  *
- * <p>Comparable so that {@link java.util.concurrent.ConcurrentHashMap} turns a bucket of colliding keys into a
- * tree: a client choosing colliding keys degrades a lookup to O(log n), never O(n).
+ * <p>{@link #hashCode} is {@code Arrays.hashCode}, which a client can make collide at will; the store does not use
+ * it but hashes the bytes with its own random seed. Keys order unsigned, byte by byte.
  */
 public final class Key implements Comparable<Key> {
   private final byte[] bytes;

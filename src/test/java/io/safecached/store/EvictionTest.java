@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.store.stats.Counter;
 import org.junit.jupiter.api.Test;
 
-/** The memory bound holds, evictions are counted, and W-TinyLFU keeps popular keys through a scan. */
+/** The memory bound holds, evictions are counted, and the segmented LRU keeps popular keys through a scan. */
 class EvictionTest {
   private static final int VALUE_SIZE = 1000;
 
   private static int weightOf(String key) {
-    return key.length() + VALUE_SIZE + CaffeineItemStore.PER_ITEM_OVERHEAD;
+    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
   }
 
   private static void fill(StoreFixture f, String prefix, int n) {
@@ -32,11 +32,11 @@ class EvictionTest {
   void weightCountsKeyValueAndOverhead() {
     StoreFixture f = new StoreFixture();
     f.put("key", "value");
-    assertThat(f.store.bytesUsed()).isEqualTo(3 + 5 + CaffeineItemStore.PER_ITEM_OVERHEAD);
-    assertThat(CaffeineItemStore.weight(Key.of("key"), new Item(new byte[5], 0, 1, 0, 0)))
-        .isEqualTo(3 + 5 + CaffeineItemStore.PER_ITEM_OVERHEAD);
+    assertThat(f.store.bytesUsed()).isEqualTo(3 + 5 + SegmentedLruStore.PER_ITEM_OVERHEAD);
+    assertThat(SegmentedLruStore.weight(Key.of("key"), new Item(new byte[5], 0, 1, 0, 0)))
+        .isEqualTo(3 + 5 + SegmentedLruStore.PER_ITEM_OVERHEAD);
     f.put("key", "v");
-    assertThat(f.store.bytesUsed()).as("replacing re-weighs").isEqualTo(3 + 1 + CaffeineItemStore.PER_ITEM_OVERHEAD);
+    assertThat(f.store.bytesUsed()).as("replacing re-weighs").isEqualTo(3 + 1 + SegmentedLruStore.PER_ITEM_OVERHEAD);
     f.store.remove(Key.of("key"));
     assertThat(f.store.bytesUsed()).isZero();
   }

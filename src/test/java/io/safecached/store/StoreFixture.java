@@ -4,18 +4,23 @@ import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.charset.StandardCharsets;
 
-/** A {@link CaffeineItemStore} on a {@link FakeClock} with maintenance and purges on the calling thread. */
+/** A {@link SegmentedLruStore} on a {@link FakeClock} with purges on the calling thread. */
 final class StoreFixture {
   final FakeClock clock = new FakeClock();
   final Counters counters = new Counters();
-  final CaffeineItemStore store;
+  final SegmentedLruStore store;
 
   StoreFixture() {
     this(64L * 1024 * 1024);
   }
 
   StoreFixture(long memoryLimit) {
-    store = new CaffeineItemStore(memoryLimit, clock, counters, Runnable::run);
+    store = new SegmentedLruStore(memoryLimit, clock, counters, Runnable::run);
+  }
+
+  /** A store with an explicit number of segments. */
+  StoreFixture(long memoryLimit, int segments) {
+    store = new SegmentedLruStore(memoryLimit, clock, counters, Runnable::run, segments);
   }
 
   /** Stores {@code value} under {@code key} like {@code set key 0 <exptime>}; returns the new item. */

@@ -14,7 +14,7 @@ import io.safecached.config.Cidr;
 import io.safecached.config.ServerConfig.UdpPolicy;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.security.UdpGuard;
-import io.safecached.store.CaffeineItemStore;
+import io.safecached.store.SegmentedLruStore;
 import io.safecached.store.FakeClock;
 import io.safecached.store.Key;
 import io.safecached.store.stats.Counter;
@@ -37,8 +37,8 @@ class UdpRequestHandlerTest {
       false, false);
 
   private final Counters counters = new Counters();
-  private final CaffeineItemStore store =
-      new CaffeineItemStore(64L * 1024 * 1024, new FakeClock(), counters, Runnable::run);
+  private final SegmentedLruStore store =
+      new SegmentedLruStore(64L * 1024 * 1024, new FakeClock(), counters, Runnable::run);
   private final CommandExecutor executor = new CommandExecutor(store, new FakeServerContext());
   private final List<ByteBuf> sent = new ArrayList<>();
   private long nanos = 1_000_000_000L;

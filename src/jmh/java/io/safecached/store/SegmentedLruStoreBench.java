@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: get and set on {@link CaffeineItemStore} with 100-byte values, 100,000 keys all resident (64 MB limit),
+ * JMH: get and set on {@link SegmentedLruStore} with 100-byte values, 100,000 keys all resident (64 MB limit),
  * from two threads like the server's two network threads on this machine.
  */
 @State(Scope.Benchmark)
@@ -28,21 +28,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Threads(2)
-public class CaffeineItemStoreBench {
+public class SegmentedLruStoreBench {
   private static final int KEYS = 100_000;
 
   /** Value size in bytes. */
   @Param("100")
   public int valueSize;
 
-  private CaffeineItemStore store;
+  private SegmentedLruStore store;
   private Key[] keys;
   private byte[] value;
 
   /** Fills the store with every key. */
   @Setup(Level.Trial)
   public void setUp() {
-    store = new CaffeineItemStore(64L << 20, new Counters());
+    store = new SegmentedLruStore(64L << 20, new Counters());
     value = new byte[valueSize];
     keys = new Key[KEYS];
     for (int i = 0; i < KEYS; i++) {

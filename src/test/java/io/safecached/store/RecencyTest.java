@@ -1,0 +1,77 @@
+package io.safecached.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.safecached.store.stats.Counter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every memcached user expects of eviction (issue 7): an item just written survives until older, unread
+ * items have gone. Caffeine's W-TinyLFU broke both tests here: its admission rejected new one-hit items once the
+ * cache was full.
+ */
+class RecencyTest {
+  private static final int VALUE_SIZE = 1000;
+
+  private static int weightOf(String key) {
+    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
+  }
+
+  /** Reads like a get command does: a hit marks the item fetched. */
+  private static boolean read(StoreFixture f, String key) {
+    Item item = f.store.get(Key.of(key));
+    if (item != null) {
+      item.markFetched(f.clock.millis());
+    }
+    return item != null;
+  }
+
+  /**
+   * memcaslap's pattern: each step sets a fresh key, reads it back at once and reads the key set a moment
+   * earlier (a tenth of the capacity ago, so well within it).
+   */
+  @Test
+  void aWriteFollowedByAReadHitsWhileTheStoreChurns() {
+    long limit = 4L << 20;
+    StoreFixture f = new StoreFixture(limit);
+    String value = "v".repeat(VALUE_SIZE);
+    int capacity = (int) (limit / weightOf("fresh:000000"));
+    int lag = capacity / 10;
+    int pairs = 20 * capacity;
+    int misses = 0;
+    int lateMisses = 0;
+    for (int i = 0; i < pairs; i++) {
+      String key = String.format("fresh:%06d", i);
+      f.put(key, value);
+      if (!read(f, key)) {
+        misses++;
+      }
+      if (i >= lag && !read(f, String.format("fresh:%06d", i - lag))) {
+        lateMisses++;
+      }
+      f.clock.advanceMillis(1);
+    }
+    assertThat(f.count(Counter.EVICTIONS)).as("the store churned").isGreaterThan(pairs / 2);
+    assertThat(misses).as("gets right after their sets, of %d", pairs).isZero();
+    assertThat(lateMisses).as("gets %d sets later, of %d", lag, pairs - lag).isZero();
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(limit);
+  }
+
+  @Test
+  void recentlyWrittenItemsSurviveWhileOlderUnreadOnesAreEvicted() {
+    int capacity = 100;
+    StoreFixture f = new StoreFixture((long) capacity * weightOf("k000"));
+    int n = 3 * capacity;
+    for (int i = 0; i < n; i++) {
+      f.put(String.format("k%03d", i), "x".repeat(VALUE_SIZE));
+    }
+    // LRU among unread items: what is left is exactly the newest ones
+    int held = (int) f.store.itemCount();
+    assertThat(held).isEqualTo(capacity);
+    for (int i = 0; i < n; i++) {
+      assertThat(f.value(String.format("k%03d", i)) != null).as("k%03d held", i).isEqualTo(i >= n - held);
+    }
+    assertThat(f.count(Counter.EVICTIONS)).isEqualTo(n - held);
+    assertThat(f.count(Counter.EVICTED_UNFETCHED)).isEqualTo(n - held);
+  }
+}
