@@ -58,9 +58,9 @@ public final class SafecachedServer implements AutoCloseable {
   public static final String PROTOCOL_VERSION = "1.6.45-safecached-" + VERSION;
 
   private static final System.Logger LOG = System.getLogger("io.safecached.server");
-  /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
   static final int LOGIN_ITEM_SIZE = 2048;
+  /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
   /** How often the store's crawler takes a step reclaiming expired and flushed items. */
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
