@@ -21,6 +21,20 @@ public final class IncomingValue {
     this.value = new byte[Math.min(length, EAGER_ALLOCATION)];
   }
 
+  /**
+   * The whole value when {@code in} already holds all {@code length} bytes of it, read at once into an array
+   * of exactly that size (memory that was sent, not merely announced); null, with nothing read, otherwise.
+   * A decoder tries this first and falls back to an instance that reads the value as it arrives.
+   */
+  public static byte[] readIfComplete(ByteBuf in, int length) {
+    if (in.readableBytes() < length) {
+      return null;
+    }
+    byte[] whole = new byte[length];
+    in.readBytes(whole);
+    return whole;
+  }
+
   /** Reads what {@code in} holds of the value; true when it is complete. */
   public boolean readFrom(ByteBuf in) {
     int n = Math.min(in.readableBytes(), length - filled);

@@ -44,6 +44,21 @@ class IncomingValueTest {
   }
 
   @Test
+  void aValueThatHasArrivedIsReadAtOnceIntoAnExactArray() {
+    ByteBuf in = Unpooled.wrappedBuffer(new byte[] {'a', 'b', 'c', '\r', '\n'});
+    try {
+      assertThat(IncomingValue.readIfComplete(in, 6)).isNull();
+      assertThat(in.readableBytes()).as("nothing read when incomplete").isEqualTo(5);
+      assertThat(IncomingValue.readIfComplete(in, 3)).containsExactly('a', 'b', 'c');
+      assertThat(in.readableBytes()).as("only the value is read").isEqualTo(2);
+      assertThat(IncomingValue.readIfComplete(in, 0)).isEmpty();
+      assertThat(in.readableBytes()).isEqualTo(2);
+    } finally {
+      in.release();
+    }
+  }
+
+  @Test
   void skipDiscardsAtMostWhatRemains() {
     ByteBuf in = Unpooled.wrappedBuffer(new byte[10]);
     try {

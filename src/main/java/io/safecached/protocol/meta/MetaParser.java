@@ -43,7 +43,9 @@ public final class MetaParser {
   private static final Result TOO_MANY_MG = new Result.ClientError("options flags are too long");
   private static final Result TOO_MANY = new Result.ClientError("options flags too long");
 
-  private static final MetaFrame NOOP_FRAME = new MetaFrame(MetaFrame.Verb.MN, new byte[0], false, new byte[0],
+  /** The flag list of a line without flags; never written to. */
+  private static final byte[] NO_FLAGS = new byte[0];
+  private static final MetaFrame NOOP_FRAME = new MetaFrame(MetaFrame.Verb.MN, new byte[0], false, NO_FLAGS,
       null, 0);
 
   private MetaParser() {}
@@ -217,7 +219,7 @@ public final class MetaParser {
       }
     }
     return new Command.Framed(new Command.MetaDebug(key),
-        new MetaFrame(MetaFrame.Verb.ME, key, binary, new byte[0], null, 0));
+        new MetaFrame(MetaFrame.Verb.ME, key, binary, NO_FLAGS, null, 0));
   }
 
   // ---------------------------------------------------------------- flags
@@ -250,17 +252,24 @@ public final class MetaParser {
       Flags f = new Flags();
       f.tokens = t;
       f.key = t.bytes(1);
-      f.order = new byte[t.count() - first];
+      f.order = t.count() > first ? new byte[t.count() - first] : NO_FLAGS;
       byte[] line = t.line();
-      boolean[] seen = new boolean[127];
+      // the flag bytes seen so far, one bit each: bytes 0-63 in seenLow, 64-126 in seenHigh
+      long seenLow = 0;
+      long seenHigh = 0;
       String error = null;
       for (int i = first; i < t.count(); i++) {
         int o = line[t.start(i)] & 0xff;
-        if (o >= 127 || seen[o]) {
+        long bit = 1L << o; // a shift counts modulo 64: bytes 64-126 are bits of seenHigh
+        if (o >= 127 || ((o < 64 ? seenLow : seenHigh) & bit) != 0) {
           f.error = "duplicate flag";
           return f;
         }
-        seen[o] = true;
+        if (o < 64) {
+          seenLow |= bit;
+        } else {
+          seenHigh |= bit;
+        }
         f.order[i - first] = (byte) o;
         int from = t.start(i) + 1;
         int to = t.end(i);

@@ -1,7 +1,7 @@
 package io.safecached.protocol.text;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The text protocol's command table: every command once, with the number of tokens memcached accepts for it
@@ -32,28 +32,47 @@ enum TextCommand {
   REFRESH_CERTS("refresh_certs", 1, 2, true),
   STATS("stats", 1, Integer.MAX_VALUE, false);
 
-  private static final Map<String, TextCommand> BY_NAME = new HashMap<>();
+  /** The commands by the first byte of their name. */
+  private static final TextCommand[][] BY_FIRST_BYTE = new TextCommand[128][];
 
   static {
     for (TextCommand c : values()) {
-      BY_NAME.put(c.wire, c);
+      int first = c.wire[0];
+      TextCommand[] same = BY_FIRST_BYTE[first] == null ? new TextCommand[0] : BY_FIRST_BYTE[first];
+      same = Arrays.copyOf(same, same.length + 1);
+      same[same.length - 1] = c;
+      BY_FIRST_BYTE[first] = same;
     }
   }
 
-  final String wire;
+  /** The name as sent. */
+  private final byte[] wire;
   final int minTokens;
   final int maxTokens;
   final boolean takesNoreply;
 
   TextCommand(String wire, int minTokens, int maxTokens, boolean takesNoreply) {
-    this.wire = wire;
+    this.wire = wire.getBytes(StandardCharsets.US_ASCII);
     this.minTokens = minTokens;
     this.maxTokens = maxTokens;
     this.takesNoreply = takesNoreply;
   }
 
-  /** The command with this name, or null. Names are case-sensitive, as in memcached. */
-  static TextCommand byName(String name) {
-    return BY_NAME.get(name);
+  /** The command named by {@code line[from, to)}, or null. Names are case-sensitive, as in memcached. */
+  static TextCommand byName(byte[] line, int from, int to) {
+    if (from >= to || line[from] < 0) {
+      return null;
+    }
+    TextCommand[] candidates = BY_FIRST_BYTE[line[from]];
+    if (candidates == null) {
+      return null;
+    }
+    int length = to - from;
+    for (TextCommand c : candidates) {
+      if (c.wire.length == length && Arrays.equals(c.wire, 0, length, line, from, to)) {
+        return c;
+      }
+    }
+    return null;
   }
 }

@@ -27,6 +27,12 @@ import java.util.List;
  * without a newline (for get/gets lines, {@link ProtocolLimits#maxMultigetLineLength()}) close the connection,
  * as in memcached; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and its
  * array grows only as bytes arrive.
+ *
+ * <p>Per request it allocates little: a command line is split in place, in the input buffer's backing array
+ * when it has one and otherwise in a scratch copy the decoder keeps, into one {@link Tokens} the decoder
+ * reuses (a decoder belongs to one channel); the name is matched and the numbers are parsed from the bytes,
+ * so a {@code get k} costs its key, its key list and its command. A data block that has fully arrived with its
+ * line is copied once into an array of its exact size.
  */
 public final class TextDecoder extends RequestDecoder {
   private static final Result BAD_FORMAT = new Result.ClientError("bad command line format");
@@ -37,6 +43,8 @@ public final class TextDecoder extends RequestDecoder {
   private static final Result BAD_SHUTDOWN = new Result.ClientError("invalid shutdown mode");
   /** First letters of the commands memcached 1.6 dispatches by letter before it looks for HTTP requests. */
   private static final String KNOWN_FIRST_LETTERS = "gsacidt";
+  /** Lines up to this long are copied into the kept scratch array when the input has no backing array. */
+  static final int SCRATCH_RETAINED = 4096;
 
   private enum State { LINE, DATA, SWALLOW, CLOSED }
 
@@ -49,12 +57,21 @@ public final class TextDecoder extends RequestDecoder {
   private long exptime;
   private long casUnique;
   private boolean noreply;
+  private int dataLength;
+  /** The data block while it arrives in pieces, or null. */
   private IncomingValue value;
+  /** The complete data block while its terminator is read, or null. */
+  private byte[] data;
   private int terminatorRead;
   private boolean terminatorOk;
   private long swallowRemaining;
   /** The ms whose data block is being read, or null for a text storage command. */
   private MetaParser.PendingSet pendingMeta;
+
+  /** The current line's tokens; reused for every line. */
+  private final Tokens tokens = new Tokens();
+  /** A copy of the current line when the input has no backing array; null until one is needed. */
+  private byte[] scratch;
 
   public TextDecoder(ProtocolLimits limits) {
     super(limits);
@@ -126,13 +143,37 @@ public final class TextDecoder extends RequestDecoder {
     if (contentLength > 0 && in.getByte(eol - 1) == '\r') {
       contentLength--;
     }
-    // memcached reads the line as a C string: a NUL byte ends it
-    int nul = in.indexOf(start, start + contentLength, (byte) 0);
-    byte[] line = new byte[nul < 0 ? contentLength : nul - start];
-    in.getBytes(start, line);
+    // the tokens point into the buffer's array (or the scratch copy); the bytes stay put until parse is done
+    Tokens t = split(in, start, contentLength);
     in.skipBytes(lineLength + 1);
-    parse(Tokens.split(line), in, out);
+    parse(t, in, out);
     return true;
+  }
+
+  /** Splits {@code length} bytes of {@code in} from {@code start} (memcached: a NUL byte ends the line). */
+  private Tokens split(ByteBuf in, int start, int length) {
+    if (in.hasArray()) {
+      int at = in.arrayOffset() + start;
+      return tokens.split(in.array(), at, at + length);
+    }
+    byte[] copy = scratch(length);
+    in.getBytes(start, copy, 0, length);
+    return tokens.split(copy, 0, length);
+  }
+
+  /** An array of at least {@code length} bytes for a line copy: the kept one, grown up to a bound, or a new one. */
+  private byte[] scratch(int length) {
+    if (length > SCRATCH_RETAINED) {
+      return new byte[length]; // a long multiget line: not worth keeping
+    }
+    if (scratch == null || scratch.length < length) {
+      int size = scratch == null ? 128 : scratch.length * 2;
+      while (size < length) {
+        size *= 2;
+      }
+      scratch = new byte[Math.min(size, SCRATCH_RETAINED)];
+    }
+    return scratch;
   }
 
   /** memcached lets only get/gets lines (after at most 100 leading spaces) run past the line limit. */
@@ -174,7 +215,7 @@ public final class TextDecoder extends RequestDecoder {
       meta(t, out); // memcached dispatches every two-letter m command to its meta parser
       return;
     }
-    TextCommand cmd = TextCommand.byName(t.string(0));
+    TextCommand cmd = TextCommand.byName(t.line(), t.start(0), t.end(0));
     if (cmd == null) {
       // memcached sorts commands by first letter first; only names outside those letters reach its HTTP check
       if (KNOWN_FIRST_LETTERS.indexOf(t.line()[t.start(0)]) < 0 && t.startsWith(t.count() - 1, "HTTP/")) {
@@ -228,13 +269,25 @@ public final class TextDecoder extends RequestDecoder {
   }
 
   private Object retrieval(Tokens t, boolean withCas, int firstKey, Long touch) {
-    List<byte[]> keys = new ArrayList<>(t.count() - firstKey);
+    int n = t.count() - firstKey;
     for (int i = firstKey; i < t.count(); i++) {
       if (t.length(i) > limits.maxKeyLength()) {
         return BAD_FORMAT; // memcached answers only the error, not the keys before it
       }
-      keys.add(t.bytes(i));
     }
+    // immutable lists, which Command.Get keeps as they are
+    List<byte[]> keys = switch (n) {
+      case 0 -> List.of();
+      case 1 -> List.of(t.bytes(firstKey));
+      case 2 -> List.of(t.bytes(firstKey), t.bytes(firstKey + 1));
+      default -> {
+        byte[][] all = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          all[i] = t.bytes(firstKey + i);
+        }
+        yield List.<byte[]>of(all);
+      }
+    };
     return new Command.Get(keys, withCas, touch);
   }
 
@@ -284,7 +337,9 @@ public final class TextDecoder extends RequestDecoder {
   }
 
   private void expectData(int length) {
-    value = new IncomingValue(length);
+    dataLength = length;
+    value = null;
+    data = null;
     terminatorRead = 0;
     terminatorOk = true;
     state = State.DATA;
@@ -391,8 +446,20 @@ public final class TextDecoder extends RequestDecoder {
   // ---------------------------------------------------------------- DATA
 
   private boolean readData(ByteBuf in, List<Object> out) {
-    if (!value.readFrom(in)) {
-      return false;
+    if (data == null) {
+      if (value == null) {
+        data = IncomingValue.readIfComplete(in, dataLength); // the usual case: the block came with its line
+        if (data == null) {
+          value = new IncomingValue(dataLength);
+        }
+      }
+      if (value != null) {
+        if (!value.readFrom(in)) {
+          return false;
+        }
+        data = value.bytes();
+        value = null;
+      }
     }
     while (terminatorRead < 2 && in.isReadable()) {
       byte b = in.readByte();
@@ -403,8 +470,8 @@ public final class TextDecoder extends RequestDecoder {
       return false;
     }
     state = State.LINE;
-    byte[] data = value.bytes();
-    value = null;
+    byte[] data = this.data;
+    this.data = null;
     if (pendingMeta != null) {
       // ms reports a bad data chunk even in quiet mode; either way memcached counts it as a set
       out.add(terminatorOk ? pendingMeta.complete(data) : new Command.BadDataChunk(false));

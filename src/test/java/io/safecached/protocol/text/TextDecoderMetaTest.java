@@ -244,7 +244,27 @@ class TextDecoderMetaTest {
         fixture("me a b\r\n", BAD_FORMAT),
         // ---------------------------------------------------------------- line limits
         fixture("mg a " + "v".repeat(3000), "Close()"),
-        fixture("ms a 2 " + " ".repeat(3000), "Close()"));
+        fixture("ms a 2 " + " ".repeat(3000), "Close()"),
+        // ---------------------------------------------------------------- tokens and numbers at their edges
+        fixture("mg  a   v   k  \r\n", mg("a", " returnValue=true", "vk")),
+        fixture("mg a k v u k\r\n", DUPLICATE),
+        fixture("mg a O1 v O2\r\n", DUPLICATE),
+        fixture("mg a ~\r\n", INVALID),
+        fixture("mg a T-2147483649 N9223372036854775807\r\n", mg("a", " touchTtl=2147483647 vivifyTtl=-1", "TN")),
+        fixture("mg a T9223372036854775808\r\n", BAD_TOKEN),
+        fixture("ms   a   2   F4294967295   T-1  \r\nhi\r\n",
+            framed("MetaSet(key='a' mode=SET value='hi' flags=-1 ttl=-1)", "verb=MS key='a' flags='FT' dataLength=2")),
+        fixture("ms a 2 F18446744073709551616\r\nhi\r\nmn\r\n", BAD_FORMAT, NOOP),
+        fixture("ms a 2 C18446744073709551615 E18446744073709551615\r\nhi\r\n",
+            framed("MetaSet(key='a' mode=CAS value='hi' compareCas=-1 newCas=-1)",
+                "verb=MS key='a' flags='CE' dataLength=2")),
+        fixture("ms a 4294967297 q\r\nh\r\n",
+            framed("MetaSet(key='a' mode=SET value='h' quiet=true)", "verb=MS key='a' flags='q' dataLength=1")),
+        fixture("ma a J18446744073709551615 N-2147483649\r\n",
+            framed("MetaArithmetic(key='a' increment=true delta=1 initial=-1 vivifyTtl=2147483647)",
+                "verb=MA key='a' flags='JN'")),
+        fixture("ma a D18446744073709551616\r\n", FLAG_ERROR),
+        fixture("ma a D0\r\n", framed("MetaArithmetic(key='a' increment=true)", "verb=MA key='a' flags='D'")));
   }
 
   private static Arguments fixture(String input, String... expected) {
@@ -260,6 +280,18 @@ class TextDecoderMetaTest {
   void decodesLikeMemcached(String name, Split split, String input, List<String> expected) {
     CodecFixtures.assertDecodes(TextDecoderMetaTest::channel, TextDecoderMetaTest::compact, bytes(input), split,
         expected);
+  }
+
+  static Stream<Arguments> fixturesByInput() {
+    return TextDecoderTest.byInput(fixtures(), 20_000);
+  }
+
+  @ParameterizedTest(name = "{1} {2}: {0}")
+  @MethodSource("fixturesByInput")
+  void decodesDirectAndCompositeInputAlike(String name, TextDecoderTest.Input input, Split split, String text,
+      List<String> expected) {
+    CodecFixtures.assertDecodes(() -> input.channel(() -> new TextDecoder(LIMITS)), TextDecoderMetaTest::compact,
+        bytes(text), split, expected);
   }
 
   @ParameterizedTest

@@ -6,12 +6,19 @@ import static io.safecached.testsupport.CodecFixtures.decode;
 import static io.safecached.testsupport.CodecFixtures.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.testsupport.CodecFixtures;
 import io.safecached.testsupport.CodecFixtures.Split;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +37,85 @@ class TextDecoderTest {
 
   private static EmbeddedChannel channel(ProtocolLimits limits) {
     return new EmbeddedChannel(new TextDecoder(limits));
+  }
+
+  /**
+   * Input the decoder cannot split in a heap buffer's backing array, so every line goes through its scratch
+   * copy: direct buffers, or (with Netty's composite cumulator) a composite of every read a line spans.
+   */
+  enum Input {
+    DIRECT, COMPOSITE;
+
+    /** A channel whose text decoder, made by {@code decoders}, sees this kind of input. */
+    EmbeddedChannel channel(Supplier<TextDecoder> decoders) {
+      TextDecoder decoder = decoders.get();
+      if (this == COMPOSITE) {
+        decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        return new EmbeddedChannel(decoder);
+      }
+      return new EmbeddedChannel(new ToDirect(), decoder);
+    }
+  }
+
+  /** Copies every heap buffer read into a direct one (and releases the heap one). */
+  static final class ToDirect extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf heap = (ByteBuf) msg;
+      ByteBuf direct = ctx.alloc().directBuffer(heap.readableBytes()).writeBytes(heap);
+      heap.release();
+      ctx.fireChannelRead(direct);
+    }
+  }
+
+  /**
+   * Each fixture of at most {@code maxLength} bytes once per input kind and split, as (name, input kind, split,
+   * input, expected); byte by byte only up to a little past the 2048-byte line limit (a composite of thousands
+   * of one-byte reads, scanned again on every read, is slow and proves nothing the random splits do not).
+   */
+  static Stream<Arguments> byInput(Stream<Arguments> fixtures, int maxLength) {
+    List<Arguments> out = new ArrayList<>();
+    CodecFixtures.bySplit(fixtures).forEach(f -> {
+      Object[] a = f.get();
+      int length = ((String) a[2]).length();
+      if (length <= maxLength && (a[1] != Split.BYTE_BY_BYTE || length <= 2100)) {
+        for (Input input : Input.values()) {
+          out.add(Arguments.of(a[0], input, a[1], a[2], a[3]));
+        }
+      }
+    });
+    return out.stream();
+  }
+
+  /** Keys of up to 250 bytes that make {@code get <keys>\r} exactly {@code length} bytes long. */
+  private static List<String> keysFilling(int length) {
+    List<String> keys = new ArrayList<>();
+    int left = length - "get\r".length();
+    while (left > 0) {
+      int size = Math.min(250, left - 1);
+      keys.add(String.valueOf((char) ('a' + keys.size() % 26)).repeat(size));
+      left -= size + 1;
+    }
+    return keys;
+  }
+
+  /** A get line of exactly {@code length} bytes before its newline, and the Get it decodes to. */
+  private static Arguments getLineOf(int length, String... after) {
+    List<String> keys = keysFilling(length);
+    String line = "get " + String.join(" ", keys) + "\r\n";
+    assertThat(line.length()).isEqualTo(length + 1);
+    List<String> expected = new ArrayList<>();
+    expected.add("Get(keys=['" + String.join("','", keys) + "'] withCas=false touchExptime=null)");
+    for (String a : after) {
+      expected.add(a);
+    }
+    return fixture(line + (after.length > 0 ? "version\r\n" : ""), expected.toArray(new String[0]));
+  }
+
+  /** A storage line padded with trailing spaces to exactly {@code length} bytes before its newline. */
+  private static String setLineOf(int length) {
+    String line = "set a 0 0 1";
+    return line + " ".repeat(length - 1 - line.length()) + "\r\n";
   }
 
   /** input, then the expected decoded messages as rendered text. */
@@ -120,7 +206,67 @@ class TextDecoderTest {
         fixture("x".repeat(2049), "Close()"),
         fixture("version\r\n" + "x".repeat(2049), "Version()", "Close()"),
         fixture("get " + "k ".repeat(5000) + "\r\n", "Close()"),
-        fixture("set a 0 0 1" + " ".repeat(3000), "Close()"));
+        fixture("set a 0 0 1" + " ".repeat(3000), "Close()"),
+        // tokens: runs of spaces separate, a NUL ends the line, a line of spaces has no command
+        fixture("   set   a  7    0 1    noreply   \r\nx\r\n",
+            "Store(mode=SET key='a' flags=7 exptime=0 value='x' casUnique=0 noreply=true)"),
+        fixture("get  a  \r\ngets   a    b\r\n", "Get(keys=['a'] withCas=false touchExptime=null)",
+            "Get(keys=['a','b'] withCas=true touchExptime=null)"),
+        fixture("gat  0  a  b  c  d\r\n", "Get(keys=['a','b','c','d'] withCas=false touchExptime=0)"),
+        fixture("     \r\n", "Error(line=ERROR)"),
+        fixture(" \n", "Error(line=ERROR)"),
+        fixture("  \0get a\r\n", "Error(line=ERROR)"),
+        fixture("get a \0b\r\n", "Get(keys=['a'] withCas=false touchExptime=null)"),
+        fixture("get a\0b c\r\n", "Get(keys=['a'] withCas=false touchExptime=null)"),
+        fixture("delete a \r\ndelete  a  noreply \r\n", "Delete(key='a' noreply=false)",
+            "Delete(key='a' noreply=true)"),
+        fixture("gets\r\nge a\r\ngett a\r\nsets a 0 0 1\r\n", "Error(line=ERROR)", "Error(line=ERROR)",
+            "Error(line=ERROR)", "Error(line=ERROR)"),
+        fixture("\u00e9get a\r\n", "Error(line=ERROR)"),
+        // numbers at their edges: flags and lengths are stored in 32 bits, exptimes are signed 32-bit
+        fixture("set a 4294967295 0 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=-1 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 18446744073709551615 0 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=-1 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 18446744073709551616 0 1\r\nx\r\n", "ClientError(message=bad command line format)",
+            "Error(line=ERROR)"),
+        fixture("set a +3 2147483647 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=3 exptime=2147483647 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 -2147483649 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=2147483647 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 9223372036854775807 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=-1 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 -9223372036854775808 1\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 9223372036854775808 1\r\nx\r\n", "ClientError(message=bad command line format)",
+            "Error(line=ERROR)"),
+        fixture("set a 0 0 4294967297\r\nx\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("set a 0 0 1x\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
+        fixture("cas a 0 0 1 18446744073709551615\r\nx\r\n",
+            "Store(mode=CAS key='a' flags=0 exptime=0 value='x' casUnique=-1 noreply=false)"),
+        fixture("cas a 0 0 1 18446744073709551616\r\nx\r\n", "ClientError(message=bad command line format)",
+            "Error(line=ERROR)"),
+        fixture("cas a 0 0 1 -1\r\nx\r\n", "ClientError(message=bad command line format)", "Error(line=ERROR)"),
+        fixture("incr a 0\r\ndecr a +9223372036854775808\r\n",
+            "Arithmetic(key='a' increment=true delta=0 noreply=false)",
+            "Arithmetic(key='a' increment=false delta=-9223372036854775808 noreply=false)"),
+        fixture("decr a -0\r\nincr a 99999999999999999999\r\n",
+            "Arithmetic(key='a' increment=false delta=0 noreply=false)",
+            "ClientError(message=invalid numeric delta argument)"),
+        fixture("touch a 4294967296\r\ntouch a -2147483648\r\n", "Touch(key='a' exptime=0 noreply=false)",
+            "Touch(key='a' exptime=-2147483648 noreply=false)"),
+        fixture("gat 2147483648 a\r\n", "Get(keys=['a'] withCas=false touchExptime=-2147483648)"),
+        fixture("flush_all -1\r\nverbosity 4294967296\r\n", "FlushAll(delay=-1 noreply=false)",
+            "Verbosity(level=0 noreply=false)"),
+        // the line limits exactly at their bound (one past the 2048 bound depends on the reads: see below)
+        fixture(setLineOf(2048) + "x\r\n",
+            "Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)"),
+        fixture("x".repeat(2048)),
+        fixture("x".repeat(2047) + "\r\nversion\r\n", "Error(line=ERROR)", "Version()"),
+        getLineOf(8192),
+        fixture("get " + String.join(" ", keysFilling(8193)) + "\r\n", "Close()"),
+        getLineOf(5000, "Version()")); // longer than the scratch copy the decoder keeps
   }
 
   private static Arguments fixture(String input, String... expected) {
@@ -186,6 +332,30 @@ class TextDecoderTest {
     ProtocolLimits shutdownOn = new ProtocolLimits(250, 2048, 8192, 1024 * 1024, true, false);
     assertThat(renderAll(decode(() -> channel(shutdownOn), bytes("shutdown nonsense\r\n"), split, 1)))
         .containsExactly("ClientError(message=invalid shutdown mode)");
+  }
+
+  static Stream<Arguments> fixturesByInput() {
+    return byInput(fixtures(), 20_000);
+  }
+
+  @ParameterizedTest(name = "{1} {2}: {0}")
+  @MethodSource("fixturesByInput")
+  void decodesDirectAndCompositeInputAlike(String name, Input input, Split split, String text,
+      List<String> expected) {
+    CodecFixtures.assertDecodes(() -> input.channel(() -> new TextDecoder(LIMITS)), TextDecoderTest::renderAll,
+        bytes(text), split, expected);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Input.class)
+  void aLineOnePastTheLimitIsServedOnlyWhenItsNewlineCameInTheSameRead(Input input) {
+    Supplier<EmbeddedChannel> channels = () -> input.channel(() -> new TextDecoder(LIMITS));
+    Function<Split, List<String>> run = split -> renderAll(decode(channels, bytes(setLineOf(2049) + "x\r\n"), split, 0));
+    assertThat(run.apply(Split.WHOLE))
+        .containsExactly("Store(mode=SET key='a' flags=0 exptime=0 value='x' casUnique=0 noreply=false)");
+    assertThat(run.apply(Split.BYTE_BY_BYTE)).containsExactly("Close()");
+    assertThat(renderAll(decode(TextDecoderTest::channel, bytes(setLineOf(2049) + "x\r\n"), Split.BYTE_BY_BYTE, 0)))
+        .containsExactly("Close()");
   }
 
   @org.junit.jupiter.api.Test
