@@ -21,15 +21,13 @@ import java.util.List;
  * memcached: an add that finds the key is "Data exists for key.", a replace that misses it "Not found", a failed
  * append or prepend "Not stored.". SASL replies: the mechanisms separated by spaces, or "Authenticated"; a
  * refused login is the frame's AUTH_ERROR refusal ("Auth failure."). Quiet opcodes send nothing for their nominal
- * outcome (a get miss, any other success); errors are always sent. Values of {@value #WRAP_THRESHOLD} bytes or
- * more are sent from the item's own array instead of being copied.
+ * outcome (a get miss, any other success); errors are always sent. Every reply is one buffer from the channel's
+ * allocator, sized exactly before it is allocated: header, extras, key and value, the value copied once.
  */
 @Sharable
 public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
   /** The magic byte of every reply. */
   public static final int RESPONSE_MAGIC = 0x81;
-  /** Values at least this large are wrapped, not copied. */
-  public static final int WRAP_THRESHOLD = 2048;
   private static final int HEADER_LENGTH = BinaryDecoder.HEADER_LENGTH;
   /** memcached's body of a successful SASL_AUTH or SASL_STEP reply. */
   private static final byte[] AUTHENTICATED = "Authenticated".getBytes(StandardCharsets.US_ASCII);
@@ -161,22 +159,16 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
     byte[] value = op.loud() == Opcode.TOUCH ? null : item.value();
     int keyLength = key == null ? 0 : key.length;
     int valueLength = value == null ? 0 : value.length;
-    boolean wrap = valueLength >= WRAP_THRESHOLD;
-    ByteBuf buf = header(alloc, frame, BinaryStatus.NO_ERROR, keyLength, 4, 4L + keyLength + valueLength,
-        item.cas(), 4 + keyLength + (wrap ? 0 : valueLength));
+    int bodyLength = Math.toIntExact(4L + keyLength + valueLength);
+    ByteBuf buf = header(alloc, frame, BinaryStatus.NO_ERROR, keyLength, 4, bodyLength, item.cas(), bodyLength);
     buf.writeInt(item.flags());
     if (key != null) {
       buf.writeBytes(key);
     }
-    if (wrap) {
-      out.add(buf);
-      out.add(Unpooled.wrappedBuffer(value));
-    } else {
-      if (value != null) {
-        buf.writeBytes(value);
-      }
-      out.add(buf);
+    if (value != null) {
+      buf.writeBytes(value);
     }
+    out.add(buf);
   }
 
   /** A get miss: getk/gatk repeat the key with no text, the others say "Not found"; quiet ones say nothing. */
@@ -200,7 +192,11 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
 
   /** One packet per statistic, key = name and value = value, then an empty packet that ends the list. */
   private static void stats(ByteBufAllocator alloc, BinaryFrame frame, List<Result.Stat> stats, List<Object> out) {
-    ByteBuf buf = alloc.buffer(HEADER_LENGTH * (stats.size() + 1) + stats.size() * 24);
+    int size = HEADER_LENGTH * (stats.size() + 1);
+    for (Result.Stat stat : stats) {
+      size += stat.name().length() + stat.value().length();
+    }
+    ByteBuf buf = alloc.buffer(size);
     for (Result.Stat stat : stats) {
       int nameLength = stat.name().length();
       int valueLength = stat.value().length();

@@ -2,13 +2,12 @@ package io.safecached.protocol.meta;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.safecached.command.Result;
 import io.safecached.command.Result.Meta;
 import io.safecached.command.Result.MetaCode;
 import io.safecached.command.Result.MetaItem;
+import io.safecached.protocol.Ascii;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -28,14 +27,24 @@ import java.util.Map;
  * A k echo prints the key in base64 followed by {@code b} when it is binary: for an mg hit when the item was
  * stored with a base64 key, otherwise when the request sent it so. An mg or ma whose opaque token is too long
  * to echo is answered {@code CLIENT_ERROR opaque token too long}, after it ran. Replies without flags are
- * shared read-only buffers.
+ * shared read-only buffers; any other reply is one buffer from the channel's allocator, sized exactly before it
+ * is allocated (each echo is measured by the same code that writes it), its numbers written as digits in place
+ * and its value copied once.
  */
 public final class MetaEncoder {
-  /** Values at least this large are sent from the item's own array instead of being copied. */
-  private static final int WRAP_THRESHOLD = 2048;
   private static final Map<MetaCode, ByteBuf> CODES = new EnumMap<>(MetaCode.class);
   private static final ByteBuf MN = constant("MN\r\n");
   private static final ByteBuf OPAQUE_TOO_LONG = constant("CLIENT_ERROR opaque token too long\r\n");
+  private static final byte[] VA = ascii("VA ");
+  private static final byte[] HD = ascii("HD");
+  private static final byte[] ME = ascii("ME ");
+  private static final byte[] EXP = ascii(" exp=");
+  private static final byte[] LA = ascii(" la=");
+  private static final byte[] CAS = ascii(" cas=");
+  private static final byte[] FETCH_YES = ascii(" fetch=yes");
+  private static final byte[] FETCH_NO = ascii(" fetch=no");
+  private static final byte[] CLS = ascii(" cls=");
+  private static final byte[] SIZE = ascii(" size=");
 
   static {
     for (MetaCode code : MetaCode.values()) {
@@ -46,8 +55,11 @@ public final class MetaEncoder {
   private MetaEncoder() {}
 
   private static ByteBuf constant(String s) {
-    return Unpooled.unreleasableBuffer(
-        Unpooled.directBuffer(s.length()).writeBytes(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    return Unpooled.unreleasableBuffer(Unpooled.directBuffer(s.length()).writeBytes(ascii(s)).asReadOnly());
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -56,12 +68,12 @@ public final class MetaEncoder {
    * writing nothing, for any other result.
    */
   public static boolean encode(ByteBufAllocator alloc, Result result, MetaFrame frame, List<Object> out) {
-    if (result instanceof Result.MetaNoop) {
+    if (result instanceof Meta m) {
+      out.add(meta(alloc, m, frame));
+    } else if (result instanceof Result.MetaNoop) {
       out.add(MN.duplicate());
     } else if (result instanceof Result.MetaDebug d) {
       out.add(debug(alloc, d));
-    } else if (result instanceof Meta m) {
-      out.add(meta(alloc, m, frame));
     } else {
       return false;
     }
@@ -96,21 +108,28 @@ public final class MetaEncoder {
     if (!echoes(frame, echoed)) {
       return CODES.get(code).duplicate();
     }
-    ByteBuf buf = alloc.buffer(64 + frame.key().length * 2);
-    ascii(buf, code.name());
+    ByteBuf buf = alloc.buffer(2 + echoes(null, frame, echoed, stored, sentLength) + 2);
+    buf.writeByte(code.name().charAt(0)).writeByte(code.name().charAt(1));
+    echoes(buf, frame, echoed, stored, sentLength);
+    return buf.writeShort(0x0d0a);
+  }
+
+  /** Writes the echoes of {@link #codeAndEcho} into {@code buf}, or only measures them when it is null. */
+  private static int echoes(ByteBuf buf, MetaFrame frame, String echoed, MetaItem stored, int sentLength) {
+    int n = 0;
     for (byte f : frame.flags()) {
       if (echoed.indexOf(f) < 0) {
         continue;
       }
-      switch (f) {
+      n += switch (f) {
         case 'O' -> opaque(buf, frame);
         case 'k' -> key(buf, frame.key(), frame.keyBinary());
-        case 'c' -> flag(buf, 'c', Long.toUnsignedString(stored != null ? stored.cas() : 0));
-        case 's' -> flag(buf, 's', Integer.toString(stored != null ? stored.size() : sentLength));
-        default -> { }
-      }
+        case 'c' -> unsigned(buf, 'c', stored != null ? stored.cas() : 0);
+        case 's' -> signed(buf, 's', stored != null ? stored.size() : sentLength);
+        default -> 0;
+      };
     }
-    return buf.writeShort(0x0d0a);
+    return n;
   }
 
   private static ByteBuf getHit(ByteBufAllocator alloc, Meta m, MetaItem item, MetaFrame frame) {
@@ -118,88 +137,105 @@ public final class MetaEncoder {
     if (value == null && !m.won() && !m.stale() && !m.tokenSent() && !echoes(frame, "stcflhOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
-    ByteBuf buf = alloc.buffer(96 + item.key().length * 2 + (value != null && value.length < WRAP_THRESHOLD
-        ? value.length : 0));
+    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
+    int markers = (m.tokenSent() ? 2 : 0) + (m.stale() ? 2 : 0) + (m.won() ? 2 : 0);
+    long size = head + getHitFlags(null, item, frame) + markers + 2 + (value != null ? value.length + 2L : 0);
+    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
     if (value != null) {
-      ascii(buf, "VA ");
-      ascii(buf, Integer.toString(value.length));
+      buf.writeBytes(VA);
+      Ascii.writeUnsigned(buf, value.length);
     } else {
-      ascii(buf, "HD");
+      buf.writeBytes(HD);
     }
-    for (byte f : frame.flags()) {
-      switch (f) {
-        case 's' -> flag(buf, 's', Integer.toString(item.size()));
-        case 't' -> flag(buf, 't', Long.toString(item.ttl()));
-        case 'c' -> flag(buf, 'c', Long.toUnsignedString(item.cas()));
-        case 'f' -> flag(buf, 'f', Integer.toUnsignedString(item.flags()));
-        case 'l' -> flag(buf, 'l', Long.toString(item.lastAccess()));
-        case 'h' -> flag(buf, 'h', item.fetched() ? "1" : "0");
-        case 'O' -> opaque(buf, frame);
-        case 'k' -> key(buf, item.key(), item.keyBinary());
-        default -> { }
-      }
-    }
+    getHitFlags(buf, item, frame);
     if (m.tokenSent()) {
-      ascii(buf, " Z");
+      buf.writeShort(' ' << 8 | 'Z');
     }
     if (m.stale()) {
-      ascii(buf, " X");
+      buf.writeShort(' ' << 8 | 'X');
     }
     if (m.won()) {
-      ascii(buf, " W");
+      buf.writeShort(' ' << 8 | 'W');
     }
     buf.writeShort(0x0d0a);
-    return value == null ? buf : withValue(alloc, buf, value);
-  }
-
-  private static ByteBuf arithmeticHit(ByteBufAllocator alloc, MetaItem item, MetaFrame frame) {
-    boolean withValue = frame.has('v') && item.value() != null;
-    if (!withValue && !echoes(frame, "ctOk")) {
-      return CODES.get(MetaCode.HD).duplicate();
-    }
-    ByteBuf buf = alloc.buffer(96 + frame.key().length * 2);
-    if (withValue) {
-      ascii(buf, "VA ");
-      ascii(buf, Integer.toString(item.value().length));
-    } else {
-      ascii(buf, "HD");
-    }
-    for (byte f : frame.flags()) {
-      switch (f) {
-        case 'c' -> flag(buf, 'c', Long.toUnsignedString(item.cas()));
-        case 't' -> flag(buf, 't', Long.toString(item.ttl()));
-        case 'O' -> opaque(buf, frame);
-        case 'k' -> key(buf, frame.key(), frame.keyBinary());
-        default -> { }
-      }
-    }
-    buf.writeShort(0x0d0a);
-    if (withValue) {
-      buf.writeBytes(item.value());
+    if (value != null) {
+      buf.writeBytes(value);
       buf.writeShort(0x0d0a);
     }
     return buf;
   }
 
-  /** The reply line followed by the value and its CRLF; a large value is wrapped, not copied. */
-  private static ByteBuf withValue(ByteBufAllocator alloc, ByteBuf line, byte[] value) {
-    if (value.length < WRAP_THRESHOLD) {
-      line.writeBytes(value);
-      return line.writeShort(0x0d0a);
+  /** Writes mg's echoed flags into {@code buf} in request order, or only measures them when it is null. */
+  private static int getHitFlags(ByteBuf buf, MetaItem item, MetaFrame frame) {
+    int n = 0;
+    for (byte f : frame.flags()) {
+      n += switch (f) {
+        case 's' -> signed(buf, 's', item.size());
+        case 't' -> signed(buf, 't', item.ttl());
+        case 'c' -> unsigned(buf, 'c', item.cas());
+        case 'f' -> unsigned(buf, 'f', Integer.toUnsignedLong(item.flags()));
+        case 'l' -> signed(buf, 'l', item.lastAccess());
+        case 'h' -> unsigned(buf, 'h', item.fetched() ? 1 : 0);
+        case 'O' -> opaque(buf, frame);
+        case 'k' -> key(buf, item.key(), item.keyBinary());
+        default -> 0;
+      };
     }
-    CompositeByteBuf composite = alloc.compositeBuffer(3);
-    composite.addComponent(true, line);
-    composite.addComponent(true, Unpooled.wrappedBuffer(value));
-    composite.addComponent(true, alloc.buffer(2).writeShort(0x0d0a));
-    return composite;
+    return n;
+  }
+
+  private static ByteBuf arithmeticHit(ByteBufAllocator alloc, MetaItem item, MetaFrame frame) {
+    byte[] value = frame.has('v') ? item.value() : null;
+    if (value == null && !echoes(frame, "ctOk")) {
+      return CODES.get(MetaCode.HD).duplicate();
+    }
+    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
+    long size = head + arithmeticFlags(null, item, frame) + 2 + (value != null ? value.length + 2L : 0);
+    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
+    if (value != null) {
+      buf.writeBytes(VA);
+      Ascii.writeUnsigned(buf, value.length);
+    } else {
+      buf.writeBytes(HD);
+    }
+    arithmeticFlags(buf, item, frame);
+    buf.writeShort(0x0d0a);
+    if (value != null) {
+      buf.writeBytes(value);
+      buf.writeShort(0x0d0a);
+    }
+    return buf;
+  }
+
+  /** Writes ma's echoed flags into {@code buf} in request order, or only measures them when it is null. */
+  private static int arithmeticFlags(ByteBuf buf, MetaItem item, MetaFrame frame) {
+    int n = 0;
+    for (byte f : frame.flags()) {
+      n += switch (f) {
+        case 'c' -> unsigned(buf, 'c', item.cas());
+        case 't' -> signed(buf, 't', item.ttl());
+        case 'O' -> opaque(buf, frame);
+        case 'k' -> key(buf, frame.key(), frame.keyBinary());
+        default -> 0;
+      };
+    }
+    return n;
   }
 
   private static ByteBuf debug(ByteBufAllocator alloc, Result.MetaDebug d) {
-    ByteBuf buf = alloc.buffer(96 + d.key().length * 2);
-    ascii(buf, "ME ");
-    buf.writeBytes(d.keyBinary() ? Base64Keys.encode(d.key()) : d.key());
-    ascii(buf, " exp=" + d.exp() + " la=" + d.lastAccess() + " cas=" + Long.toUnsignedString(d.cas())
-        + " fetch=" + (d.fetched() ? "yes" : "no") + " cls=" + d.slabClass() + " size=" + d.size());
+    byte[] key = d.keyBinary() ? Base64Keys.encode(d.key()) : d.key();
+    byte[] fetch = d.fetched() ? FETCH_YES : FETCH_NO;
+    int size = ME.length + key.length + EXP.length + Ascii.signedDigits(d.exp()) + LA.length
+        + Ascii.signedDigits(d.lastAccess()) + CAS.length + Ascii.digits(d.cas()) + fetch.length + CLS.length
+        + Ascii.signedDigits(d.slabClass()) + SIZE.length + Ascii.signedDigits(d.size()) + 2;
+    ByteBuf buf = alloc.buffer(size);
+    buf.writeBytes(ME).writeBytes(key);
+    Ascii.writeSigned(buf.writeBytes(EXP), d.exp());
+    Ascii.writeSigned(buf.writeBytes(LA), d.lastAccess());
+    Ascii.writeUnsigned(buf.writeBytes(CAS), d.cas());
+    buf.writeBytes(fetch);
+    Ascii.writeSigned(buf.writeBytes(CLS), d.slabClass());
+    Ascii.writeSigned(buf.writeBytes(SIZE), d.size());
     return buf.writeShort(0x0d0a);
   }
 
@@ -213,29 +249,44 @@ public final class MetaEncoder {
     return false;
   }
 
-  private static void flag(ByteBuf buf, char flag, String value) {
-    buf.writeByte(' ');
-    buf.writeByte(flag);
-    ascii(buf, value);
-  }
-
-  private static void opaque(ByteBuf buf, MetaFrame frame) {
-    buf.writeByte(' ');
-    buf.writeBytes(frame.opaque());
-  }
-
-  private static void key(ByteBuf buf, byte[] key, boolean binary) {
-    buf.writeByte(' ');
-    buf.writeByte('k');
-    if (binary) {
-      buf.writeBytes(Base64Keys.encode(key));
-      ascii(buf, " b");
-    } else {
-      buf.writeBytes(key);
+  /** {@code ' ' flag value} with the value unsigned: written into {@code buf} unless it is null; its length. */
+  private static int unsigned(ByteBuf buf, char flag, long value) {
+    if (buf != null) {
+      Ascii.writeUnsigned(buf.writeByte(' ').writeByte(flag), value);
     }
+    return 2 + Ascii.digits(value);
   }
 
-  private static void ascii(ByteBuf buf, String s) {
-    ByteBufUtil.writeAscii(buf, s);
+  /** {@code ' ' flag value} with the value signed: written into {@code buf} unless it is null; its length. */
+  private static int signed(ByteBuf buf, char flag, long value) {
+    if (buf != null) {
+      Ascii.writeSigned(buf.writeByte(' ').writeByte(flag), value);
+    }
+    return 2 + Ascii.signedDigits(value);
+  }
+
+  /** The opaque token after a space: written into {@code buf} unless it is null; its length. */
+  private static int opaque(ByteBuf buf, MetaFrame frame) {
+    if (buf != null) {
+      buf.writeByte(' ').writeBytes(frame.opaque());
+    }
+    return 1 + frame.opaque().length;
+  }
+
+  /**
+   * {@code ' k' key}, in base64 followed by {@code " b"} when binary: written into {@code buf} unless it is
+   * null; its length.
+   */
+  private static int key(ByteBuf buf, byte[] key, boolean binary) {
+    if (!binary) {
+      if (buf != null) {
+        buf.writeByte(' ').writeByte('k').writeBytes(key);
+      }
+      return 2 + key.length;
+    }
+    if (buf != null) {
+      buf.writeByte(' ').writeByte('k').writeBytes(Base64Keys.encode(key)).writeByte(' ').writeByte('b');
+    }
+    return 2 + 4 * ((key.length + 2) / 3) + 2;
   }
 }

@@ -28,8 +28,11 @@ class BinaryEncoderTest {
 
   /** The bytes written for {@code results}, every buffer released. */
   private static String encode(Result... results) {
-    return CodecFixtures.encode(new BinaryEncoder(), ByteBufUtil::hexDump, Release.FREED_UNLESS_EMPTY,
-        (Object[]) results);
+    return CodecFixtures.encode(new BinaryEncoder(), b -> {
+      assertThat(b.writerIndex()).as("bytes written into a buffer of capacity %d", b.capacity())
+          .isEqualTo(b.capacity());
+      return hex(ByteBufUtil.getBytes(b)); // one bulk read: leak tracking records each single-byte read
+    }, Release.FREED_UNLESS_EMPTY, (Object[]) results);
   }
 
   /** A reply packet as memcached writes it. */
@@ -220,7 +223,19 @@ class BinaryEncoderTest {
         false, false, false);
     assertThat(encode(framed(hit, 0x0c, 3, "big"), framed(hit("s", "v", 1, 1), 0x00, 4, "s")))
         .isEqualTo(reply(0x0c, 0, 3, 5, flags(2), bytes("big"), big) + reply(0x00, 0, 4, 1, flags(1), NONE, bytes("v")));
-    assertThat(BinaryEncoder.WRAP_THRESHOLD).isLessThan(big.length);
+  }
+
+  @Test
+  void valueSizesFromEmptyToOneMegabyte() {
+    for (int length : new int[] {0, 1, 2047, 2048, 65535, 65536, 1024 * 1024}) {
+      byte[] value = new byte[length];
+      Arrays.fill(value, (byte) 'v');
+      Meta hit = new Meta(MetaCode.VA, new MetaItem(bytes("key"), false, value, 9, 7, -1, 0, false, length),
+          false, false, false);
+      // getk: extras, key and value in the one buffer
+      assertThat(encode(framed(hit, 0x0c, 1, "key"))).as("value of %d bytes", length)
+          .isEqualTo(reply(0x0c, 0, 1, 7, flags(9), bytes("key"), value));
+    }
   }
 
   @Test

@@ -25,9 +25,15 @@ import org.junit.jupiter.api.Test;
  */
 class MetaEncoderTest {
 
+  /** The bytes written for {@code results}; every buffer is a shared constant or exactly sized, and released. */
   private static String encode(Result... results) {
-    return CodecFixtures.encode(new TextEncoder(), b -> b.toString(StandardCharsets.ISO_8859_1),
-        Release.FREED_OR_SHARED_CONSTANT, (Object[]) results);
+    return CodecFixtures.encode(new TextEncoder(), b -> {
+      if (!b.isReadOnly()) {
+        assertThat(b.writerIndex()).as("bytes written into a buffer of capacity %d", b.capacity())
+            .isEqualTo(b.capacity());
+      }
+      return b.toString(StandardCharsets.ISO_8859_1);
+    }, Release.FREED_OR_SHARED_CONSTANT, (Object[]) results);
   }
 
   private static MetaFrame frame(Verb verb, String key, boolean binary, String flags, String opaque, int length) {
@@ -121,6 +127,36 @@ class MetaEncoderTest {
     MetaItem item = new MetaItem(bytes("big"), false, big, 0, 1, -1, 0, false, big.length);
     assertThat(encode(framed(hit(item), frame(Verb.MG, "big", "vk", null))))
         .isEqualTo("VA 100000 kbig\r\n" + "z".repeat(100_000) + "\r\n");
+  }
+
+  @Test
+  void valueSizesFromEmptyToOneMegabyte() {
+    for (int length : new int[] {0, 1, 2047, 2048, 65535, 65536, 1024 * 1024}) {
+      byte[] value = new byte[length];
+      Arrays.fill(value, (byte) 'v');
+      MetaItem item = new MetaItem(bytes("key"), false, value, 1, 2, 3, 4, true, length);
+      assertThat(encode(framed(new Meta(MetaCode.VA, item, true, true, true), frame(Verb.MG, "key", "vcfkOstlh",
+          "Oabc")))).as("value of %d bytes", length).isEqualTo("VA " + length + " c2 f1 kkey Oabc s" + length
+          + " t3 l4 h1 Z X W\r\n" + "v".repeat(length) + "\r\n");
+    }
+  }
+
+  @Test
+  void numbersAtTheirLimitsAndBinaryKeysOfEveryPadding() {
+    MetaItem item = new MetaItem(bytes("k"), false, null, -1, -1, Long.MIN_VALUE, Long.MAX_VALUE, false, 0);
+    assertThat(encode(framed(hit(item), frame(Verb.MG, "k", "fctls", null))))
+        .isEqualTo("HD f4294967295 c18446744073709551615 t-9223372036854775808 l9223372036854775807 s0\r\n");
+    // base64 of 1, 2 and 3 bytes: two, one and no padding symbols
+    for (String key : new String[] {"a", "ab", "abc", "abcd"}) {
+      String b64 = java.util.Base64.getEncoder().encodeToString(bytes(key));
+      assertThat(encode(framed(Meta.of(MetaCode.NF), frame(Verb.MD, key, true, "bk", null, 0))))
+          .isEqualTo("NF k" + b64 + " b\r\n");
+      assertThat(encode(framed(hit(item(key, true, null, 0, 0, 0, 0)), frame(Verb.MG, key, "k", null))))
+          .isEqualTo("HD k" + b64 + " b\r\n");
+    }
+    assertThat(encode(framed(new Result.MetaDebug(bytes("n"), false, Long.MIN_VALUE, -1, 0, false, -1,
+        Long.MAX_VALUE), frame(Verb.ME, "n", "", null))))
+        .isEqualTo("ME n exp=-9223372036854775808 la=-1 cas=0 fetch=no cls=-1 size=9223372036854775807\r\n");
   }
 
   // ---------------------------------------------------------------- ms
