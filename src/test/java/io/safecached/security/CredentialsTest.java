@@ -120,27 +120,28 @@ class CredentialsTest {
   /**
    * With a hashed user in the table, an unknown user and a plaintext user cost a PBKDF2 derivation too, so the
    * time does not tell which users exist. Without the equalising work they would take microseconds instead of
-   * tens of milliseconds; the bound of a quarter leaves ample room for a busy machine.
+   * tens of milliseconds; the bound of a quarter leaves ample room for a busy machine. Each side is the fastest
+   * of five runs: load on the machine only ever adds time, so the minimum is what the code itself costs.
    */
   @Test
   void unknownAndPlaintextUsersCostAsMuchAsHashedOnes() throws Exception {
     Credentials c = parse("alice:" + PasswordHash.hash("hunter2".toCharArray(), 30_000), "bob:plain");
-    long hashed = medianNanos(() -> c.verify("alice", utf8("wrong")));
-    long unknown = medianNanos(() -> c.verify("mallory", utf8("wrong")));
-    long plain = medianNanos(() -> c.verify("bob", utf8("wrong")));
+    long hashed = fastestNanos(() -> c.verify("alice", utf8("wrong")));
+    long unknown = fastestNanos(() -> c.verify("mallory", utf8("wrong")));
+    long plain = fastestNanos(() -> c.verify("bob", utf8("wrong")));
     assertThat(unknown).isGreaterThan(hashed / 4);
     assertThat(plain).isGreaterThan(hashed / 4);
   }
 
-  private static long medianNanos(BooleanSupplier verify) {
-    long[] times = new long[3];
+  private static long fastestNanos(BooleanSupplier verify) {
+    long[] times = new long[5];
     for (int i = 0; i < times.length; i++) {
       long start = System.nanoTime();
       assertThat(verify.getAsBoolean()).isFalse();
       times[i] = System.nanoTime() - start;
     }
     Arrays.sort(times);
-    return times[1];
+    return times[0];
   }
 
   @ParameterizedTest(name = "{0}")
