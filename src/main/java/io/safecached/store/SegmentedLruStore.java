@@ -1,12 +1,8 @@
 package io.safecached.store;
 
+import io.safecached.store.Segment.Node;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -21,14 +17,13 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li><b>Segments.</b> A key's hash picks one of a power-of-two number of segments (64, fewer for small
  *       limits so that each holds at least {@link #MIN_SEGMENT_SHARE} of the limit). Each segment has its own
- *       lock, its own chained hash table (doubled at a load of 3/4, never shrunk) and three doubly linked lists.
- *       A node holds the key bytes, their hash, the current {@link Item}, the chain link, the list links, which
- *       list it is on and an {@code active} bit. Lookups take the segment lock and allocate nothing.</li>
- *   <li><b>Hash.</b> Keys are hashed with a multilinear hash whose 66 random 64-bit multipliers are drawn per
- *       store from {@link SecureRandom} (the top 32 bits of a sum of products of 32-bit words; any two distinct
- *       keys of up to 256 bytes collide with probability about 2^-32 whatever they are). A client cannot
- *       choose keys that collide, as it could with {@code Arrays.hashCode} ("Aa" and "BB"), so chains stay
- *       short.</li>
+ *       lock, its own chained hash table (doubled at a load of 3/4, never shrunk) and three doubly linked lists
+ *       ({@link Segment}). A node holds the key bytes, their hash, the current {@link Item}, the chain link, the
+ *       list links, which list it is on and an {@code active} bit. Lookups take the segment lock and allocate
+ *       nothing. No thread ever holds two segment locks.</li>
+ *   <li><b>Hash.</b> Keys are hashed with a multilinear hash whose random multipliers are drawn per store
+ *       ({@link KeyHash}), so a client cannot choose keys that collide, as it could with
+ *       {@code Arrays.hashCode} ("Aa" and "BB"), and chains stay short.</li>
  *   <li><b>LRU.</b> As in memcached (doc/new_lru.txt): new and replaced items go to the head of HOT. A lookup
  *       never moves an item; a hit on an item that was read before sets its {@code active} bit (memcached:
  *       the second hit makes an item active, one more keeps it so). On every write the segment is balanced:
@@ -36,13 +31,19 @@ import java.util.function.UnaryOperator;
  *       (bit cleared), else to COLD; while WARM holds more than {@value #WARM_PERCENT}% its tail goes back to
  *       WARM's head if active (bit cleared), else to COLD. The percentages are of what the segment holds, as
  *       memcached's are of what a slab class holds.</li>
- *   <li><b>Eviction.</b> While the store's bytes exceed the limit, the writing segment gives up COLD's tail:
- *       an expired or flushed item is reclaimed ({@code reclaimed}, {@code expired_unfetched}); an active one
+ *   <li><b>Eviction.</b> While the store's bytes exceed the limit, one segment gives up COLD's tail: an
+ *       expired or flushed item is reclaimed ({@code reclaimed}, {@code expired_unfetched}); an active one
  *       moves to WARM with its bit cleared (at most {@value #ACTIVE_RESCUES} per eviction, like memcached's
  *       5 tries); anything else is evicted ({@code evictions}, {@code evicted_unfetched}). With COLD empty
- *       WARM's tail goes, then HOT's. When the writing segment has nothing left but the item just written,
- *       the other segments give up items in turn, so one big item can always be stored. Bytes are counted
- *       store-wide, so {@link #bytesUsed()} is at or below {@link #memoryLimit()} when a write returns.</li>
+ *       WARM's tail goes, then HOT's. The segment is the one whose first victim was stored longest ago
+ *       ({@link Item#storedAt()}): each segment publishes that time in a shared array of one {@code long} per
+ *       segment whenever one of its tails changes, and an eviction scans the array without locks (ties go to
+ *       the writing segment, then to the ones after it), then locks the segment it picked and evicts whatever
+ *       is at its tail by then. So eviction follows one store-wide LRU instead of 64 separate ones, in which a
+ *       key at the capacity edge lives or dies by how many writes its segment happened to get. When the
+ *       segment picked has nothing left but the item just written, the segments give up items in turn, so one
+ *       big item can always be stored. Bytes are counted store-wide, so {@link #bytesUsed()} is at or below
+ *       {@link #memoryLimit()} when a write returns.</li>
  *   <li><b>Memory.</b> An item weighs its key and value bytes plus {@link #PER_ITEM_OVERHEAD}, the layout
  *       on a 64-bit JVM with compressed oops (12-byte headers, 8-byte alignment): the node 40 B (header 12,
  *       five references 20, hash 4, list and active bit 2, padding 2), the {@link Item} 64 B (header 12, four
@@ -83,19 +84,15 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   /** Nodes the crawler thread looks at per step. */
   static final int CRAWL_STEP = 256 * 1024;
 
-  static final byte HOT = 0;
-  static final byte WARM = 1;
-  static final byte COLD = 2;
-
-  private static final int INITIAL_TABLE = 16;
-  private static final int HASHED_WORDS = 64;
-  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final SecureRandom SEEDS = new SecureRandom();
+  private static final byte HOT = Segment.HOT;
+  private static final byte WARM = Segment.WARM;
+  private static final byte COLD = Segment.COLD;
 
   private final Segment[] segments;
+  /** Per segment, when its next victim was stored (epoch ms), {@link Long#MAX_VALUE} if empty; see {@link Segment}. */
+  private final long[] victimAges;
   private final int segmentMask;
-  /** Multipliers of the multilinear hash: [0] constant, [1] length, then one per 32-bit word. */
-  private final long[] multipliers = new long[2 + HASHED_WORDS];
+  private final KeyHash keyHash = new KeyHash();
   private final Clock clock;
   private final Counters counters;
   private final Executor background;
@@ -127,13 +124,11 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     this.counters = counters;
     this.background = background;
     this.segments = new Segment[segmentCount];
+    this.victimAges = new long[segmentCount];
     for (int i = 0; i < segmentCount; i++) {
-      segments[i] = new Segment();
+      segments[i] = new Segment(victimAges, i);
     }
     this.segmentMask = segmentCount - 1;
-    for (int i = 0; i < multipliers.length; i++) {
-      multipliers[i] = SEEDS.nextLong();
-    }
   }
 
   /** A store on the system clock; full crawls after a flush run in the common pool. */
@@ -151,7 +146,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     return weight(key.length(), item);
   }
 
-  private static int weight(int keyLength, Item item) {
+  static int weight(int keyLength, Item item) {
     long w = (long) keyLength + item.value().length + PER_ITEM_OVERHEAD;
     return (int) Math.min(Integer.MAX_VALUE, w);
   }
@@ -222,7 +217,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
       if (n == null) {
         n = new Node(k, h, next);
         s.insert(n);
-        link(s, n, HOT);
+        s.link(n, HOT);
         bytes.addAndGet(w);
         items.incrementAndGet();
       } else {
@@ -234,19 +229,16 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
         if (!sameVersion) {
           // a new version is a new item for the LRU; touch keeps its place
           n.active = false;
-          moveTo(s, n, HOT);
+          s.moveTo(n, HOT);
+        } else {
+          s.replacedInPlace(n);
         }
       }
       written = n;
       balance(s);
-      if (bytes.get() > limit) {
-        while (bytes.get() > limit && evictOne(s, n, now)) {
-          // the writing segment gives up its own items first
-        }
-      }
     }
     if (bytes.get() > limit) {
-      evictRoundRobin(indexOf(h) + 1, written, now);
+      evict(indexOf(h), written, now);
     }
     return next;
   }
@@ -318,12 +310,12 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     return limit;
   }
 
-  /** Lowering the limit evicts down to it at once, from every segment in turn. */
+  /** Lowering the limit evicts down to it at once, oldest first as on a write. */
   @Override
   public void setMemoryLimit(long newLimit) {
     limit = newLimit;
     if (bytes.get() > newLimit) {
-      evictRoundRobin(0, null, clock.millis());
+      evict(0, null, clock.millis());
     }
   }
 
@@ -518,16 +510,16 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   // ---------------------------------------------------------------- LRU
 
   /** Moves tails out of HOT and WARM while they hold more than their share of the segment. */
-  private void balance(Segment s) {
-    long total = s.listBytes[HOT] + s.listBytes[WARM] + s.listBytes[COLD];
+  private static void balance(Segment s) {
+    long total = s.bytes();
     long hotMax = total * HOT_PERCENT / 100;
     for (int moves = 0; moves < MAX_MOVES && s.listBytes[HOT] > hotMax; moves++) {
       Node n = s.tails[HOT];
       if (n.active) {
         n.active = false;
-        moveTo(s, n, WARM);
+        s.moveTo(n, WARM);
       } else {
-        moveTo(s, n, COLD);
+        s.moveTo(n, COLD);
       }
     }
     long warmMax = total * WARM_PERCENT / 100;
@@ -535,9 +527,9 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
       Node n = s.tails[WARM];
       if (n.active) {
         n.active = false;
-        moveTo(s, n, WARM);
+        s.moveTo(n, WARM);
       } else {
-        moveTo(s, n, COLD);
+        s.moveTo(n, COLD);
       }
     }
   }
@@ -549,18 +541,18 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   private boolean evictOne(Segment s, Node keep, long now) {
     int rescues = 0;
     while (true) {
-      Node n = tailOf(s, COLD, keep);
+      Node n = s.tailOf(COLD, keep);
       if (n != null && n.active && rescues < ACTIVE_RESCUES && isLive(n.item, now)) {
         n.active = false;
-        moveTo(s, n, WARM);
+        s.moveTo(n, WARM);
         rescues++;
         continue;
       }
       if (n == null) {
-        n = tailOf(s, WARM, keep);
+        n = s.tailOf(WARM, keep);
       }
       if (n == null) {
-        n = tailOf(s, HOT, keep);
+        n = s.tailOf(HOT, keep);
       }
       if (n == null) {
         return false;
@@ -576,9 +568,46 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     }
   }
 
-  private static Node tailOf(Segment s, byte list, Node keep) {
-    Node n = s.tails[list];
-    return n == keep && n != null ? n.prev : n;
+  /**
+   * Frees bytes until the store is within its limit, each time from the segment whose next victim is oldest.
+   * Never holds two segment locks: the ages are read without locks, then the segment picked is locked and gives
+   * up what is at its tail by then.
+   */
+  private void evict(int home, Node keep, long now) {
+    int misses = 0;
+    while (bytes.get() > limit) {
+      int pick = oldestVictim(home);
+      Segment victim = segments[pick];
+      synchronized (victim) {
+        if (bytes.get() <= limit) {
+          return;
+        }
+        if (evictOne(victim, keep, now)) {
+          continue;
+        }
+      }
+      // the segment had nothing but keep, or another thread emptied it after we read its age (it now reads as
+      // empty): pick again, but after as many misses as segments take every segment in turn
+      if (pick == home || ++misses >= segments.length) {
+        evictRoundRobin(home + 1, keep, now);
+        return;
+      }
+    }
+  }
+
+  /** The segment whose next victim was stored longest ago; {@code home} and then the ones after it win ties. */
+  private int oldestVictim(int home) {
+    int best = home;
+    long bestAge = Segment.victimAge(victimAges, home);
+    for (int i = 1; i < victimAges.length; i++) {
+      int j = (home + i) & segmentMask;
+      long age = Segment.victimAge(victimAges, j);
+      if (age < bestAge) {
+        best = j;
+        bestAge = age;
+      }
+    }
+    return best;
   }
 
   /**
@@ -601,71 +630,18 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     }
   }
 
-  private static void link(Segment s, Node n, byte list) {
-    n.list = list;
-    n.prev = null;
-    n.next = s.heads[list];
-    if (n.next != null) {
-      n.next.prev = n;
-    } else {
-      s.tails[list] = n;
-    }
-    s.heads[list] = n;
-    s.listBytes[list] += weight(n.key.length, n.item);
-    s.listCounts[list]++;
-  }
-
-  private static void unlinkList(Segment s, Node n) {
-    byte list = n.list;
-    if (n.prev != null) {
-      n.prev.next = n.next;
-    } else {
-      s.heads[list] = n.next;
-    }
-    if (n.next != null) {
-      n.next.prev = n.prev;
-    } else {
-      s.tails[list] = n.prev;
-    }
-    n.prev = null;
-    n.next = null;
-    s.listBytes[list] -= weight(n.key.length, n.item);
-    s.listCounts[list]--;
-  }
-
-  private static void moveTo(Segment s, Node n, byte list) {
-    unlinkList(s, n);
-    link(s, n, list);
-  }
-
   /** Removes {@code n} from its segment entirely. */
   private void unlink(Segment s, Node n) {
-    unlinkList(s, n);
+    s.unlinkList(n);
     s.delete(n);
-    bytes.addAndGet(-weight(n.key.length, n.item));
+    bytes.addAndGet(-n.weight());
     items.decrementAndGet();
   }
 
   // ---------------------------------------------------------------- hashing
 
-  /** The multilinear hash of {@code k} under this store's random multipliers (see the class notes). */
-  int hash(byte[] k) {
-    long[] m = multipliers;
-    int len = k.length;
-    long h = m[0] + m[1] * len;
-    int i = 0;
-    int word = 0;
-    for (; i + 4 <= len; i += 4) {
-      h += m[2 + (word++ & (HASHED_WORDS - 1))] * ((int) INTS.get(k, i) & 0xFFFF_FFFFL);
-    }
-    if (i < len) {
-      long tail = 0;
-      for (int shift = 0; i < len; i++, shift += 8) {
-        tail |= (k[i] & 0xFFL) << shift;
-      }
-      h += m[2 + (word & (HASHED_WORDS - 1))] * tail;
-    }
-    return (int) (h >>> 32);
+  private int hash(byte[] k) {
+    return keyHash.hash(k);
   }
 
   private int indexOf(int hash) {
@@ -687,42 +663,9 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     long weight = 0;
     for (Segment s : segments) {
       synchronized (s) {
-        long tableCount = 0;
-        long tableBytes = 0;
-        for (Node head : s.table) {
-          for (Node n = head; n != null; n = n.chain) {
-            tableCount++;
-            tableBytes += weight(n.key.length, n.item);
-            if (s.find(n.key, n.hash) != n) {
-              throw new IllegalStateException("node not found by its own key");
-            }
-          }
-        }
-        long listCount = 0;
-        long listTotal = 0;
-        for (byte list = HOT; list <= COLD; list++) {
-          long c = 0;
-          long b = 0;
-          Node prev = null;
-          for (Node n = s.heads[list]; n != null; n = n.next) {
-            if (n.list != list || n.prev != prev) {
-              throw new IllegalStateException("broken list " + list);
-            }
-            c++;
-            b += weight(n.key.length, n.item);
-            prev = n;
-          }
-          if (s.tails[list] != prev || c != s.listCounts[list] || b != s.listBytes[list]) {
-            throw new IllegalStateException("list " + list + " totals disagree");
-          }
-          listCount += c;
-          listTotal += b;
-        }
-        if (listCount != tableCount || listTotal != tableBytes || tableCount != s.count) {
-          throw new IllegalStateException("lists and table disagree");
-        }
-        count += tableCount;
-        weight += tableBytes;
+        long[] found = s.audit();
+        count += found[0];
+        weight += found[1];
       }
     }
     if (count != items.get() || weight != bytes.get()) {
@@ -743,88 +686,6 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
         return null;
       }
       return new String[] {"HOT", "WARM", "COLD"}[n.list] + (n.active ? "+active" : "");
-    }
-  }
-
-  // ---------------------------------------------------------------- structures
-
-  /** One item's place in the store: its key, hash, item, hash chain and LRU links. */
-  private static final class Node {
-    final byte[] key;
-    final int hash;
-    Item item;
-    Node chain;
-    Node prev;
-    Node next;
-    byte list;
-    boolean active;
-
-    Node(byte[] key, int hash, Item item) {
-      this.key = key;
-      this.hash = hash;
-      this.item = item;
-    }
-  }
-
-  /** A lock, a chained hash table and the three LRU lists of one hash segment. */
-  private static final class Segment {
-    Node[] table = new Node[INITIAL_TABLE];
-    int count;
-    final Node[] heads = new Node[3];
-    final Node[] tails = new Node[3];
-    final long[] listBytes = new long[3];
-    final int[] listCounts = new int[3];
-
-    Node find(byte[] key, int hash) {
-      Node[] t = table;
-      for (Node n = t[hash & (t.length - 1)]; n != null; n = n.chain) {
-        if (n.hash == hash && Arrays.equals(n.key, key)) {
-          return n;
-        }
-      }
-      return null;
-    }
-
-    void insert(Node n) {
-      if (count >= table.length - (table.length >>> 2)) {
-        resize();
-      }
-      int i = n.hash & (table.length - 1);
-      n.chain = table[i];
-      table[i] = n;
-      count++;
-    }
-
-    void delete(Node n) {
-      int i = n.hash & (table.length - 1);
-      Node p = table[i];
-      if (p == n) {
-        table[i] = n.chain;
-      } else {
-        while (p.chain != n) {
-          p = p.chain;
-        }
-        p.chain = n.chain;
-      }
-      n.chain = null;
-      count--;
-    }
-
-    private void resize() {
-      Node[] old = table;
-      Node[] t = new Node[old.length * 2];
-      int mask = t.length - 1;
-      for (Node head : old) {
-        Node n = head;
-        while (n != null) {
-          Node chain = n.chain;
-          int i = n.hash & mask;
-          n.chain = t[i];
-          t[i] = n;
-          n = chain;
-        }
-      }
-      table = t;
     }
   }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -253,29 +251,6 @@ class SegmentedLruTest {
     assertThat(f.value("big")).as("stored").isNotNull().hasSize(big.length());
     assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(limit);
     f.store.audit();
-  }
-
-  /** Keys that collide under Arrays.hashCode ("Aa" = "BB") spread over the store's seeded hash. */
-  @Test
-  void collidingKeysGetDistinctStoreHashes() {
-    StoreFixture f = new StoreFixture();
-    List<String> keys = new ArrayList<>(List.of(""));
-    for (int i = 0; i < 10; i++) {
-      List<String> next = new ArrayList<>();
-      for (String s : keys) {
-        next.add(s + "Aa");
-        next.add(s + "BB");
-      }
-      keys = next;
-    }
-    Set<Integer> hashes = new HashSet<>();
-    for (String k : keys) {
-      hashes.add(f.store.hash(StoreFixture.bytes(k)));
-    }
-    assertThat(hashes.size()).isGreaterThan(keys.size() - 3);
-    StoreFixture other = new StoreFixture();
-    assertThat(other.store.hash(StoreFixture.bytes("Aa"))).as("seeded per store")
-        .isNotEqualTo(f.store.hash(StoreFixture.bytes("Aa")));
   }
 
   @Test
