@@ -123,10 +123,19 @@ class LauncherScriptTest {
   @Test
   void java22AndNewerGetNativeAccessForNettyAndOptsComeFirst() throws Exception {
     buildJar();
-    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    fakeJdk(jvms, "jdk-22", "22.0.2", true);
     Result r = run(Map.of("SAFECACHED_JAVA_OPTS", " -Xmx64m  -Dsafecached.x=1 "), "version");
-    assertThat(r.out()).containsExactly("jdk-25", "[--enable-native-access=ALL-UNNAMED]", "[-Xmx64m]",
+    assertThat(r.out()).containsExactly("jdk-22", "[--enable-native-access=ALL-UNNAMED]", "[-Xmx64m]",
         "[-Dsafecached.x=1]", "[-jar]", "[" + jar + "]", "[version]");
+  }
+
+  @Test
+  void java24AndNewerAlsoLetNettyUseUnsafe() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    Result r = run(Map.of("SAFECACHED_JAVA_OPTS", "-Xmx64m"), "version");
+    assertThat(r.out()).containsExactly("jdk-25", "[--enable-native-access=ALL-UNNAMED]",
+        "[--sun-misc-unsafe-memory-access=allow]", "[-Xmx64m]", "[-jar]", "[" + jar + "]", "[version]");
   }
 
   @Test
