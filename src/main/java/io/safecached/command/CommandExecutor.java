@@ -128,22 +128,29 @@ public final class CommandExecutor {
   /** get, gets, gat, gats: each key is an mg (with T for gat), so counters and access marks match memcached. */
   private Result get(Command.Get c) {
     List<byte[]> keys = c.keys();
+    if (keys.size() == 1) {
+      // the common case, without a growable list
+      Hit hit = hit(c, keys.get(0));
+      return new Result.Values(hit == null ? List.of() : List.of(hit), c.withCas());
+    }
     List<Hit> hits = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      byte[] k = keys.get(i);
-      if (c.touches()) {
-        Result.MetaItem m = items.get(Command.MetaGet.touch(k, true, c.touchExptime(), false)).item();
-        if (m != null) {
-          hits.add(new Hit(k, m.flags(), m.value(), m.cas()));
-        }
-      } else {
-        Item item = items.lookup(k);
-        if (item != null) {
-          hits.add(new Hit(k, item.flags(), item.value(), item.cas()));
-        }
+      Hit hit = hit(c, keys.get(i));
+      if (hit != null) {
+        hits.add(hit);
       }
     }
     return new Result.Values(hits, c.withCas());
+  }
+
+  /** One key of a get or gat: its hit, or null on a miss. */
+  private Hit hit(Command.Get c, byte[] key) {
+    if (c.touches()) {
+      Result.MetaItem m = items.get(Command.MetaGet.touch(key, true, c.touchExptime(), false)).item();
+      return m == null ? null : new Hit(key, m.flags(), m.value(), m.cas());
+    }
+    Item item = items.lookup(key);
+    return item == null ? null : new Hit(key, item.flags(), item.value(), item.cas());
   }
 
   /** The text storage commands are ms in the matching mode; cas compares even a zero CAS unique. */
