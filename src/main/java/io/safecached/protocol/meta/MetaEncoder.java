@@ -137,16 +137,8 @@ public final class MetaEncoder {
     if (value == null && !m.won() && !m.stale() && !m.tokenSent() && !echoes(frame, "stcflhOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
-    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
     int markers = (m.tokenSent() ? 2 : 0) + (m.stale() ? 2 : 0) + (m.won() ? 2 : 0);
-    long size = head + getHitFlags(null, item, frame) + markers + 2 + (value != null ? value.length + 2L : 0);
-    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
-    if (value != null) {
-      buf.writeBytes(VA);
-      Ascii.writeUnsigned(buf, value.length);
-    } else {
-      buf.writeBytes(HD);
-    }
+    ByteBuf buf = startValueReply(alloc, value, getHitFlags(null, item, frame) + markers);
     getHitFlags(buf, item, frame);
     if (m.tokenSent()) {
       buf.writeShort(' ' << 8 | 'Z');
@@ -157,6 +149,28 @@ public final class MetaEncoder {
     if (m.won()) {
       buf.writeShort(' ' << 8 | 'W');
     }
+    return endValueReply(buf, value);
+  }
+
+  /**
+   * A buffer of exactly the reply's size holding its head, {@code VA <length>} with a value or {@code HD}
+   * without; the caller writes the {@code flagBytes} of flags that follow, then calls {@link #endValueReply}.
+   */
+  private static ByteBuf startValueReply(ByteBufAllocator alloc, byte[] value, int flagBytes) {
+    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
+    long size = head + flagBytes + 2 + (value != null ? value.length + 2L : 0);
+    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
+    if (value != null) {
+      buf.writeBytes(VA);
+      Ascii.writeUnsigned(buf, value.length);
+    } else {
+      buf.writeBytes(HD);
+    }
+    return buf;
+  }
+
+  /** Ends the reply line and adds the value block, if any. */
+  private static ByteBuf endValueReply(ByteBuf buf, byte[] value) {
     buf.writeShort(0x0d0a);
     if (value != null) {
       buf.writeBytes(value);
@@ -189,22 +203,9 @@ public final class MetaEncoder {
     if (value == null && !echoes(frame, "ctOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
-    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
-    long size = head + arithmeticFlags(null, item, frame) + 2 + (value != null ? value.length + 2L : 0);
-    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
-    if (value != null) {
-      buf.writeBytes(VA);
-      Ascii.writeUnsigned(buf, value.length);
-    } else {
-      buf.writeBytes(HD);
-    }
+    ByteBuf buf = startValueReply(alloc, value, arithmeticFlags(null, item, frame));
     arithmeticFlags(buf, item, frame);
-    buf.writeShort(0x0d0a);
-    if (value != null) {
-      buf.writeBytes(value);
-      buf.writeShort(0x0d0a);
-    }
-    return buf;
+    return endValueReply(buf, value);
   }
 
   /** Writes ma's echoed flags into {@code buf} in request order, or only measures them when it is null. */
