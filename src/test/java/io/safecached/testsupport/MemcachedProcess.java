@@ -84,17 +84,28 @@ public final class MemcachedProcess implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(address(), 200);
-        return;
       } catch (IOException notYet) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
+        sleep(20);
+        continue;
+      }
+      // what answered may not be memcached: another server that took the port first, or this very probe
+      // connected to itself (the port is in the ephemeral range), which makes memcached's bind fail. memcached
+      // exits within milliseconds when it cannot bind: only one still running after a moment is listening.
+      sleep(100);
+      if (process.isAlive()) {
+        return;
       }
     }
     throw new IOException("memcached did not listen within " + timeout);
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   /** A port that was free a moment ago on 127.0.0.1. */
