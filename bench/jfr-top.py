@@ -41,13 +41,13 @@ def main():
         total += 1
         own[frames[0]] += 1
         for f in set(frames):
-            if f.startswith(("io.safecached", "io.netty", "com.github.benmanes")):
+            if f.startswith(("io.safecached", "io.netty")):
                 incl[f] += 1
     print("CPU samples: %d" % total)
     print("\ntop methods by own samples:")
     for f, c in own.most_common(n):
         print("  %5.1f%%  %s" % (100.0 * c / total, f))
-    print("\ntop safecached/Netty/Caffeine methods including callees:")
+    print("\ntop safecached/Netty methods including callees:")
     for f, c in incl.most_common(n):
         print("  %5.1f%%  %s" % (100.0 * c / total, f))
 

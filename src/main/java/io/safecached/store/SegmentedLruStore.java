@@ -207,7 +207,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
       }
       int w = weight(k.length, next);
       if (w > limit) {
-        // never kept, as Caffeine's bound did it: stored and evicted at once
+        // more than the whole limit: never kept, counted as stored and evicted at once
         if (n != null) {
           unlink(s, n);
         }
@@ -350,7 +350,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     crawl();
   }
 
-  /** Runs the crawler now (what Caffeine's maintenance did for the store before). */
+  /** Runs the crawler now: reclaims every expired and flushed item at once (tests call it). */
   public void cleanUp() {
     crawl();
   }
