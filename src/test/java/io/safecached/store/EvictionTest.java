@@ -1,5 +1,7 @@
 package io.safecached.store;
 
+import static io.safecached.store.StoreFixture.VALUE_SIZE;
+import static io.safecached.store.StoreFixture.weightOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.store.stats.Counter;
@@ -7,25 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** The memory bound holds, evictions are counted, and the segmented LRU keeps popular keys through a scan. */
 class EvictionTest {
-  private static final int VALUE_SIZE = 1000;
-
-  private static int weightOf(String key) {
-    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
-  }
 
   private static void fill(StoreFixture f, String prefix, int n) {
     for (int i = 0; i < n; i++) {
       f.put(prefix + i, "x".repeat(VALUE_SIZE));
     }
-  }
-
-  /** Reads like a get command does: a hit marks the item fetched. */
-  private static boolean read(StoreFixture f, String key) {
-    Item item = f.store.get(Key.of(key));
-    if (item != null) {
-      item.markFetched(f.clock.millis());
-    }
-    return item != null;
   }
 
   @Test
@@ -68,7 +56,7 @@ class EvictionTest {
     StoreFixture f = new StoreFixture(1 << 20);
     fill(f, "r", 100);
     for (int i = 0; i < 100; i++) {
-      assertThat(read(f, "r" + i)).isTrue();
+      assertThat(f.read("r" + i)).isTrue();
     }
     f.store.setMemoryLimit(10L * weightOf("r00"));
     f.store.cleanUp();
@@ -142,14 +130,14 @@ class EvictionTest {
     // frequently read keys
     for (int round = 0; round < 8; round++) {
       for (int i = 0; i < hot; i++) {
-        read(f, "hot" + i);
+        f.read("hot" + i);
       }
       f.store.cleanUp();
     }
     // recently read keys, read twice just before the scan
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < recent; i++) {
-        read(f, "rec" + i);
+        f.read("rec" + i);
       }
       f.store.cleanUp();
     }

@@ -1,5 +1,7 @@
 package io.safecached.store;
 
+import static io.safecached.store.StoreFixture.VALUE_SIZE;
+import static io.safecached.store.StoreFixture.weightOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.store.stats.Counter;
@@ -11,20 +13,6 @@ import org.junit.jupiter.api.Test;
  * cache was full.
  */
 class RecencyTest {
-  private static final int VALUE_SIZE = 1000;
-
-  private static int weightOf(String key) {
-    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
-  }
-
-  /** Reads like a get command does: a hit marks the item fetched. */
-  private static boolean read(StoreFixture f, String key) {
-    Item item = f.store.get(Key.of(key));
-    if (item != null) {
-      item.markFetched(f.clock.millis());
-    }
-    return item != null;
-  }
 
   /**
    * memcaslap's pattern: each step sets a fresh key, reads it back at once and reads the key set a moment
@@ -43,10 +31,10 @@ class RecencyTest {
     for (int i = 0; i < pairs; i++) {
       String key = String.format("fresh:%06d", i);
       f.put(key, value);
-      if (!read(f, key)) {
+      if (!f.read(key)) {
         misses++;
       }
-      if (i >= lag && !read(f, String.format("fresh:%06d", i - lag))) {
+      if (i >= lag && !f.read(String.format("fresh:%06d", i - lag))) {
         lateMisses++;
       }
       f.clock.advanceMillis(1);

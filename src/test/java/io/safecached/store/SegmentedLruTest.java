@@ -1,5 +1,7 @@
 package io.safecached.store;
 
+import static io.safecached.store.StoreFixture.VALUE_SIZE;
+import static io.safecached.store.StoreFixture.weightOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.store.stats.Counter;
@@ -15,23 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** memcached's segmented LRU: list moves, the active bit, reclaiming at the tail, the crawler, striping. */
 class SegmentedLruTest {
-  private static final int VALUE_SIZE = 1000;
-
-  private static int weightOf(String key) {
-    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
-  }
 
   private static String value() {
     return "x".repeat(VALUE_SIZE);
-  }
-
-  /** Reads like a get command does: a hit marks the item fetched. */
-  private static boolean read(StoreFixture f, String key) {
-    Item item = f.store.get(Key.of(key));
-    if (item != null) {
-      item.markFetched(f.clock.millis());
-    }
-    return item != null;
   }
 
   private static String place(StoreFixture f, String key) {
@@ -56,9 +44,9 @@ class SegmentedLruTest {
       f.put("k0" + i, value());
     }
     f.put("k", value());
-    assertThat(read(f, "k")).isTrue();
+    assertThat(f.read("k")).isTrue();
     assertThat(place(f, "k")).as("first read: fetched, not active (memcached)").isEqualTo("HOT");
-    assertThat(read(f, "k")).isTrue();
+    assertThat(f.read("k")).isTrue();
     assertThat(place(f, "k")).isEqualTo("HOT+active");
     f.put("k", "new version");
     assertThat(place(f, "k")).as("a new version starts over").isEqualTo("HOT");
@@ -71,8 +59,8 @@ class SegmentedLruTest {
       f.put("k0" + i, value());
     }
     f.put("a", value());
-    read(f, "a");
-    read(f, "a");
+    f.read("a");
+    f.read("a");
     for (int i = 0; i < 10; i++) {
       f.put("k1" + i, value());
     }
@@ -88,8 +76,8 @@ class SegmentedLruTest {
       f.put(String.format("k%02d", i), value());
     }
     assertThat(place(f, "a00")).isEqualTo("COLD");
-    read(f, "a00");
-    read(f, "a00");
+    f.read("a00");
+    f.read("a00");
     assertThat(place(f, "a00")).isEqualTo("COLD+active");
 
     f.put("n00", value()); // full: a00 at COLD's tail is saved to WARM, k01 goes instead
@@ -111,7 +99,7 @@ class SegmentedLruTest {
     StoreFixture f = new StoreFixture(capacity * (long) weightOf("scan000"), 1);
     f.put("kept", value());
     for (int i = 0; i < 10 * capacity; i++) {
-      read(f, "kept");
+      f.read("kept");
       f.put(String.format("scan%03d", i), value());
     }
     assertThat(f.value("kept")).isNotNull();
@@ -125,7 +113,7 @@ class SegmentedLruTest {
     for (int i = 0; i < 5; i++) {
       f.put("e0" + i, value(), 5);
     }
-    read(f, "e00");
+    f.read("e00");
     for (int i = 5; i < capacity; i++) {
       f.put(String.format("k%02d", i), value());
     }
@@ -148,7 +136,7 @@ class SegmentedLruTest {
       f.put("e" + i, "v", 5);
       f.put("k" + i, "v");
     }
-    read(f, "e0");
+    f.read("e0");
     f.clock.advance(5, TimeUnit.SECONDS);
     assertThat(f.store.itemCount()).as("curr_items counts expired items until reclaimed").isEqualTo(600);
     assertThat(f.store.crawl()).isEqualTo(300);

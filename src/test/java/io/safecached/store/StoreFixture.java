@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /** A {@link SegmentedLruStore} on a {@link FakeClock} with purges on the calling thread. */
 final class StoreFixture {
+  /** The value size of the store tests' items. */
+  static final int VALUE_SIZE = 1000;
+
   final FakeClock clock = new FakeClock();
   final Counters counters = new Counters();
   final SegmentedLruStore store;
@@ -38,6 +41,20 @@ final class StoreFixture {
   String value(String key) {
     Item item = store.get(Key.of(key));
     return item == null ? null : new String(item.value(), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Reads like a get command does: a hit marks the item fetched. */
+  boolean read(String key) {
+    Item item = store.get(Key.of(key));
+    if (item != null) {
+      item.markFetched(clock.millis());
+    }
+    return item != null;
+  }
+
+  /** What an item of {@link #VALUE_SIZE} bytes under {@code key} weighs in the store. */
+  static int weightOf(String key) {
+    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
   }
 
   long count(Counter c) {
