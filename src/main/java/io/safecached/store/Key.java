@@ -11,11 +11,11 @@ import java.util.Arrays;
  */
 public final class Key implements Comparable<Key> {
   private final byte[] bytes;
-  private final int hash;
+  /** {@code Arrays.hashCode(bytes)} once {@link #hashCode} was asked for, else 0: a request's key never needs it. */
+  private int hash;
 
   private Key(byte[] bytes) {
     this.bytes = bytes;
-    this.hash = Arrays.hashCode(bytes);
   }
 
   /** Wraps the array without copying; the caller must not change it afterwards. */
@@ -39,12 +39,17 @@ public final class Key implements Comparable<Key> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    return o instanceof Key k && Arrays.equals(k.bytes, bytes);
   }
 
   @Override
   public int hashCode() {
-    return hash;
+    int h = hash;
+    if (h == 0) {
+      h = Arrays.hashCode(bytes); // racy but idempotent, as in String
+      hash = h;
+    }
+    return h;
   }
 
   @Override
