@@ -57,6 +57,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void protocolsNeverImportTheStore() {
+    // sizes come from command (ItemSize), so the decoders cannot drift from the one item-size rule
+    assertHolds(noClasses().that().resideInAPackage("io.safecached.protocol..")
+        .should().dependOnClassesThat().resideInAPackage("io.safecached.store.."));
+  }
+
+  @Test
   void auditStandsAlone() {
     assertHolds(noClasses().that().resideInAPackage("io.safecached.audit..")
         .should().dependOnClassesThat().resideInAnyPackage("io.safecached.server..", "io.safecached.store..",

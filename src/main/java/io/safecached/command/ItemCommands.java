@@ -231,8 +231,7 @@ final class ItemCommands {
   private Item concatenate(Command.MetaSet c, StoreMode mode, Key key, Item old, long now, Result[] outcome) {
     byte[] a = mode == StoreMode.APPEND ? old.value() : c.value();
     byte[] b = mode == StoreMode.APPEND ? c.value() : old.value();
-    long flagBytes = old.flags() != 0 ? 4 : 0; // memcached keeps non-zero client flags in 4 more bytes
-    if (Item.memcachedSize(key.length(), (long) a.length + b.length) + flagBytes > server.maxItemSize()) {
+    if (!ItemSize.fits(key.length(), (long) a.length + b.length, old.flags(), server.maxItemSize())) {
       outcome[0] = Meta.of(MetaCode.NS);
       return old;
     }
@@ -357,8 +356,7 @@ final class ItemCommands {
       return Meta.of(MetaCode.EN);
     }
     long now = store.now();
-    // memcached stores non-zero client flags in a 4-byte suffix that counts in the item's size
-    long total = Item.memcachedSize(c.key().length, item.value().length) + (item.flags() != 0 ? 4 : 0);
+    long total = ItemSize.of(c.key().length, item.value().length, item.flags());
     return new Result.MetaDebug(c.key(), item.keyBinary(), ttl(item, now),
         Math.max(0, (now - item.lastAccess()) / 1000), item.cas(), item.fetched(), slabClass(total), total);
   }

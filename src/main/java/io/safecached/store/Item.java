@@ -15,9 +15,6 @@ public final class Item {
   private static final AtomicIntegerFieldUpdater<Item> TOKEN =
       AtomicIntegerFieldUpdater.newUpdater(Item.class, "tokenSent");
 
-  /** memcached's per-item header (48 bytes) plus its 8-byte CAS, counted against {@code -I} like memcached. */
-  public static final int MEMCACHED_HEADER = 56;
-
   private final byte[] value;
   private final int flags;
   private final long cas;
@@ -131,10 +128,5 @@ public final class Item {
     copy.lastAccess = lastAccess;
     copy.tokenSent = tokenSent;
     return copy;
-  }
-
-  /** Size of this item as memcached counts it against the item size limit ({@code -I}). */
-  public static long memcachedSize(int keyLength, long valueLength) {
-    return MEMCACHED_HEADER + keyLength + 1L + valueLength + 2L;
   }
 }

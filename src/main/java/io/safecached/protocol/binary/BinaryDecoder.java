@@ -3,11 +3,11 @@ package io.safecached.protocol.binary;
 import io.netty.buffer.ByteBuf;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
+import io.safecached.command.ItemSize;
 import io.safecached.command.Result;
 import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
-import io.safecached.store.Item;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -254,13 +254,6 @@ public final class BinaryDecoder extends RequestDecoder {
       case PREPEND -> StoreMode.PREPEND;
       default -> StoreMode.SET;
     };
-    if (Item.memcachedSize(keyLength, length) > limits.maxItemSize()) {
-      emit(out, new Command.StoreTooLarge(mode, key, false));
-      swallowRemaining = length;
-      state = length == 0 ? State.HEADER : State.SWALLOW;
-      return;
-    }
-    value = new IncomingValue((int) length);
     if (extrasLength == 8) {
       flags = extras.getInt();
       exptime = unsignedInt(extras);
@@ -268,6 +261,13 @@ public final class BinaryDecoder extends RequestDecoder {
       flags = 0;
       exptime = 0;
     }
+    if (!ItemSize.fits(keyLength, length, flags, limits.maxItemSize())) {
+      emit(out, new Command.StoreTooLarge(mode, key, false));
+      swallowRemaining = length;
+      state = length == 0 ? State.HEADER : State.SWALLOW;
+      return;
+    }
+    value = new IncomingValue((int) length);
     storeMode = mode;
     state = State.VALUE;
     if (length == 0) {

@@ -2,12 +2,12 @@ package io.safecached.protocol.meta;
 
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
+import io.safecached.command.ItemSize;
 import io.safecached.command.Numbers;
 import io.safecached.command.Numbers.NotANumber;
 import io.safecached.command.Result;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.Tokens;
-import io.safecached.store.Item;
 
 /**
  * Parses a meta command line (mg, ms, md, ma, mn, me) into a {@link Command.Framed} meta command, an error
@@ -139,9 +139,7 @@ public final class MetaParser {
     if (f.opaqueTooLong()) {
       return new Swallow(OPAQUE_TOO_LONG, swallow);
     }
-    // memcached stores non-zero client flags in 4 more bytes of the item
-    long size = Item.memcachedSize(f.key.length, length) + (f.clientFlags != 0 ? 4 : 0);
-    if (size > limits.maxItemSize()) {
+    if (!ItemSize.fits(f.key.length, length, f.clientFlags, limits.maxItemSize())) {
       return new Swallow(new Command.StoreTooLarge(StoreMode.SET, f.key, false), swallow);
     }
     if (f.hasCas && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {

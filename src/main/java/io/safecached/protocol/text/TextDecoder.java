@@ -3,6 +3,7 @@ package io.safecached.protocol.text;
 import io.netty.buffer.ByteBuf;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
+import io.safecached.command.ItemSize;
 import io.safecached.command.Numbers;
 import io.safecached.command.Numbers.NotANumber;
 import io.safecached.command.Result;
@@ -11,7 +12,6 @@ import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.Tokens;
 import io.safecached.protocol.meta.MetaParser;
-import io.safecached.store.Item;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -321,8 +321,7 @@ public final class TextDecoder extends RequestDecoder {
       return error(BAD_FORMAT, quiet);
     }
     byte[] k = t.bytes(1);
-    // memcached stores non-zero client flags in 4 more bytes of the item
-    if (Item.memcachedSize(k.length, length) + (flags != 0 ? 4 : 0) > limits.maxItemSize()) {
+    if (!ItemSize.fits(k.length, length, flags, limits.maxItemSize())) {
       state = State.SWALLOW;
       swallowRemaining = length + 2L;
       return new Command.StoreTooLarge(storeMode, k, quiet);

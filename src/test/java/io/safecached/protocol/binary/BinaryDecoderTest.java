@@ -288,6 +288,27 @@ class BinaryDecoderTest {
         noopDecoded(5));
   }
 
+  /**
+   * Regression (binary flags boundary): non-zero flags take 4 more bytes of the item, as in memcached and the
+   * text path, so a value that fits with flags 0 is too large with flags 1 (memcached: status E2BIG).
+   */
+  @ParameterizedTest
+  @EnumSource(Split.class)
+  void nonZeroFlagsCountFourBytesAgainstTheItemLimit(Split split) {
+    int fitsWithoutFlags = 1024 * 1024 - 56 - 1 - 1 - 2;
+    Split cut = split == Split.BYTE_BY_BYTE ? Split.RANDOM : split;
+    List<String> got = renderAll(decode(BinaryDecoderTest::channel, concat(
+        request(0x01, 1, 0, setExtras(1, 0), bytes("k"), new byte[fitsWithoutFlags - 3]),
+        request(0x01, 2, 0, setExtras(0, 0), bytes("k"), new byte[fitsWithoutFlags - 3]),
+        request(0x01, 3, 0, setExtras(1, 0), bytes("k"), new byte[fitsWithoutFlags - 4]),
+        noop(4)), cut, 5));
+    assertThat(got).hasSize(4);
+    assertThat(got.get(0)).isEqualTo("StoreTooLarge(mode=SET key='k' noreply=false) " + frame(0x01, 1, "k"));
+    assertThat(got.get(1)).startsWith("MetaSet(key='k' mode=SET");
+    assertThat(got.get(2)).startsWith("MetaSet(key='k' mode=SET");
+    assertThat(got.get(3)).isEqualTo(noopDecoded(4));
+  }
+
   @Test
   void aFourGigabyteValueIsRefusedFromItsHeaderAndSkippedAsItArrives() {
     EmbeddedChannel ch = channel();
