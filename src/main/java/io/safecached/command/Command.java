@@ -1,5 +1,6 @@
 package io.safecached.command;
 
+import io.safecached.security.CommandKind;
 import java.util.List;
 
 /**
@@ -8,12 +9,72 @@ import java.util.List;
  * <p>Keys and values are byte arrays owned by the command (decoders copy them out of network buffers), so no
  * buffer of the network layer reaches the command layer or the store. Numbers that memcached treats as unsigned
  * are carried in Java's signed types with the same bits.
+ *
+ * <p>Each type declares what it is, once: its {@link #kind()} (read, write, admin, ...) for the access policy,
+ * and whether it is in meta quiet mode with the nominal reply that mode leaves out. The authentication gate, the
+ * UDP path and the executor ask these methods; none keeps a list of command types of its own.
  */
 public sealed interface Command {
+
+  /** What this command is, for the access policy. */
+  CommandKind kind();
 
   /** True when the client asked for no reply ({@code noreply}, quiet modes). */
   default boolean noreply() {
     return false;
+  }
+
+  /** True in meta quiet mode ({@code q}, binary quiet opcodes): the nominal reply is left out. */
+  default boolean quiet() {
+    return false;
+  }
+
+  /** The reply quiet mode leaves out: {@code EN} (a miss) for mg, {@code HD} (success) for the others. */
+  default Result.MetaCode quietHides() {
+    return Result.MetaCode.HD;
+  }
+
+  // A command type declares its kind by the interface it implements, or by its own kind() when that depends on
+  // its arguments (Get, MetaGet, Stats, Framed).
+
+  /** A command that only reads. */
+  sealed interface Read extends Command {
+    @Override
+    default CommandKind kind() {
+      return CommandKind.READ;
+    }
+  }
+
+  /** A command that changes items. */
+  sealed interface Write extends Command {
+    @Override
+    default CommandKind kind() {
+      return CommandKind.WRITE;
+    }
+  }
+
+  /** A command that changes or reveals the whole server. */
+  sealed interface Admin extends Command {
+    @Override
+    default CommandKind kind() {
+      return CommandKind.ADMIN;
+    }
+  }
+
+  /** A command about the connection itself. */
+  sealed interface Session extends Command {
+    @Override
+    default CommandKind kind() {
+      return CommandKind.SESSION;
+    }
+  }
+
+  /** A step of a login, for the authentication gate. */
+  sealed interface Login extends Command {
+    @Override
+    default CommandKind kind() {
+      return CommandKind.LOGIN;
+    }
   }
 
   /** How a storage command treats an existing item. */
@@ -21,6 +82,11 @@ public sealed interface Command {
 
   /** get, gets, gat, gats: look up one or more keys; {@code touchExptime} is non-null for gat/gats. */
   record Get(List<byte[]> keys, boolean withCas, Long touchExptime) implements Command {
+    @Override
+    public CommandKind kind() {
+      return touches() ? CommandKind.WRITE : CommandKind.READ;
+    }
+
     public Get {
       keys = List.copyOf(keys);
     }
@@ -33,49 +99,54 @@ public sealed interface Command {
 
   /** set, add, replace, append, prepend, cas; {@code casUnique} is used by CAS only. */
   record Store(StoreMode mode, byte[] key, int flags, long exptime, byte[] value, long casUnique,
-               boolean noreply) implements Command {}
+               boolean noreply) implements Write {}
 
   /** A storage command whose data block was larger than the item size limit; the data was discarded. */
-  record StoreTooLarge(StoreMode mode, byte[] key, boolean noreply) implements Command {}
+  record StoreTooLarge(StoreMode mode, byte[] key, boolean noreply) implements Write {}
 
   /**
    * A storage command (text or ms) whose data block did not end in {@code \r\n}: memcached counts it as a set
    * and answers {@code CLIENT_ERROR bad data chunk}; {@code noreply} hides that for text, never for ms.
    */
-  record BadDataChunk(boolean noreply) implements Command {}
+  record BadDataChunk(boolean noreply) implements Write {}
 
   /** delete. */
-  record Delete(byte[] key, boolean noreply) implements Command {}
+  record Delete(byte[] key, boolean noreply) implements Write {}
 
   /** incr and decr with an unsigned 64-bit delta. */
-  record Arithmetic(byte[] key, boolean increment, long delta, boolean noreply) implements Command {}
+  record Arithmetic(byte[] key, boolean increment, long delta, boolean noreply) implements Write {}
 
   /** touch: a new exptime for an existing item. */
-  record Touch(byte[] key, long exptime, boolean noreply) implements Command {}
+  record Touch(byte[] key, long exptime, boolean noreply) implements Write {}
 
   /** flush_all, with memcached's exptime rules for the delay (0 = now). */
-  record FlushAll(long delay, boolean noreply) implements Command {}
+  record FlushAll(long delay, boolean noreply) implements Admin {}
 
   /** version. */
-  record Version() implements Command {}
+  record Version() implements Read {}
 
   /** verbosity. */
-  record Verbosity(int level, boolean noreply) implements Command {}
+  record Verbosity(int level, boolean noreply) implements Admin {}
 
   /** quit: close the connection without a reply. */
-  record Quit() implements Command {}
+  record Quit() implements Session {}
 
   /** shutdown [graceful]. */
-  record Shutdown(boolean graceful) implements Command {}
+  record Shutdown(boolean graceful) implements Admin {}
 
   /** cache_memlimit in megabytes. */
-  record CacheMemlimit(long megabytes, boolean noreply) implements Command {}
+  record CacheMemlimit(long megabytes, boolean noreply) implements Admin {}
 
   /** refresh_certs: reload the TLS certificates. */
-  record RefreshCerts(boolean noreply) implements Command {}
+  record RefreshCerts(boolean noreply) implements Admin {}
 
   /** stats with an optional group ({@code null} for the general statistics). */
-  record Stats(String group) implements Command {}
+  record Stats(String group) implements Command {
+    @Override
+    public CommandKind kind() {
+      return "reset".equals(group) || "conns".equals(group) ? CommandKind.ADMIN : CommandKind.READ;
+    }
+  }
 
   // ------------------------------------------------------------------ meta protocol (also used by binary)
 
@@ -89,6 +160,17 @@ public sealed interface Command {
    */
   record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                  Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand) implements Command {
+    @Override
+    public CommandKind kind() {
+      return touchTtl == null && vivifyTtl == null && recacheTtl == null ? CommandKind.READ : CommandKind.WRITE;
+    }
+
+    /** Quiet mg leaves out the miss (EN), not the hit. */
+    @Override
+    public Result.MetaCode quietHides() {
+      return Result.MetaCode.EN;
+    }
+
     /** An mg (not a protocol's own get or touch command). */
     public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                    Long recacheTtl, boolean noBump, boolean quiet) {
@@ -114,27 +196,27 @@ public sealed interface Command {
    * the key base64-encoded, so that replies encode it again. With {@code quiet} success is not answered.
    */
   record MetaSet(byte[] key, StoreMode mode, byte[] value, int flags, long ttl, long compareCas, long newCas,
-                 boolean invalidate, Long vivifyTtl, boolean keyBinary, boolean quiet) implements Command {}
+                 boolean invalidate, Long vivifyTtl, boolean keyBinary, boolean quiet) implements Write {}
 
   /**
    * md (and binary delete): {@code invalidate} marks the item stale with a new CAS (and {@code ttl} if given)
    * instead of removing it; {@code removeValue} replaces the value by an empty one and keeps the item.
    */
   record MetaDelete(byte[] key, long compareCas, long newCas, boolean invalidate, Long ttl, boolean removeValue,
-                    boolean quiet) implements Command {}
+                    boolean quiet) implements Write {}
 
   /**
    * ma (and binary incr/decr): adds or subtracts {@code delta} (unsigned); a miss creates the item with
    * {@code initial} when {@code vivifyTtl} is given, else it is NF. {@code ttl} updates the TTL on success.
    */
   record MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
-                        long compareCas, long newCas, boolean quiet) implements Command {}
+                        long compareCas, long newCas, boolean quiet) implements Write {}
 
   /** me: what the server knows about one item. */
-  record MetaDebug(byte[] key) implements Command {}
+  record MetaDebug(byte[] key) implements Read {}
 
   /** mn (and binary noop): answers at once, marking the end of a pipeline. */
-  record MetaNoop() implements Command {}
+  record MetaNoop() implements Read {}
 
   /**
    * A command with what its protocol needs to frame the reply (meta return flags, binary opcode and opaque).
@@ -142,8 +224,23 @@ public sealed interface Command {
    */
   record Framed(Command command, Object frame) implements Command {
     @Override
+    public CommandKind kind() {
+      return command.kind();
+    }
+
+    @Override
     public boolean noreply() {
       return command.noreply();
+    }
+
+    @Override
+    public boolean quiet() {
+      return command.quiet();
+    }
+
+    @Override
+    public Result.MetaCode quietHides() {
+      return command.quietHides();
     }
   }
 
@@ -152,14 +249,14 @@ public sealed interface Command {
   // is an ordinary Store (memcached's -Y convention) that the gate reads before any command runs.
 
   /** SASL_LIST_MECHS: which SASL mechanisms the server offers. */
-  record SaslListMechs() implements Command {}
+  record SaslListMechs() implements Login {}
 
   /**
    * SASL_AUTH: the first message of a SASL exchange with {@code mechanism}; {@code data} is the client's initial
    * response (for PLAIN: authzid NUL user NUL password). The gate wipes {@code data} once it has read it.
    */
-  record SaslAuth(String mechanism, byte[] data) implements Command {}
+  record SaslAuth(String mechanism, byte[] data) implements Login {}
 
   /** SASL_STEP: a further message of a SASL exchange (PLAIN has none). */
-  record SaslStep(String mechanism, byte[] data) implements Command {}
+  record SaslStep(String mechanism, byte[] data) implements Login {}
 }

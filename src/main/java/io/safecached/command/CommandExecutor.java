@@ -54,22 +54,9 @@ public final class CommandExecutor {
    */
   public static Result silence(Command command, Result result) {
     if (result instanceof Result.Meta m) {
-      boolean hidden = command instanceof Command.MetaGet g ? g.quiet() && m.code() == MetaCode.EN
-          : quiet(command) && m.code() == MetaCode.HD;
-      return hidden ? Result.None.INSTANCE : result;
+      return command.quiet() && m.code() == command.quietHides() ? Result.None.INSTANCE : result;
     }
     return command.noreply() && !(result instanceof Result.Close) ? Result.None.INSTANCE : result;
-  }
-
-  private static boolean quiet(Command command) {
-    if (command instanceof Command.MetaSet c) {
-      return c.quiet();
-    } else if (command instanceof Command.MetaDelete c) {
-      return c.quiet();
-    } else if (command instanceof Command.MetaArithmetic c) {
-      return c.quiet();
-    }
-    return false;
   }
 
   /** Runs one command and returns its result (also when the client asked for no reply). */

@@ -12,8 +12,10 @@ import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.binary.BinaryFrame;
 import io.safecached.protocol.binary.BinaryStatus;
 import io.safecached.protocol.binary.Opcode;
+import io.safecached.security.AccessPolicy;
 import io.safecached.security.AuthFile;
 import io.safecached.security.BruteForceGuard;
+import io.safecached.security.CommandKind;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.lang.System.Logger.Level;
@@ -23,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +57,10 @@ import java.util.concurrent.TimeUnit;
  * password check (PBKDF2) runs on a separate verifier. Meanwhile reading pauses and whatever was already decoded
  * waits, in order, behind the pending reply (at most {@value #MAX_PENDING} messages; more close the
  * connection).</li>
- * <li><b>Admin commands</b> ({@code flush_all}/FLUSH, {@code shutdown}, {@code cache_memlimit},
- * {@code verbosity}, {@code stats reset}, {@code stats conns}) are refused to users outside {@code adminUsers}
- * when that set is not empty: text {@code CLIENT_ERROR permission denied} (nothing with {@code noreply}),
+ * <li><b>Admin commands</b> (commands of kind {@link CommandKind#ADMIN}: {@code flush_all}/FLUSH,
+ * {@code shutdown}, {@code cache_memlimit}, {@code verbosity}, {@code refresh_certs}, {@code stats reset},
+ * {@code stats conns}) are refused when the {@link AccessPolicy} says the user may not run them (outside
+ * {@code --admin-users} when that is given): text {@code CLIENT_ERROR permission denied} (nothing with {@code noreply}),
  * binary AUTH_ERROR; the connection stays open.</li>
  * </ul>
  * Password bytes are wiped once checked. Replies travel to {@link CommandHandler} as {@link Result} messages, so
@@ -141,7 +143,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
 
   private final Authenticator authenticator;
   private final Guard guard;
-  private final Set<String> adminUsers;
+  private final AccessPolicy policy;
   private final Counters counters;
   private final System.Logger log;
   private final Executor verifier;
@@ -149,18 +151,17 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   private ProtocolLimits afterLogin;
   private boolean authenticated;
   private String user;
-  private boolean admin;
   private boolean closing;
   /** A password check or a failure's delay is under way; what arrives meanwhile waits in {@link #pending}. */
   private boolean waiting;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
   /**
-   * A gate for one connection that checks every password on the event loop. {@code adminUsers} empty means every
-   * user may run admin commands.
+   * A gate for one connection that checks every password on the event loop and asks {@code policy} what a
+   * logged-in user may run.
    */
-  AuthGate(Authenticator authenticator, Guard guard, Set<String> adminUsers, Counters counters, System.Logger log) {
-    this(authenticator, guard, adminUsers, counters, log, null);
+  AuthGate(Authenticator authenticator, Guard guard, AccessPolicy policy, Counters counters, System.Logger log) {
+    this(authenticator, guard, policy, counters, log, null);
   }
 
   /**
@@ -168,11 +169,11 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
    * {@link Authenticator#expensive() expensive} authenticator off the event loop. When it rejects a check the
    * login fails and the connection is closed.
    */
-  AuthGate(Authenticator authenticator, Guard guard, Set<String> adminUsers, Counters counters, System.Logger log,
+  AuthGate(Authenticator authenticator, Guard guard, AccessPolicy policy, Counters counters, System.Logger log,
       Executor verifier) {
     this.authenticator = authenticator;
     this.guard = guard;
-    this.adminUsers = Set.copyOf(adminUsers);
+    this.policy = policy;
     this.counters = counters;
     this.log = log;
     this.verifier = verifier;
@@ -232,7 +233,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
       decoderReply(ctx, r);
     } else if (msg instanceof Command.Framed f && f.frame() instanceof BinaryFrame frame) {
       Command c = f.command();
-      if (isSasl(c)) {
+      if (c.kind() == CommandKind.LOGIN) {
         sasl(ctx, c, frame);
       } else if (c instanceof Command.Version) {
         ctx.fireChannelRead(msg);
@@ -314,10 +315,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   }
 
   // ---------------------------------------------------------------- SASL (before and after login)
-
-  private static boolean isSasl(Command c) {
-    return c instanceof Command.SaslListMechs || c instanceof Command.SaslAuth || c instanceof Command.SaslStep;
-  }
 
   private static boolean isSaslOpcode(Opcode op) {
     return op == Opcode.SASL_LIST_MECHS || op == Opcode.SASL_AUTH || op == Opcode.SASL_STEP;
@@ -440,7 +437,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
         decoder.limits(afterLogin);
       }
       user = name;
-      admin = adminUsers.isEmpty() || adminUsers.contains(name);
       log.log(Level.DEBUG, () -> "user " + printable(name) + " logged in from " + Addresses.text(source)
           + " (" + how + ")");
       ctx.fireChannelRead(frame == null ? Result.Status.STORED
@@ -516,9 +512,9 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     }
     BinaryFrame frame = c instanceof Command.Framed f && f.frame() instanceof BinaryFrame b ? b : null;
     Command inner = c instanceof Command.Framed f ? f.command() : c;
-    if (frame != null && isSasl(inner)) {
+    if (frame != null && inner.kind() == CommandKind.LOGIN) {
       sasl(ctx, inner, frame);
-    } else if (!admin && isAdmin(inner)) {
+    } else if (policy.refusal(inner.kind(), AccessPolicy.Admission.FULL, user) != null) {
       log.log(Level.WARNING, () -> "user " + printable(user) + " from " + Addresses.text(source(ctx))
           + " may not run admin commands: refused " + inner.getClass().getSimpleName());
       ctx.fireChannelRead(frame != null ? authError(frame)
@@ -526,18 +522,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     } else {
       ctx.fireChannelRead(msg);
     }
-  }
-
-  /** The commands that change or reveal the whole server rather than items. */
-  static boolean isAdmin(Command c) {
-    if (c instanceof Command.Framed f) {
-      return isAdmin(f.command());
-    }
-    if (c instanceof Command.Stats s) {
-      return "reset".equals(s.group()) || "conns".equals(s.group());
-    }
-    return c instanceof Command.FlushAll || c instanceof Command.Shutdown || c instanceof Command.CacheMemlimit
-        || c instanceof Command.Verbosity || c instanceof Command.RefreshCerts;
   }
 
   // ---------------------------------------------------------------- connection state

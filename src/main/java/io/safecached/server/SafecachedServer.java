@@ -28,7 +28,7 @@ import io.safecached.protocol.binary.BinaryDecoder;
 import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
-import io.safecached.security.UdpGuard;
+import io.safecached.security.AccessPolicy;
 import io.safecached.server.udp.UdpListeners;
 import io.safecached.server.udp.UdpRequestHandler;
 import io.safecached.store.Clock;
@@ -74,7 +74,9 @@ public final class SafecachedServer implements AutoCloseable {
   private final ProtocolLimits limits;
   private final TextEncoder textEncoder = new TextEncoder();
   private final BinaryEncoder binaryEncoder = new BinaryEncoder();
-  private final AccessFilter accessFilter;
+  private final AccessPolicy policy;
+  private final AccessFilter tcpFilter;
+  private final AccessFilter tlsFilter;
   private final ServerSecurity security;
   private final TrafficCounter traffic = new TrafficCounter(counters);
   private final EventLoopGroup bossGroup;
@@ -95,7 +97,9 @@ public final class SafecachedServer implements AutoCloseable {
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.connections = new Connections(config.maxConnections(), counters, clock);
-    this.accessFilter = new AccessFilter(config.access(), counters);
+    this.policy = AccessPolicy.of(config, System::nanoTime);
+    this.tcpFilter = new AccessFilter(policy, AccessPolicy.Listener.TCP, counters);
+    this.tlsFilter = new AccessFilter(policy, AccessPolicy.Listener.TLS, counters);
     this.executor = new CommandExecutor(store, new Context());
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
         config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
@@ -162,8 +166,7 @@ public final class SafecachedServer implements AutoCloseable {
     if (config.udpPort() != 0) {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
-      UdpRequestHandler handler = new UdpRequestHandler(executor, limits,
-          new UdpGuard(config.udp(), System::nanoTime), counters, System::nanoTime, config.access().authenticates());
+      UdpRequestHandler handler = new UdpRequestHandler(executor, limits, policy, counters, System::nanoTime);
       udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
     }
   }
@@ -174,8 +177,8 @@ public final class SafecachedServer implements AutoCloseable {
 
   private void initConnection(SocketChannel ch, boolean tls) {
     ChannelPipeline p = ch.pipeline();
-    if (!config.access().allow().isEmpty()) {
-      p.addLast("allow", accessFilter);
+    if (policy.restrictsSources()) {
+      p.addLast("allow", tls ? tlsFilter : tcpFilter);
     }
     if (tls) {
       p.addLast("tls", security.sslHandler(ch));
@@ -187,7 +190,7 @@ public final class SafecachedServer implements AutoCloseable {
     }
     ProtocolDetector.install(p, p.lastContext().name(), config.protocol(), this::installText, this::installBinary);
     if (security.authenticates()) {
-      p.addLast("auth", security.newGate().unlocking(limits)); // unauthenticated commands never reach the handler
+      p.addLast("auth", security.newGate(policy).unlocking(limits)); // unauthenticated commands never reach the handler
     }
     p.addLast("handler", new CommandHandler(executor, connections, counters));
   }
@@ -358,8 +361,9 @@ public final class SafecachedServer implements AutoCloseable {
             Long.toString(counters.get(Counter.UDP_DROPPED_UNAUTHENTICATED))));
       }
       if (!config.access().allow().isEmpty()) {
-        out.add(new Stat(Counter.REJECTED_BY_ALLOWLIST.statName(),
-            Long.toString(counters.get(Counter.REJECTED_BY_ALLOWLIST))));
+        for (Counter c : List.of(Counter.REJECTED_BY_ALLOWLIST, Counter.UDP_DROPPED_NOT_ALLOWED)) {
+          out.add(new Stat(c.statName(), Long.toString(counters.get(c))));
+        }
       }
       out.addAll(security.stats());
       return out;

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.safecached.command.Result.Stat;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
+import io.safecached.security.AccessPolicy;
 import io.safecached.security.AuthFile;
 import io.safecached.security.AuthFileException;
 import io.safecached.security.BruteForceGuard;
@@ -111,9 +112,9 @@ final class ServerSecurity implements AutoCloseable {
     return authFile != null;
   }
 
-  /** A new gate for one connection; only when {@link #authenticates()}. */
-  AuthGate newGate() {
-    return new AuthGate(AuthGate.Authenticator.of(authFile), guard, config.access().adminUsers(), counters,
+  /** A new gate for one connection, asking {@code policy} who may run admin commands; only when {@link #authenticates()}. */
+  AuthGate newGate(AccessPolicy policy) {
+    return new AuthGate(AuthGate.Authenticator.of(authFile), guard, policy, counters,
         System.getLogger("io.safecached.auth"), verifier);
   }
 

@@ -19,6 +19,8 @@ import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.binary.BinaryFrame;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
+import io.safecached.config.ServerConfig;
+import io.safecached.security.AccessPolicy;
 import io.safecached.security.BruteForceGuard;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
@@ -29,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.MessageFormat;
 import java.time.Duration;
@@ -142,7 +145,12 @@ class AuthGateTest {
   // channels ------------------------------------------------------------------------------------------------
 
   private AuthGate gate(Set<String> admins) {
-    return new AuthGate(users, guard, admins, counters, log);
+    return new AuthGate(users, guard, policy(admins), counters, log);
+  }
+
+  /** The access policy of a server with a users file and these admin users (no --allow, no UDP). */
+  static AccessPolicy policy(Set<String> admins) {
+    return new AccessPolicy(new ServerConfig.Access(Path.of("users"), false, List.of(), admins), null);
   }
 
   /** A connection from {@link #PEER} with {@code decoder} and the gate; the channel's inbound queue is the handler. */
@@ -536,8 +544,8 @@ class AuthGateTest {
   void theRealGuardDelaysThenRefusesASourceThatKeepsFailing() {
     long[] now = {0};
     BruteForceGuard real = new BruteForceGuard(() -> now[0], 100, 3, Duration.ofSeconds(2), 5, Duration.ofMinutes(5));
-    EmbeddedChannel ch = channel(new TextDecoder(LIMITS), new AuthGate(users, AuthGate.Guard.of(real), Set.of(),
-        counters, log));
+    EmbeddedChannel ch = channel(new TextDecoder(LIMITS),
+        new AuthGate(users, AuthGate.Guard.of(real), policy(Set.of()), counters, log));
     String wrong = "set k 0 0 11\r\nalice wrong\r\n";
     assertThat(send(ch, wrong + wrong + wrong)).as("free failures").containsExactly(FAILURE, FAILURE, FAILURE);
     assertThat(send(ch, wrong)).as("the fourth is delayed").isEmpty();
@@ -562,7 +570,7 @@ class AuthGateTest {
     users.expensive = true;
     ArrayDeque<Runnable> verifier = new ArrayDeque<>();
     EmbeddedChannel ch = channel(new TextDecoder(LIMITS),
-        new AuthGate(users, guard, Set.of(), counters, log, verifier::add));
+        new AuthGate(users, guard, policy(Set.of()), counters, log, verifier::add));
     assertThat(send(ch, "set k 0 0 12\r\nalice s3cret\r\nget k\r\n")).isEmpty();
     assertThat(users.shown).as("not checked on the event loop").isEmpty();
     assertThat(ch.config().isAutoRead()).isFalse();
@@ -583,7 +591,7 @@ class AuthGateTest {
     guard.delay = 300;
     ArrayDeque<Runnable> verifier = new ArrayDeque<>();
     EmbeddedChannel ch = channel(new TextDecoder(LIMITS),
-        new AuthGate(users, guard, Set.of(), counters, log, verifier::add));
+        new AuthGate(users, guard, policy(Set.of()), counters, log, verifier::add));
     assertThat(send(ch, "set k 0 0 11\r\nalice wrong\r\nversion\r\n")).isEmpty();
     verifier.poll().run();
     ch.runPendingTasks();
@@ -597,7 +605,7 @@ class AuthGateTest {
   @Test
   void aVerifierThatIsFullFailsTheLoginAndCloses() {
     users.expensive = true;
-    EmbeddedChannel ch = channel(new BinaryDecoder(LIMITS), new AuthGate(users, guard, Set.of(), counters, log,
+    EmbeddedChannel ch = channel(new BinaryDecoder(LIMITS), new AuthGate(users, guard, policy(Set.of()), counters, log,
         r -> {
           throw new RejectedExecutionException("full");
         }));
@@ -612,7 +620,7 @@ class AuthGateTest {
   void anAuthenticatorThatThrowsIsAFailedLogin() {
     EmbeddedChannel ch = channel(new TextDecoder(LIMITS), new AuthGate((u, p) -> {
       throw new IllegalStateException("broken store");
-    }, guard, Set.of(), counters, log));
+    }, guard, policy(Set.of()), counters, log));
     assertThat(send(ch, "set k 0 0 12\r\nalice s3cret\r\n")).containsExactly(FAILURE);
     assertThat(log.at(System.Logger.Level.ERROR)).hasSize(1);
     ch.finishAndReleaseAll();
@@ -663,17 +671,5 @@ class AuthGateTest {
             binReply(0x18, 0x20, 4, "Auth failure."), "pass:Stats(null)");
     assertThat(ch.isOpen()).isTrue();
     ch.finishAndReleaseAll();
-  }
-
-  @Test
-  void isAdminKnowsTheAdminCommands() {
-    assertThat(AuthGate.isAdmin(new Command.FlushAll(0, false))).isTrue();
-    assertThat(AuthGate.isAdmin(new Command.Framed(new Command.Stats("reset"), null))).isTrue();
-    assertThat(AuthGate.isAdmin(new Command.Stats("conns"))).isTrue();
-    assertThat(AuthGate.isAdmin(new Command.RefreshCerts(false))).as("reloads and shows file paths").isTrue();
-    assertThat(AuthGate.isAdmin(new Command.Stats(null))).isFalse();
-    assertThat(AuthGate.isAdmin(new Command.Stats("RESET"))).as("memcached's stats groups are case-sensitive")
-        .isFalse();
-    assertThat(AuthGate.isAdmin(new Command.Version())).isFalse();
   }
 }

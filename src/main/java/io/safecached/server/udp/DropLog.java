@@ -1,5 +1,6 @@
 package io.safecached.server.udp;
 
+import io.safecached.store.stats.Counter;
 import java.lang.System.Logger.Level;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,16 +16,22 @@ final class DropLog {
 
   /** What happened to a datagram or reply. */
   enum Kind {
-    MALFORMED("dropped malformed UDP datagram"),
-    RATE_LIMITED("dropped UDP traffic over the rate limits"),
-    TOO_LARGE("refused UDP reply over the amplification bound"),
-    WRITE_REFUSED("refused UDP storage/admin command from untrusted source"),
-    UNAUTHENTICATED("dropped UDP request from a source outside --udp-allow: UDP cannot log in (-Y is on)");
+    MALFORMED("dropped malformed UDP datagram", Counter.UDP_DROPPED_MALFORMED),
+    RATE_LIMITED("dropped UDP traffic over the rate limits", Counter.UDP_DROPPED_RATE_LIMITED),
+    TOO_LARGE("refused UDP reply over the amplification bound", Counter.UDP_REPLIES_TRUNCATED),
+    WRITE_REFUSED("refused UDP storage/admin command from untrusted source", Counter.UDP_WRITES_REFUSED),
+    NOT_ADMIN("refused UDP admin command: --admin-users is given and UDP cannot log in", null),
+    NOT_ALLOWED("dropped UDP request from a source outside --allow", Counter.UDP_DROPPED_NOT_ALLOWED),
+    UNAUTHENTICATED("dropped UDP request from a source outside --udp-allow: UDP cannot log in (-Y is on)",
+        Counter.UDP_DROPPED_UNAUTHENTICATED);
 
     final String text;
+    /** The counter an event of this kind moves (null: none). */
+    final Counter counter;
 
-    Kind(String text) {
+    Kind(String text, Counter counter) {
       this.text = text;
+      this.counter = counter;
     }
   }
 

@@ -16,6 +16,8 @@ import io.safecached.command.Result;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
+import io.safecached.security.AccessPolicy;
+import io.safecached.security.AccessPolicy.Admission;
 import io.safecached.security.UdpGuard;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
@@ -26,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,8 +36,10 @@ import java.util.function.LongSupplier;
  * <p>Design notes. A datagram must carry whole requests after its 8-byte frame header (sequence 0 of 1);
  * anything else is dropped. Its payload goes through the TCP text decoder and the shared command executor,
  * and all reply bytes of the datagram are concatenated and cut into datagrams of at most 1400 bytes echoing
- * the request id. Trusted sources (see {@link UdpGuard}) get exactly that. For any other source, whose address
- * may be forged: requests over the packet rates are dropped; storage and admin commands are refused without
+ * the request id. Whom to serve and what they may run is the {@link AccessPolicy}'s decision, asked once per
+ * datagram and once per command: a source outside {@code --allow}, or (with {@code -Y}) outside
+ * {@code --udp-allow}, is dropped; any other source outside {@code --udp-allow}, whose address may be forged,
+ * is served limited: requests over the packet rates are dropped; storage and admin commands are refused without
  * being run unless writes are allowed; a reply larger on the wire than the amplification bound allows is
  * replaced by one short {@code SERVER_ERROR} datagram when that fits the bound, else by nothing; and replies
  * over the byte rates are dropped. Every drop and refusal is counted and logged at a bounded rate.
@@ -46,56 +49,28 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
   private static final System.Logger LOG = System.getLogger("io.safecached.server.udp");
   /** Sent instead of running a storage or admin command for an untrusted source. */
   static final Result WRITES_REFUSED = new Result.ServerError("UDP writes not allowed from this source");
+  /** Sent instead of running an admin command when {@code --admin-users} is given: UDP cannot log in. */
+  static final Result PERMISSION_DENIED = new Result.ClientError("permission denied");
   /** Sent instead of a reply that may not be sent. */
   static final byte[] TOO_LARGE = "SERVER_ERROR response too large for UDP\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final Set<String> READ_ONLY_STATS = Set.of("settings", "items", "slabs", "sizes");
 
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
+  private final AccessPolicy policy;
   private final UdpGuard guard;
   private final Counters counters;
   private final DropLog dropLog;
-  private final boolean trustedOnly;
 
-  /** A handler running commands with {@code executor} under {@code guard}'s policy; logs drops on {@code nanoClock}. */
-  public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, UdpGuard guard, Counters counters,
+  /** A handler running commands with {@code executor} as {@code policy} allows; logs drops on {@code nanoClock}. */
+  public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, AccessPolicy policy, Counters counters,
                            LongSupplier nanoClock) {
-    this(executor, limits, guard, counters, nanoClock, false);
-  }
-
-  /**
-   * @param trustedOnly serve only trusted sources: UDP has no way to log in, so when TCP connections must
-   *     authenticate, every other source's datagrams are dropped
-   */
-  public UdpRequestHandler(CommandExecutor executor, ProtocolLimits limits, UdpGuard guard, Counters counters,
-                           LongSupplier nanoClock, boolean trustedOnly) {
     super(DatagramPacket.class, true);
     this.executor = executor;
     this.limits = limits;
-    this.guard = guard;
+    this.policy = policy;
+    this.guard = policy.udp();
     this.counters = counters;
     this.dropLog = new DropLog(LOG, nanoClock);
-    this.trustedOnly = trustedOnly;
-  }
-
-  /** True for the commands an untrusted source may run without {@code --udp-writes}: reads only. */
-  static boolean readOnly(Command c) {
-    if (c instanceof Command.Framed f) {
-      return readOnly(f.command());
-    }
-    if (c instanceof Command.Get g) {
-      return !g.touches();
-    }
-    if (c instanceof Command.MetaGet g) {
-      return g.touchTtl() == null && g.vivifyTtl() == null && g.recacheTtl() == null; // N and R change the item
-    }
-    if (c instanceof Command.MetaNoop || c instanceof Command.MetaDebug) {
-      return true;
-    }
-    if (c instanceof Command.Stats s) {
-      return s.group() == null || READ_ONLY_STATS.contains(s.group());
-    }
-    return c instanceof Command.Version;
   }
 
   @Override
@@ -115,22 +90,23 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
       dropLog.note(DropLog.Kind.MALFORMED, NetUtil.toAddressString(source));
       return;
     }
-    boolean trusted = guard.trusted(source);
-    if (!trusted && trustedOnly) {
-      counters.increment(Counter.UDP_DROPPED_UNAUTHENTICATED);
-      dropLog.note(DropLog.Kind.UNAUTHENTICATED, NetUtil.toAddressString(source));
+    Admission admission = policy.admit(source, AccessPolicy.Listener.UDP);
+    if (!admission.served()) {
+      DropLog.Kind kind = switch (admission) {
+        case NOT_ALLOWED -> DropLog.Kind.NOT_ALLOWED;
+        case UNAUTHENTICATED -> DropLog.Kind.UNAUTHENTICATED;
+        default -> DropLog.Kind.RATE_LIMITED;
+      };
+      counters.increment(kind.counter);
+      dropLog.note(kind, NetUtil.toAddressString(source));
       return;
     }
-    if (!trusted && !guard.admit(source)) {
-      counters.increment(Counter.UDP_DROPPED_RATE_LIMITED);
-      dropLog.note(DropLog.Kind.RATE_LIMITED, NetUtil.toAddressString(source));
-      return;
-    }
+    boolean trusted = admission == Admission.FULL;
     int requestId = UdpFrame.requestId(data);
     ByteBuf payload = data.slice(data.readerIndex() + UdpFrame.HEADER, requestBytes - UdpFrame.HEADER);
     CompositeByteBuf reply = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
     try {
-      run(ctx.alloc(), payload, trusted, source, reply);
+      run(ctx.alloc(), payload, admission, source, reply);
       send(ctx, sender, requestId, requestBytes, trusted, reply);
     } finally {
       reply.release();
@@ -138,19 +114,13 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
   }
 
   /** Runs every request of the payload and appends the reply bytes to {@code reply}. */
-  private void run(ByteBufAllocator alloc, ByteBuf payload, boolean trusted, InetAddress source,
+  private void run(ByteBufAllocator alloc, ByteBuf payload, Admission admission, InetAddress source,
                    CompositeByteBuf reply) {
     List<Object> parts = new ArrayList<>(1);
     for (Object message : TextDecoder.decodeDatagram(payload, limits)) {
       Result result;
       if (message instanceof Command command) {
-        if (!trusted && !guard.writesAllowed() && !readOnly(command)) {
-          counters.increment(Counter.UDP_WRITES_REFUSED);
-          dropLog.note(DropLog.Kind.WRITE_REFUSED, NetUtil.toAddressString(source));
-          result = CommandExecutor.silence(command, WRITES_REFUSED);
-        } else {
-          result = executor.respond(command);
-        }
+        result = refusedOrRun(command, admission, source);
       } else if (message instanceof Result r) {
         result = r;
       } else {
@@ -169,6 +139,21 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
       }
       parts.clear();
     }
+  }
+
+  /** The command's reply, or the refusal the policy calls for (UDP cannot log in: no user). */
+  private Result refusedOrRun(Command command, Admission admission, InetAddress source) {
+    AccessPolicy.Refusal refusal = policy.refusal(command.kind(), admission, null);
+    if (refusal == null) {
+      return executor.respond(command);
+    }
+    if (refusal == AccessPolicy.Refusal.READ_ONLY) {
+      counters.increment(Counter.UDP_WRITES_REFUSED);
+      dropLog.note(DropLog.Kind.WRITE_REFUSED, NetUtil.toAddressString(source));
+      return CommandExecutor.silence(command, WRITES_REFUSED);
+    }
+    dropLog.note(DropLog.Kind.NOT_ADMIN, NetUtil.toAddressString(source));
+    return CommandExecutor.silence(command, PERMISSION_DENIED);
   }
 
   private void send(ChannelHandlerContext ctx, InetSocketAddress sender, int requestId, int requestBytes,

@@ -58,7 +58,9 @@ public enum Counter {
   /** UDP requests of sources outside --udp-allow dropped because connections must log in (-Y). */
   UDP_DROPPED_UNAUTHENTICATED("udp_dropped_unauthenticated"),
   /** TCP connections from sources outside --allow, closed at accept. */
-  REJECTED_BY_ALLOWLIST("rejected_by_allowlist");
+  REJECTED_BY_ALLOWLIST("rejected_by_allowlist"),
+  /** UDP datagrams from sources outside --allow, dropped unread. */
+  UDP_DROPPED_NOT_ALLOWED("udp_dropped_not_allowed");
 
   private final String statName;
 

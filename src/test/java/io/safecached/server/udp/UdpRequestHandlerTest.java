@@ -11,8 +11,10 @@ import io.safecached.command.CommandExecutor;
 import io.safecached.command.FakeServerContext;
 import io.safecached.command.Result;
 import io.safecached.config.Cidr;
+import io.safecached.config.ServerConfig;
 import io.safecached.config.ServerConfig.UdpPolicy;
 import io.safecached.protocol.ProtocolLimits;
+import io.safecached.security.AccessPolicy;
 import io.safecached.security.UdpGuard;
 import io.safecached.store.SegmentedLruStore;
 import io.safecached.store.FakeClock;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +52,13 @@ class UdpRequestHandlerTest {
         100_000, 1L << 30);
   }
 
+  private AccessPolicy policy(ServerConfig.Access access, UdpPolicy udp) {
+    return new AccessPolicy(access, new UdpGuard(udp, () -> nanos));
+  }
+
   private EmbeddedChannel channel(UdpPolicy policy) {
     channel = new EmbeddedChannel(
-        new UdpRequestHandler(executor, LIMITS, new UdpGuard(policy, () -> nanos), counters, () -> nanos));
+        new UdpRequestHandler(executor, LIMITS, policy(ServerConfig.Access.OPEN, policy), counters, () -> nanos));
     return channel;
   }
 
@@ -231,12 +238,13 @@ class UdpRequestHandlerTest {
   void untrustedWritesAreRefusedWithoutRunningThem() {
     channel(policy(1000.0, false, 50, 1 << 20));
     for (String req : List.of("set w 0 0 1\r\nx\r\n", "delete w\r\n", "incr w 1\r\n", "touch w 10\r\n",
-        "gat 10 w\r\n", "flush_all\r\n", "verbosity 1\r\n", "stats reset\r\n", "stats conns\r\n", "quit\r\n",
-        "cache_memlimit 100\r\n")) {
+        "gat 10 w\r\n", "flush_all\r\n", "verbosity 1\r\n", "stats reset\r\n", "stats conns\r\n",
+        "cache_memlimit 100\r\n", "refresh_certs\r\n")) {
       assertThat(reassemble(request(UNTRUSTED, 3, req), 3)).as(req)
           .isEqualTo("SERVER_ERROR UDP writes not allowed from this source\r\n");
     }
     assertThat(counters.get(Counter.UDP_WRITES_REFUSED)).isEqualTo(11);
+    assertThat(request(UNTRUSTED, 5, "quit\r\n")).as("quit changes nothing: silent, as memcached over UDP").isEmpty();
     assertThat(store.get(Key.wrap(ascii("w")))).isNull();
     assertThat(counters.get(Counter.CMD_SET)).isZero();
     assertThat(request(UNTRUSTED, 4, "set w 0 0 1 noreply\r\nx\r\n")).isEmpty();
@@ -291,22 +299,36 @@ class UdpRequestHandlerTest {
   }
 
   @Test
-  void readOnlyCommandsAreExactlyTheReads() {
-    assertThat(UdpRequestHandler.readOnly(new Command.Version())).isTrue();
-    assertThat(UdpRequestHandler.readOnly(new Command.Stats(null))).isTrue();
-    assertThat(UdpRequestHandler.readOnly(new Command.Stats("detail"))).isFalse();
-    assertThat(UdpRequestHandler.readOnly(new Command.Get(
-        List.of(ascii("a")), false, 10L))).isFalse();
-    assertThat(UdpRequestHandler.readOnly(new Command.Get(
-        List.of(ascii("a")), true, null))).isTrue();
-    Command.MetaGet plain = Command.MetaGet.value(ascii("a"), false);
-    assertThat(UdpRequestHandler.readOnly(new Command.Framed(plain, "frame"))).isTrue();
-    assertThat(UdpRequestHandler.readOnly(new Command.Framed(new Command.MetaGet(ascii("a"), true, 0, 0, null, 30L,
-        null, false, false), "frame"))).as("mg N creates an item").isFalse();
-    assertThat(UdpRequestHandler.readOnly(new Command.MetaGet(ascii("a"), true, 0, 0, 30L, null, null, false,
-        false))).as("mg T touches").isFalse();
-    assertThat(UdpRequestHandler.readOnly(new Command.MetaDelete(ascii("a"), 0, 0, false, null, false, false)))
-        .isFalse();
+  void aSourceOutsideAllowGetsNothingAndIsCounted() {
+    ServerConfig.Access allowOne = new ServerConfig.Access(null, false, List.of(Cidr.parse("127.0.0.1/32")), Set.of());
+    channel = new EmbeddedChannel(new UdpRequestHandler(executor, LIMITS,
+        policy(allowOne, UdpPolicy.DEFAULT.withAllow(List.of(Cidr.parse("127.0.0.0/8"))).withWrites(true)),
+        counters, () -> nanos));
+    executor.execute(new Command.Store(Command.StoreMode.SET, ascii("secret"), 0, 0, ascii("s3cret"), 0, false));
+    assertThat(request(UNTRUSTED, 1, "get secret\r\n")).as("trusted by --udp-allow, yet outside --allow").isEmpty();
+    assertThat(request(UNTRUSTED, 2, "set secret 0 0 1\r\nx\r\n")).isEmpty();
+    assertThat(counters.get(Counter.UDP_DROPPED_NOT_ALLOWED)).isEqualTo(2);
+    assertThat(store.get(Key.wrap(ascii("secret"))).value()).isEqualTo(ascii("s3cret"));
+    assertThat(reassemble(request(TRUSTED, 3, "get secret\r\n"), 3)).isEqualTo("VALUE secret 0 6\r\ns3cret\r\nEND\r\n");
+  }
+
+  @Test
+  void withAdminUsersUdpRunsNoAdminCommandsButItsReadsAndWrites() {
+    ServerConfig.Access admins = new ServerConfig.Access(java.nio.file.Path.of("users"), false, List.of(),
+        Set.of("root"));
+    channel = new EmbeddedChannel(new UdpRequestHandler(executor, LIMITS, policy(admins, UdpPolicy.DEFAULT),
+        counters, () -> nanos));
+    assertThat(reassemble(request(TRUSTED, 1, "set a 0 0 1\r\nx\r\nflush_all\r\nstats reset\r\nget a\r\n"), 1))
+        .isEqualTo("STORED\r\nCLIENT_ERROR permission denied\r\nCLIENT_ERROR permission denied\r\n"
+            + "VALUE a 0 1\r\nx\r\nEND\r\n");
+    assertThat(request(TRUSTED, 2, "flush_all noreply\r\n")).isEmpty();
+    assertThat(store.get(Key.wrap(ascii("a")))).isNotNull();
+    assertThat(request(UNTRUSTED, 3, "version\r\n")).as("-Y: UDP serves --udp-allow sources only").isEmpty();
+    assertThat(counters.get(Counter.UDP_DROPPED_UNAUTHENTICATED)).isEqualTo(1);
+  }
+
+  @Test
+  void theRefusalReplyHasItsSize() {
     assertThat(Arrays.asList(UdpRequestHandler.TOO_LARGE.length + 8)).containsExactly(49);
   }
 }
