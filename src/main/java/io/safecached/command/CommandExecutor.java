@@ -3,6 +3,7 @@ package io.safecached.command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Result.Hit;
 import io.safecached.command.Result.MetaCode;
+import io.safecached.command.Result.Rejection.Kind;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.Result.Status;
 import io.safecached.store.Expiry;
@@ -23,6 +24,13 @@ import java.util.List;
  * Methods are thread-safe and never block: they run on the network threads.
  */
 public final class CommandExecutor {
+  private static final Result TOO_LARGE = new Result.ServerError(Kind.TOO_LARGE, "object too large for cache");
+  private static final Result FLUSH_NOT_ALLOWED = new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed");
+  private static final Result SHUTDOWN_NOT_ENABLED = new Result.Error(Kind.NOT_PERMITTED,
+      "ERROR: shutdown not enabled");
+  /** An unknown stats group: memcached's text answer is a plain ERROR, its binary one "Not found". */
+  private static final Result NO_SUCH_STATS = new Result.Error(Kind.NOT_FOUND, "ERROR");
+  private static final Result BAD_DATA_CHUNK = new Result.ClientError("bad data chunk");
 
   private final ItemStore store;
   private final Counters counters;
@@ -81,7 +89,7 @@ public final class CommandExecutor {
       return store(c);
     } else if (command instanceof Command.BadDataChunk) {
       counters.increment(Counter.CMD_SET);
-      return new Result.ClientError("bad data chunk");
+      return BAD_DATA_CHUNK;
     } else if (command instanceof Command.StoreTooLarge c) {
       return storeTooLarge(c);
     } else if (command instanceof Command.Delete c) {
@@ -105,7 +113,7 @@ public final class CommandExecutor {
       return cacheMemlimit(c);
     } else if (command instanceof Command.RefreshCerts) {
       String problem = server.refreshCerts();
-      return problem == null ? Status.OK : new Result.Error("Error " + problem);
+      return problem == null ? Status.OK : new Result.Error(Kind.SERVER_FAILURE, "Error " + problem);
     } else if (command instanceof Command.Stats c) {
       return stats(c.group());
     }
@@ -161,7 +169,7 @@ public final class CommandExecutor {
     if (c.mode() == StoreMode.SET) {
       store.remove(Key.wrap(c.key()));
     }
-    return new Result.ServerError("object too large for cache");
+    return TOO_LARGE;
   }
 
   private Result delete(Command.Delete c) {
@@ -187,7 +195,7 @@ public final class CommandExecutor {
   private Result flushAll(Command.FlushAll c) {
     counters.increment(Counter.CMD_FLUSH); // memcached counts refused flushes too, so that they show in stats
     if (server.flushAllDisabled()) {
-      return new Result.ClientError("flush_all not allowed");
+      return FLUSH_NOT_ALLOWED;
     }
     long now = store.now();
     store.flushAll(c.delay() == 0 ? now : Expiry.deadline(c.delay(), now));
@@ -196,7 +204,7 @@ public final class CommandExecutor {
 
   private Result shutdown(Command.Shutdown c) {
     if (!server.shutdownEnabled()) {
-      return new Result.Error("ERROR: shutdown not enabled");
+      return SHUTDOWN_NOT_ENABLED;
     }
     server.shutdown(c.graceful());
     return Result.Close.INSTANCE;
@@ -230,7 +238,7 @@ public final class CommandExecutor {
         counters.reset();
         return Status.RESET;
       default:
-        return Result.Error.PLAIN;
+        return NO_SUCH_STATS;
     }
   }
 

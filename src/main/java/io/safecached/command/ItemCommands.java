@@ -308,7 +308,7 @@ final class ItemCommands {
       try {
         value = Numbers.parseUnsigned(old.value());
       } catch (Numbers.NotANumber e) {
-        outcome[0] = new Result.ClientError("cannot increment or decrement non-numeric value");
+        outcome[0] = Result.NON_NUMERIC;
         return old;
       }
       long next;

@@ -1,12 +1,13 @@
 package io.safecached.command;
 
+import io.safecached.command.Result.Rejection.Kind;
 import java.util.List;
 
 /**
  * What running a {@link Command} produced, in protocol-neutral form; each protocol's encoder writes it.
  *
- * <p>Decoders also emit results directly for input they reject before any command exists (a malformed line,
- * an unknown command), so that the reply keeps its place among pipelined replies.
+ * <p>Decoders also emit {@link Rejection}s directly for input they reject before any command exists (a malformed
+ * line, an unknown command), so that the reply keeps its place among pipelined replies.
  */
 public sealed interface Result {
 
@@ -34,19 +35,67 @@ public sealed interface Result {
   record Stats(List<Stat> stats) implements Result {}
 
   /**
+   * A request refused, before it ran (by a decoder, the authentication gate or the access policy) or instead of
+   * running (by the executor): the sealed type of every error reply. Its {@link Kind} says what went wrong, and
+   * every encoder switches on it (the binary encoder picks the status by it); the record type is the shape of
+   * memcached's text reply ({@code ERROR}, {@code CLIENT_ERROR}, {@code SERVER_ERROR}) and the text is
+   * memcached's wording, which only the text and meta encoders write.
+   */
+  sealed interface Rejection extends Result {
+    /** What went wrong. */
+    Kind kind();
+
+    /** What went wrong; one binary status each. */
+    enum Kind {
+      /** The command is not known, or its arguments do not fit it (binary: "Unknown command"). */
+      UNKNOWN_COMMAND,
+      /** The request is malformed (binary: "Invalid arguments"). */
+      INVALID_ARGUMENTS,
+      /** incr/decr of a value that is not a number (binary: "Non-numeric server-side value for incr or decr"). */
+      NON_NUMERIC,
+      /** Not allowed: a refused login, no login yet, not an admin user, a command turned off (binary: AUTH_ERROR). */
+      NOT_PERMITTED,
+      /** What was asked about does not exist, e.g. a stats group (binary: "Not found"). */
+      NOT_FOUND,
+      /** The item is larger than the item size limit (binary: "Too large."). */
+      TOO_LARGE,
+      /** The server could not do it: out of memory, a failed reload (binary: "Out of memory"). */
+      SERVER_FAILURE
+    }
+  }
+
+  /**
    * A generic error line as memcached writes it: {@code ERROR} alone, or {@code ERROR} followed by more text
    * for the few replies memcached writes that way.
    */
-  record Error(String line) implements Result {
-    /** The plain {@code ERROR} reply. */
-    public static final Error PLAIN = new Error("ERROR");
+  record Error(Kind kind, String line) implements Rejection {
+    /** The plain {@code ERROR} reply: an unknown command, or a known one with the wrong arguments. */
+    public static final Error PLAIN = new Error(Kind.UNKNOWN_COMMAND, "ERROR");
+
+    /** A line for an unknown command or unfitting arguments. */
+    public Error(String line) {
+      this(Kind.UNKNOWN_COMMAND, line);
+    }
   }
 
   /** {@code CLIENT_ERROR <message>}: the request was malformed or not allowed. */
-  record ClientError(String message) implements Result {}
+  record ClientError(Kind kind, String message) implements Rejection {
+    /** A malformed request. */
+    public ClientError(String message) {
+      this(Kind.INVALID_ARGUMENTS, message);
+    }
+  }
+
+  /** incr/decr (and ma) of a value that is not a number. */
+  ClientError NON_NUMERIC = new ClientError(Kind.NON_NUMERIC, "cannot increment or decrement non-numeric value");
 
   /** {@code SERVER_ERROR <message>}: the server could not do it. */
-  record ServerError(String message) implements Result {}
+  record ServerError(Kind kind, String message) implements Rejection {
+    /** A failure of the server (out of memory and the like). */
+    public ServerError(String message) {
+      this(Kind.SERVER_FAILURE, message);
+    }
+  }
 
   /** Close the connection after earlier replies are sent, replying nothing. */
   record Close() implements Result {

@@ -6,11 +6,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.Result;
+import io.safecached.command.Result.Rejection.Kind;
 import io.safecached.config.Addresses;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.binary.BinaryFrame;
-import io.safecached.protocol.binary.BinaryStatus;
 import io.safecached.protocol.binary.Opcode;
 import io.safecached.security.AccessPolicy;
 import io.safecached.security.AuthFile;
@@ -74,11 +74,12 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   /** How many decoded messages may wait behind a login under way before the connection is closed. */
   static final int MAX_PENDING = 1024;
 
-  static final Result UNAUTHENTICATED = new Result.ClientError("unauthenticated");
-  static final Result FAILURE = new Result.ClientError("authentication failure");
-  static final Result BAD_TOKEN_FORMAT = new Result.ClientError("bad authentication token format");
+  static final Result UNAUTHENTICATED = new Result.ClientError(Kind.NOT_PERMITTED, "unauthenticated");
+  static final Result FAILURE = new Result.ClientError(Kind.NOT_PERMITTED, "authentication failure");
+  static final Result BAD_TOKEN_FORMAT = new Result.ClientError(Kind.NOT_PERMITTED,
+      "bad authentication token format");
   static final Result BAD_TERMINATION = new Result.ClientError("bad command line termination");
-  static final Result PERMISSION_DENIED = new Result.ClientError("permission denied");
+  static final Result PERMISSION_DENIED = new Result.ClientError(Kind.NOT_PERMITTED, "permission denied");
   private static final byte[] NO_KEY = new byte[0];
   private static final String PLAIN = "PLAIN";
   private static final int MAX_LOGGED_USER_LENGTH = 64;
@@ -490,8 +491,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   }
 
   private static Result authError(BinaryFrame frame) {
-    return new Result.Framed(Result.Error.PLAIN,
-        new BinaryFrame(frame.opcode(), frame.opaque(), NO_KEY, BinaryStatus.AUTH_ERROR));
+    return new Result.Framed(FAILURE, BinaryFrame.of(frame.opcode(), frame.opaque(), NO_KEY));
   }
 
   private static void wipe(byte[] password) {

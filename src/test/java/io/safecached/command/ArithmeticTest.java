@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** incr and decr: unsigned 64-bit, wrap and floor, memcached's space padding, and non-numeric values. */
 class ArithmeticTest {
-  private static final Result NON_NUMERIC = new Result.ClientError("cannot increment or decrement non-numeric value");
+  private static final Result NON_NUMERIC = Result.NON_NUMERIC;
   private static final long MAX = -1L; // 2^64-1
 
   private final CommandFixture f = new CommandFixture();

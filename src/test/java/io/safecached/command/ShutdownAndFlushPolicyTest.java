@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.command.Result.Status;
 import io.safecached.store.stats.Counter;
+import io.safecached.command.Result.Rejection.Kind;
 import org.junit.jupiter.api.Test;
 
 /** The safety switches: shutdown needs -A, -F refuses flush_all, cache_memlimit refuses less than 8 MB. */
@@ -13,8 +14,8 @@ class ShutdownAndFlushPolicyTest {
   @Test
   void shutdownDisabledByDefault() {
     assertThat(f.context.shutdownEnabled).isFalse();
-    assertThat(f.run(new Command.Shutdown(false))).isEqualTo(new Result.Error("ERROR: shutdown not enabled"));
-    assertThat(f.run(new Command.Shutdown(true))).isEqualTo(new Result.Error("ERROR: shutdown not enabled"));
+    assertThat(f.run(new Command.Shutdown(false))).isEqualTo(new Result.Error(Kind.NOT_PERMITTED, "ERROR: shutdown not enabled"));
+    assertThat(f.run(new Command.Shutdown(true))).isEqualTo(new Result.Error(Kind.NOT_PERMITTED, "ERROR: shutdown not enabled"));
     assertThat(f.context.shutdownCalls).isEmpty();
   }
 
@@ -31,8 +32,8 @@ class ShutdownAndFlushPolicyTest {
   void flushAllDisabledKeepsEverything() {
     f.context.flushAllDisabled = true;
     f.set("k", "v");
-    assertThat(f.flushAll(0)).isEqualTo(new Result.ClientError("flush_all not allowed"));
-    assertThat(f.run(new Command.FlushAll(10, true))).isEqualTo(new Result.ClientError("flush_all not allowed"));
+    assertThat(f.flushAll(0)).isEqualTo(new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed"));
+    assertThat(f.run(new Command.FlushAll(10, true))).isEqualTo(new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed"));
     f.clock.advanceMillis(60_000);
     assertThat(f.value("k")).isEqualTo("v");
     assertThat(f.count(Counter.CMD_FLUSH)).isEqualTo(2);
@@ -77,7 +78,7 @@ class ShutdownAndFlushPolicyTest {
 
   @Test
   void refreshCertsAnswersOkOrMemcachedsErrorLine() {
-    assertThat(f.run(new Command.RefreshCerts(false))).isEqualTo(new Result.Error("Error TLS not enabled"));
+    assertThat(f.run(new Command.RefreshCerts(false))).isEqualTo(new Result.Error(Kind.SERVER_FAILURE, "Error TLS not enabled"));
     f.context.refreshCertsProblem = null;
     assertThat(f.run(new Command.RefreshCerts(false))).isEqualTo(Result.Status.OK);
   }

@@ -6,6 +6,7 @@ import io.safecached.command.Result.Stat;
 import io.safecached.command.Result.Status;
 import io.safecached.store.SegmentedLruStore;
 import io.safecached.store.stats.Counter;
+import io.safecached.command.Result.Rejection.Kind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ class StatsTest {
   @Test
   void unknownGroupIsError() {
     for (String g : new String[] {"foo", "cachedump", "detail", "RESET", ""}) {
-      assertThat(f.stats(g)).as(g).isEqualTo(Result.Error.PLAIN);
+      assertThat(f.stats(g)).as(g).isEqualTo(new Result.Error(Kind.NOT_FOUND, "ERROR"));
     }
     assertThat(Result.Error.PLAIN.line()).isEqualTo("ERROR");
   }

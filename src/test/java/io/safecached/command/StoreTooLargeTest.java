@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.command.Command.StoreMode;
 import io.safecached.store.stats.Counter;
+import io.safecached.command.Result.Rejection.Kind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class StoreTooLargeTest {
   @Test
   void setTooLargeRemovesTheOldValue() {
     f.set("k", "old");
-    assertThat(tooLarge(StoreMode.SET, "k")).isEqualTo(new Result.ServerError("object too large for cache"));
+    assertThat(tooLarge(StoreMode.SET, "k")).isEqualTo(new Result.ServerError(Kind.TOO_LARGE, "object too large for cache"));
     assertThat(f.value("k")).isNull();
     assertThat(f.store.itemCount()).isZero();
   }
@@ -26,7 +27,7 @@ class StoreTooLargeTest {
   @Test
   void addTooLargeKeepsTheOldValue() {
     f.set("k", "old");
-    assertThat(tooLarge(StoreMode.ADD, "k")).isEqualTo(new Result.ServerError("object too large for cache"));
+    assertThat(tooLarge(StoreMode.ADD, "k")).isEqualTo(new Result.ServerError(Kind.TOO_LARGE, "object too large for cache"));
     assertThat(f.value("k")).isEqualTo("old");
   }
 

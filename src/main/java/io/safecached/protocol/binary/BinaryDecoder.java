@@ -44,6 +44,9 @@ public final class BinaryDecoder extends RequestDecoder {
   /** The incr/decr exptime that means "do not create a missing item". */
   private static final long NO_AUTO_CREATE = 0xffffffffL;
   private static final byte[] NO_KEY = new byte[0];
+  /** The decoder's two refusals, typed by what went wrong (the encoder picks the status). */
+  private static final Result UNKNOWN_COMMAND = Result.Error.PLAIN;
+  private static final Result INVALID_ARGUMENTS = new Result.Error(Result.Rejection.Kind.INVALID_ARGUMENTS, "ERROR");
   /** memcached's longest SASL mechanism name. */
   public static final int MAX_SASL_MECHANISM_LENGTH = 32;
   /** The longest SASL message read before login: a PLAIN user and password, or a SCRAM message, fit easily. */
@@ -113,18 +116,18 @@ public final class BinaryDecoder extends RequestDecoder {
     if (magic != REQUEST_MAGIC) {
       close(in, out); // memcached drops the connection without a reply
     } else if (keyLength + extrasLength > bodyLength) {
-      refuseAndClose(in, out, BinaryStatus.UNKNOWN_COMMAND);
+      refuseAndClose(in, out, UNKNOWN_COMMAND);
     } else if (keyLength > limits.maxKeyLength()) {
-      refuseAndClose(in, out, BinaryStatus.EINVAL);
+      refuseAndClose(in, out, INVALID_ARGUMENTS);
     } else if (opcode == null) {
-      refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
+      refuseAndSwallow(out, UNKNOWN_COMMAND, bodyLength);
     } else if (!lengthsFit()) {
-      refuseAndClose(in, out, BinaryStatus.EINVAL);
+      refuseAndClose(in, out, INVALID_ARGUMENTS);
     } else if (isSasl() && !limits.saslEnabled()) {
       // memcached without SASL enabled: "Unknown command", the body skipped, the connection kept
-      refuseAndSwallow(out, BinaryStatus.UNKNOWN_COMMAND, bodyLength);
+      refuseAndSwallow(out, UNKNOWN_COMMAND, bodyLength);
     } else if (isSasl() && (keyLength > MAX_SASL_MECHANISM_LENGTH || bodyLength - keyLength > MAX_SASL_DATA)) {
-      refuseAndSwallow(out, BinaryStatus.EINVAL, bodyLength);
+      refuseAndSwallow(out, INVALID_ARGUMENTS, bodyLength);
     } else {
       state = State.BODY;
       readBody(in, out); // a request with no body is complete now: no more bytes may come to trigger it
@@ -159,13 +162,13 @@ public final class BinaryDecoder extends RequestDecoder {
     return BinaryFrame.of(opcodeByte, opaque, key);
   }
 
-  private void refuseAndClose(ByteBuf in, List<Object> out, BinaryStatus status) {
-    out.add(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(opcodeByte, opaque, NO_KEY, status)));
+  private void refuseAndClose(ByteBuf in, List<Object> out, Result refusal) {
+    out.add(new Result.Framed(refusal, BinaryFrame.of(opcodeByte, opaque, NO_KEY)));
     close(in, out);
   }
 
-  private void refuseAndSwallow(List<Object> out, BinaryStatus status, long length) {
-    out.add(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(opcodeByte, opaque, NO_KEY, status)));
+  private void refuseAndSwallow(List<Object> out, Result refusal, long length) {
+    out.add(new Result.Framed(refusal, BinaryFrame.of(opcodeByte, opaque, NO_KEY)));
     swallowRemaining = length;
     state = length == 0 ? State.HEADER : State.SWALLOW;
   }

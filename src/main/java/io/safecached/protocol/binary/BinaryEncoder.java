@@ -19,8 +19,8 @@ import java.util.List;
  *
  * <p>Error replies carry memcached's text as their body. Which status a failure gets depends on the opcode, as in
  * memcached: an add that finds the key is "Data exists for key.", a replace that misses it "Not found", a failed
- * append or prepend "Not stored.". SASL replies: the mechanisms separated by spaces, or "Authenticated"; a
- * refused login is the frame's AUTH_ERROR refusal ("Auth failure."). Quiet opcodes send nothing for their nominal
+ * append or prepend "Not stored.". A {@link Result.Rejection} gets the status of its kind (a refused login:
+ * AUTH_ERROR "Auth failure."). SASL replies: the mechanisms separated by spaces, or "Authenticated". Quiet opcodes send nothing for their nominal
  * outcome (a get miss, any other success); errors are always sent. Every reply is one buffer from the channel's
  * allocator, sized exactly before it is allocated: header, extras, key and value, the value copied once.
  */
@@ -53,11 +53,15 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
       throw new IllegalArgumentException("not a reply to a binary request: " + result);
     }
     Opcode op = frame.known();
-    if (frame.refusal() != null || op == null) {
-      error(alloc, frame, frame.refusal() != null ? frame.refusal() : BinaryStatus.UNKNOWN_COMMAND, out);
+    Result r = framed.result();
+    if (r instanceof Result.Rejection rejection) {
+      error(alloc, frame, status(rejection.kind()), out);
       return;
     }
-    Result r = framed.result();
+    if (op == null) {
+      error(alloc, frame, BinaryStatus.UNKNOWN_COMMAND, out); // an opcode memcached does not serve
+      return;
+    }
     if (r instanceof Result.Meta m) {
       meta(alloc, frame, op, m, out);
     } else if (r instanceof Result.Status s) {
@@ -76,23 +80,21 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
       success(alloc, frame, op, 0, out);
     } else if (r instanceof Result.Number n) {
       number(alloc, frame, op, n.value(), 0, out);
-    } else if (r instanceof Result.ClientError) {
-      error(alloc, frame, clientError(op), out);
-    } else if (r instanceof Result.ServerError e) {
-      error(alloc, frame, e.message().contains("too large") ? BinaryStatus.E2BIG : BinaryStatus.ENOMEM, out);
-    } else if (r instanceof Result.Error) {
-      // the command layer's "no such thing": an unknown stats group is "Not found" in memcached
-      error(alloc, frame, op.loud() == Opcode.STAT ? BinaryStatus.KEY_ENOENT : BinaryStatus.UNKNOWN_COMMAND, out);
     } else {
       throw new IllegalArgumentException("no binary reply for " + r + " to " + op);
     }
   }
 
-  private static BinaryStatus clientError(Opcode op) {
-    return switch (op.loud()) {
-      case INCREMENT, DECREMENT -> BinaryStatus.DELTA_BADVAL; // a non-numeric value
-      case FLUSH -> BinaryStatus.AUTH_ERROR; // flush_all refused by -F: memcached's status for it
-      default -> BinaryStatus.EINVAL;
+  /** The status of a refusal, by what went wrong (never by its text). */
+  static BinaryStatus status(Result.Rejection.Kind kind) {
+    return switch (kind) {
+      case UNKNOWN_COMMAND -> BinaryStatus.UNKNOWN_COMMAND;
+      case INVALID_ARGUMENTS -> BinaryStatus.EINVAL;
+      case NON_NUMERIC -> BinaryStatus.DELTA_BADVAL;
+      case NOT_PERMITTED -> BinaryStatus.AUTH_ERROR; // also flush_all refused by -F: memcached's status for it
+      case NOT_FOUND -> BinaryStatus.KEY_ENOENT;
+      case TOO_LARGE -> BinaryStatus.E2BIG;
+      case SERVER_FAILURE -> BinaryStatus.ENOMEM;
     };
   }
 

@@ -2,13 +2,12 @@ package io.safecached.protocol.binary;
 
 /**
  * What a binary reply needs from its request: the opcode byte as sent (quiet forms included), the opaque to
- * echo and the key (for getk/gatk replies). {@code refusal} is set when the decoder itself rejects the request;
- * the reply is then that error, whatever result the frame travels with.
+ * echo and the key (for getk/gatk replies).
  */
-public record BinaryFrame(int opcode, int opaque, byte[] key, BinaryStatus refusal) {
-  /** A frame for a request the command layer will answer. */
+public record BinaryFrame(int opcode, int opaque, byte[] key) {
+  /** A frame for a request. */
   public static BinaryFrame of(int opcode, int opaque, byte[] key) {
-    return new BinaryFrame(opcode, opaque, key, null);
+    return new BinaryFrame(opcode, opaque, key);
   }
 
   /** The opcode, or null when memcached does not serve this byte. */

@@ -48,9 +48,11 @@ import java.util.function.LongSupplier;
 public final class UdpRequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final System.Logger LOG = System.getLogger("io.safecached.server.udp");
   /** Sent instead of running a storage or admin command for an untrusted source. */
-  static final Result WRITES_REFUSED = new Result.ServerError("UDP writes not allowed from this source");
+  static final Result WRITES_REFUSED = new Result.ServerError(Result.Rejection.Kind.NOT_PERMITTED,
+      "UDP writes not allowed from this source");
   /** Sent instead of running an admin command when {@code --admin-users} is given: UDP cannot log in. */
-  static final Result PERMISSION_DENIED = new Result.ClientError("permission denied");
+  static final Result PERMISSION_DENIED = new Result.ClientError(Result.Rejection.Kind.NOT_PERMITTED,
+      "permission denied");
   /** Sent instead of a reply that may not be sent. */
   static final byte[] TOO_LARGE = "SERVER_ERROR response too large for UDP\r\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -4,6 +4,7 @@ import static io.safecached.protocol.binary.BinaryFixtures.NONE;
 import static io.safecached.protocol.binary.BinaryFixtures.exptime;
 import static io.safecached.protocol.binary.BinaryFixtures.incrExtras;
 import static io.safecached.protocol.binary.BinaryFixtures.raw;
+import static io.safecached.protocol.binary.BinaryFixtures.refusal;
 import static io.safecached.protocol.binary.BinaryFixtures.renderAll;
 import static io.safecached.protocol.binary.BinaryFixtures.request;
 import static io.safecached.protocol.binary.BinaryFixtures.setExtras;
@@ -49,10 +50,6 @@ class BinaryDecoderTest {
 
   private static String frame(int op, int opaque, String key) {
     return String.format("[op=%02x opaque=%d key='%s']", op, opaque, key);
-  }
-
-  private static String refusal(int op, int opaque, BinaryStatus status) {
-    return String.format("Error(line=ERROR) [op=%02x opaque=%d refusal=%s]", op, opaque, status);
   }
 
   private static String mg(String key, boolean value, String touch, boolean quiet) {

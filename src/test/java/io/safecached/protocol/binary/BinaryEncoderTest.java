@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
 import io.safecached.command.Result;
+import io.safecached.command.Result.Rejection.Kind;
 import io.safecached.command.Result.Meta;
 import io.safecached.command.Result.MetaCode;
 import io.safecached.command.Result.MetaItem;
@@ -135,7 +136,7 @@ class BinaryEncoderTest {
 
   @Test
   void tooLargeAndOutOfMemory() {
-    Result tooLarge = new Result.ServerError("object too large for cache");
+    Result tooLarge = new Result.ServerError(Kind.TOO_LARGE, "object too large for cache");
     assertThat(encode(framed(tooLarge, 0x01, 2, "k"))).isEqualTo(reply(0x01, 3, 2, "Too large."));
     assertThat(encode(framed(tooLarge, 0x11, 5, "k"))).as("errors of quiet opcodes are sent")
         .isEqualTo(reply(0x11, 3, 5, "Too large."));
@@ -168,7 +169,7 @@ class BinaryEncoderTest {
     assertThat(encode(framed(Meta.of(MetaCode.NF), 0x05, 1, "n"))).isEqualTo(reply(0x05, 1, 1, "Not found"));
     assertThat(encode(framed(Meta.of(MetaCode.NF), 0x16, 12, "m"))).isEqualTo(reply(0x16, 1, 12, "Not found"));
     assertThat(encode(framed(Meta.of(MetaCode.EX), 0x05, 5, "n"))).isEqualTo(reply(0x05, 2, 5, "Data exists for key."));
-    Result nonNumeric = new Result.ClientError("cannot increment or decrement non-numeric value");
+    Result nonNumeric = Result.NON_NUMERIC;
     assertThat(encode(framed(nonNumeric, 0x05, 9, "s")))
         .isEqualTo(reply(0x05, 6, 9, "Non-numeric server-side value for incr or decr"));
     assertThat(encode(framed(nonNumeric, 0x16, 10, "s")))
@@ -179,7 +180,7 @@ class BinaryEncoderTest {
   void flushNoopVersionQuit() {
     assertThat(encode(framed(Result.Status.OK, 0x08, 1, ""))).isEqualTo(reply(0x08, 0, 1, ""));
     assertThat(encode(framed(Result.Status.OK, 0x18, 2, ""))).isEmpty();
-    Result refused = new Result.ClientError("flush_all not allowed");
+    Result refused = new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed");
     assertThat(encode(framed(refused, 0x08, 1, ""))).as("-F").isEqualTo(reply(0x08, 0x20, 1, "Auth failure."));
     assertThat(encode(framed(refused, 0x18, 2, ""))).isEqualTo(reply(0x18, 0x20, 2, "Auth failure."));
     assertThat(encode(framed(Result.MetaNoop.INSTANCE, 0x0a, 11, ""))).isEqualTo(reply(0x0a, 0, 11, ""));
@@ -196,17 +197,38 @@ class BinaryEncoderTest {
             + reply(0x10, 0, 1, ""));
     assertThat(encode(framed(new Result.Stats(List.of()), 0x10, 2, "items"))).isEqualTo(reply(0x10, 0, 2, ""));
     assertThat(encode(framed(Result.Status.RESET, 0x10, 1, "reset"))).isEqualTo(reply(0x10, 0, 1, ""));
-    assertThat(encode(framed(Result.Error.PLAIN, 0x10, 1, "bogus"))).isEqualTo(reply(0x10, 1, 1, "Not found"));
+    assertThat(encode(framed(new Result.Error(Kind.NOT_FOUND, "ERROR"), 0x10, 1, "bogus"))).isEqualTo(reply(0x10, 1, 1, "Not found"));
   }
 
   @Test
   void refusalsOfTheDecoder() {
-    assertThat(encode(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(0x50, 1, NONE,
-        BinaryStatus.UNKNOWN_COMMAND)))).isEqualTo(reply(0x50, 0x81, 1, "Unknown command"));
-    assertThat(encode(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(0x21, 1, NONE,
-        BinaryStatus.UNKNOWN_COMMAND)))).isEqualTo(reply(0x21, 0x81, 1, "Unknown command"));
-    assertThat(encode(new Result.Framed(Result.Error.PLAIN, new BinaryFrame(0x00, 1, NONE, BinaryStatus.EINVAL))))
+    Result invalid = new Result.Error(Kind.INVALID_ARGUMENTS, "ERROR");
+    assertThat(encode(new Result.Framed(Result.Error.PLAIN, BinaryFrame.of(0x50, 1, NONE))))
+        .isEqualTo(reply(0x50, 0x81, 1, "Unknown command"));
+    assertThat(encode(new Result.Framed(Result.Error.PLAIN, BinaryFrame.of(0x21, 1, NONE))))
+        .isEqualTo(reply(0x21, 0x81, 1, "Unknown command"));
+    assertThat(encode(new Result.Framed(invalid, BinaryFrame.of(0x00, 1, NONE))))
         .isEqualTo(reply(0x00, 0x04, 1, "Invalid arguments"));
+    assertThat(encode(new Result.Framed(invalid, BinaryFrame.of(0x50, 1, NONE))))
+        .as("a refusal's kind decides, also for an opcode memcached does not serve")
+        .isEqualTo(reply(0x50, 0x04, 1, "Invalid arguments"));
+  }
+
+  /** Each kind of refusal has one status, whatever its text says (no text is matched). */
+  @Test
+  void aRefusalsStatusComesFromItsKind() {
+    assertThat(encode(framed(new Result.ServerError(Kind.TOO_LARGE, "anything"), 0x01, 1, "k")))
+        .isEqualTo(reply(0x01, 0x03, 1, "Too large."));
+    assertThat(encode(framed(new Result.ServerError("object too large for cache"), 0x01, 1, "k")))
+        .as("a server failure whose text mentions size is still a server failure").isEqualTo(reply(0x01, 0x82, 1,
+            "Out of memory"));
+    assertThat(encode(framed(Result.NON_NUMERIC, 0x05, 1, "k"))).isEqualTo(reply(0x05, 0x06, 1,
+        "Non-numeric server-side value for incr or decr"));
+    assertThat(encode(framed(new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed"), 0x08, 1, "")))
+        .isEqualTo(reply(0x08, 0x20, 1, "Auth failure."));
+    for (Kind kind : Kind.values()) {
+      assertThat(BinaryEncoder.status(kind)).as(kind.toString()).isNotNull();
+    }
   }
 
   @Test

@@ -74,9 +74,18 @@ final class BinaryFixtures {
     return null;
   }
 
-  /** A frame in short: {@code [op=0c opaque=7 key='k']}, or with the decoder's refusal instead of the key. */
+  /** A frame in short: {@code [op=0c opaque=7 key='k']}. */
   static String frame(BinaryFrame b) {
-    return String.format("[op=%02x opaque=%d %s]", b.opcode(), b.opaque(),
-        b.refusal() != null ? "refusal=" + b.refusal() : "key=" + render(b.key()));
+    return String.format("[op=%02x opaque=%d key=%s]", b.opcode(), b.opaque(), render(b.key()));
+  }
+
+  /** The rendering of the decoder's refusal that the encoder answers with {@code status}. */
+  static String refusal(int op, int opaque, BinaryStatus status) {
+    String kind = switch (status) {
+      case UNKNOWN_COMMAND -> "UNKNOWN_COMMAND";
+      case EINVAL -> "INVALID_ARGUMENTS";
+      default -> throw new IllegalArgumentException("the decoder does not refuse with " + status);
+    };
+    return String.format("Error(kind=%s line=ERROR) [op=%02x opaque=%d key='']", kind, op, opaque);
   }
 }

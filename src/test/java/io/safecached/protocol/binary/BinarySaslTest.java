@@ -2,6 +2,7 @@ package io.safecached.protocol.binary;
 
 import static io.safecached.protocol.binary.BinaryFixtures.NONE;
 import static io.safecached.protocol.binary.BinaryFixtures.hex;
+import static io.safecached.protocol.binary.BinaryFixtures.refusal;
 import static io.safecached.protocol.binary.BinaryFixtures.request;
 import static io.safecached.testsupport.CodecFixtures.bytes;
 import static io.safecached.testsupport.CodecFixtures.concat;
@@ -36,10 +37,6 @@ class BinarySaslTest {
 
   private static String frame(int op, int opaque, String key) {
     return String.format("[op=%02x opaque=%d key='%s']", op, opaque, key);
-  }
-
-  private static String refusal(int op, int opaque, BinaryStatus status) {
-    return String.format("Error(line=ERROR) [op=%02x opaque=%d refusal=%s]", op, opaque, status);
   }
 
   private static byte[] noop(int opaque) {
@@ -140,7 +137,8 @@ class BinarySaslTest {
 
   @Test
   void aRefusedLoginIsAuthFailure() {
-    BinaryFrame refused = new BinaryFrame(0x21, 10, NONE, BinaryStatus.AUTH_ERROR);
-    assertThat(encode(new Result.Framed(Result.Error.PLAIN, refused))).isEqualTo(reply(0x21, 0x20, 10, "Auth failure."));
+    BinaryFrame refused = BinaryFrame.of(0x21, 10, NONE);
+    assertThat(encode(new Result.Framed(new Result.ClientError(Result.Rejection.Kind.NOT_PERMITTED,
+        "authentication failure"), refused))).isEqualTo(reply(0x21, 0x20, 10, "Auth failure."));
   }
 }

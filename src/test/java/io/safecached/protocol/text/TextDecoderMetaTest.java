@@ -34,14 +34,14 @@ class TextDecoderMetaTest {
   private static final String KEY_251 = "k".repeat(251);
   private static final String OPAQUE_32 = "O" + "1".repeat(31);
   private static final String OPAQUE_33 = "O" + "1".repeat(32);
-  private static final String BAD_FORMAT = "ClientError(message=bad command line format)";
-  private static final String DUPLICATE = "ClientError(message=duplicate flag)";
-  private static final String INVALID = "ClientError(message=invalid flag)";
-  private static final String BAD_TOKEN = "ClientError(message=bad token in command line format)";
-  private static final String FLAG_ERROR = "ClientError(message=invalid or duplicate flag)";
-  private static final String OPAQUE_TOO_LONG = "ClientError(message=opaque token too long)";
+  private static final String BAD_FORMAT = "ClientError(kind=INVALID_ARGUMENTS message=bad command line format)";
+  private static final String DUPLICATE = "ClientError(kind=INVALID_ARGUMENTS message=duplicate flag)";
+  private static final String INVALID = "ClientError(kind=INVALID_ARGUMENTS message=invalid flag)";
+  private static final String BAD_TOKEN = "ClientError(kind=INVALID_ARGUMENTS message=bad token in command line format)";
+  private static final String FLAG_ERROR = "ClientError(kind=INVALID_ARGUMENTS message=invalid or duplicate flag)";
+  private static final String OPAQUE_TOO_LONG = "ClientError(kind=INVALID_ARGUMENTS message=opaque token too long)";
   private static final String NOOP = "Framed(command=MetaNoop() frame=MetaFrame(verb=MN key='' flags=''))";
-  private static final String ERROR = "Error(line=ERROR)";
+  private static final String ERROR = "Error(kind=UNKNOWN_COMMAND line=ERROR)";
 
   private static EmbeddedChannel channel() {
     return new EmbeddedChannel(new TextDecoder(LIMITS));
@@ -93,8 +93,8 @@ class TextDecoderMetaTest {
         fixture("mg " + KEY_251 + " v\r\n", BAD_FORMAT),
         fixture("mg " + KEY_251 + " 1 2 3 4 5 6 7 8 9 a b c d e f g h i j\r\n", BAD_FORMAT),
         fixture("mg a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n",
-            "ClientError(message=options flags are too long)"),
-        fixture("mg a v " + "x ".repeat(30) + "\r\n", "ClientError(message=options flags are too long)"),
+            "ClientError(kind=INVALID_ARGUMENTS message=options flags are too long)"),
+        fixture("mg a v " + "x ".repeat(30) + "\r\n", "ClientError(kind=INVALID_ARGUMENTS message=options flags are too long)"),
         fixture("mg a 1 2 3 4 5 6 7 8 9 a b c d e f g h\r\n", INVALID),
         fixture("mg a v v\r\n", DUPLICATE),
         fixture("mg a v vv\r\n", DUPLICATE),
@@ -110,13 +110,13 @@ class TextDecoderMetaTest {
         fixture("mg a E18446744073709551616\r\n", BAD_TOKEN),
         fixture("mg a Fabc\r\n", BAD_FORMAT),
         fixture("mg a F-1\r\n", BAD_FORMAT),
-        fixture("mg a J-1\r\n", "ClientError(message=invalid numeric initial value)"),
-        fixture("mg a D-1\r\n", "ClientError(message=invalid numeric delta value)"),
-        fixture("mg a MSS\r\n", "ClientError(message=incorrect length for M token)"),
-        fixture("mg a M\r\n", "ClientError(message=incorrect length for M token)"),
+        fixture("mg a J-1\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid numeric initial value)"),
+        fixture("mg a D-1\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid numeric delta value)"),
+        fixture("mg a MSS\r\n", "ClientError(kind=INVALID_ARGUMENTS message=incorrect length for M token)"),
+        fixture("mg a M\r\n", "ClientError(kind=INVALID_ARGUMENTS message=incorrect length for M token)"),
         // a bad value is remembered and parsing goes on: the last one names the error ...
-        fixture("mg a Jx Dx\r\n", "ClientError(message=invalid numeric delta value)"),
-        fixture("mg a Nabc Mxx\r\n", "ClientError(message=incorrect length for M token)"),
+        fixture("mg a Jx Dx\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid numeric delta value)"),
+        fixture("mg a Nabc Mxx\r\n", "ClientError(kind=INVALID_ARGUMENTS message=incorrect length for M token)"),
         fixture("mg a Mxx Nabc\r\n", BAD_TOKEN),
         fixture("mg a Nabc Fx\r\n", BAD_TOKEN),
         // ... but a duplicate or unknown flag stops at once
@@ -136,11 +136,11 @@ class TextDecoderMetaTest {
         fixture("mg Zm8= b\r\n", framed("MetaGet(key='fo')", "verb=MG key='fo' keyBinary=true flags='b'")),
         fixture("mg Zm!9v b\r\n", framed("MetaGet(key='foo')", "verb=MG key='foo' keyBinary=true flags='b'")),
         fixture("mg Zg==Zm9v b\r\n", framed("MetaGet(key='f')", "verb=MG key='f' keyBinary=true flags='b'")),
-        fixture("mg a b\r\n", "ClientError(message=error decoding key)"),
-        fixture("mg Zm9v= b\r\n", "ClientError(message=error decoding key)"),
-        fixture("mg ==== b\r\n", "ClientError(message=error decoding key)"),
-        fixture("mg A=== b\r\n", "ClientError(message=error decoding key)"),
-        fixture("mg !!!! b\r\n", "ClientError(message=error decoding key)"),
+        fixture("mg a b\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)"),
+        fixture("mg Zm9v= b\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)"),
+        fixture("mg ==== b\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)"),
+        fixture("mg A=== b\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)"),
+        fixture("mg !!!! b\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)"),
         fixture("mg a b Nx\r\n", BAD_TOKEN),
         // ---------------------------------------------------------------- ms
         fixture("ms a 2\r\nhi\r\n",
@@ -173,22 +173,22 @@ class TextDecoderMetaTest {
         fixture("ms a 2147483646\r\nmn\r\n", BAD_FORMAT, NOOP),
         fixture("ms " + KEY_251 + " 2\r\nhi\r\nmn\r\n", BAD_FORMAT, ERROR, NOOP),
         fixture("ms a 2 1 2 3 4 5 6 7 8 9 a b c d e f g h\r\nhi\r\nmn\r\n",
-            "ClientError(message=options flags too long)", ERROR, NOOP),
+            "ClientError(kind=INVALID_ARGUMENTS message=options flags too long)", ERROR, NOOP),
         // errors after it: the data block is swallowed, even with q
         fixture("ms a 2 1 2 3 4 5 6 7 8 9 a b c d e f g\r\nhi\r\nmn\r\n", INVALID, NOOP),
         fixture("ms a 2 v v\r\nhi\r\nmn\r\n", DUPLICATE, NOOP),
         fixture("ms a 2 q Y\r\nhi\r\nmn\r\n", INVALID, NOOP),
         fixture("ms a 2 Tx\r\nhi\r\nmn\r\n", BAD_TOKEN, NOOP),
         fixture("ms a 2 T-1 Fabc\r\nhi\r\nmn\r\n", BAD_FORMAT, NOOP),
-        fixture("ms a 2 b\r\nhi\r\nmn\r\n", "ClientError(message=error decoding key)", NOOP),
-        fixture("ms a 2 MX\r\nhi\r\nmn\r\n", "ClientError(message=invalid mode for ms M token)", NOOP),
-        fixture("ms a 2 Ma\r\nhi\r\nmn\r\n", "ClientError(message=invalid mode for ms M token)", NOOP),
-        fixture("ms a 2 MXY\r\nhi\r\nmn\r\n", "ClientError(message=incorrect length for M token)", NOOP),
+        fixture("ms a 2 b\r\nhi\r\nmn\r\n", "ClientError(kind=INVALID_ARGUMENTS message=error decoding key)", NOOP),
+        fixture("ms a 2 MX\r\nhi\r\nmn\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ms M token)", NOOP),
+        fixture("ms a 2 Ma\r\nhi\r\nmn\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ms M token)", NOOP),
+        fixture("ms a 2 MXY\r\nhi\r\nmn\r\n", "ClientError(kind=INVALID_ARGUMENTS message=incorrect length for M token)", NOOP),
         fixture("ms a 2 " + OPAQUE_33 + "\r\nhi\r\nmn\r\n", OPAQUE_TOO_LONG, NOOP),
         fixture("ms a 2 " + OPAQUE_33 + " MX\r\nhi\r\nmn\r\n",
-            "ClientError(message=invalid mode for ms M token)", NOOP),
+            "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ms M token)", NOOP),
         fixture("ms a 2 " + OPAQUE_33 + " Mxy\r\nhi\r\nmn\r\n",
-            "ClientError(message=incorrect length for M token)", NOOP),
+            "ClientError(kind=INVALID_ARGUMENTS message=incorrect length for M token)", NOOP),
         // bad data chunk: reported even with q; parsing resumes after <datalen>+2 bytes
         fixture("ms a 2 q\r\nhiX\r\nmn\r\n", "BadDataChunk()", ERROR, NOOP),
         fixture("ms a 2\r\nhi\n\nmn\r\n", "BadDataChunk()", NOOP),
@@ -196,7 +196,7 @@ class TextDecoderMetaTest {
         fixture("ms a 2000000 q O1 k\r\n" + "a".repeat(2000000) + "\r\nmn\r\n",
             "StoreTooLarge(mode=SET key='a')", NOOP),
         fixture("ms a 2000000 MX\r\n" + "a".repeat(2000000) + "\r\nmn\r\n",
-            "ClientError(message=invalid mode for ms M token)", NOOP),
+            "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ms M token)", NOOP),
         // ---------------------------------------------------------------- md
         fixture("md a\r\n", framed("MetaDelete(key='a')", "verb=MD key='a' flags=''")),
         fixture("md YQ== b C5 E6 I T30 x q k " + OPAQUE_32 + "\r\n", framed(
@@ -204,7 +204,7 @@ class TextDecoderMetaTest {
             "verb=MD key='a' keyBinary=true flags='bCEITxqkO' opaque='" + OPAQUE_32 + "'")),
         fixture("md\r\n", ERROR),
         fixture("md " + KEY_251 + "\r\n", BAD_FORMAT),
-        fixture("md a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n", "ClientError(message=options flags too long)"),
+        fixture("md a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n", "ClientError(kind=INVALID_ARGUMENTS message=options flags too long)"),
         fixture("md a 1 2 3 4 5 6 7 8 9 a b c d e f g h\r\n", FLAG_ERROR),
         fixture("md a v v\r\n", FLAG_ERROR),
         fixture("md a Y\r\n", FLAG_ERROR),
@@ -224,13 +224,13 @@ class TextDecoderMetaTest {
             framed("MetaArithmetic(key='a' increment=true delta=1)", "verb=MA key='a' flags='M'")),
         fixture("ma\r\n", ERROR),
         fixture("ma " + KEY_251 + "\r\n", BAD_FORMAT),
-        fixture("ma a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n", "ClientError(message=options flags too long)"),
+        fixture("ma a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n", "ClientError(kind=INVALID_ARGUMENTS message=options flags too long)"),
         fixture("ma a v v\r\n", FLAG_ERROR),
         fixture("ma a MXY\r\n", FLAG_ERROR),
         fixture("ma a Dx\r\n", FLAG_ERROR),
         fixture("ma a J-1\r\n", FLAG_ERROR),
-        fixture("ma a MX\r\n", "ClientError(message=invalid mode for ma M token)"),
-        fixture("ma a MX " + OPAQUE_33 + "\r\n", "ClientError(message=invalid mode for ma M token)"),
+        fixture("ma a MX\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ma M token)"),
+        fixture("ma a MX " + OPAQUE_33 + "\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ma M token)"),
         fixture("ma a q " + OPAQUE_33 + "\r\n", framed("MetaArithmetic(key='a' increment=true delta=1)",
             "verb=MA key='a' flags='qO' opaque='" + OPAQUE_33 + "'")),
         // ---------------------------------------------------------------- me

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.safecached.command.Result;
 import io.safecached.testsupport.CodecFixtures;
 import io.safecached.testsupport.CodecFixtures.Release;
+import io.safecached.command.Result.Rejection.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,7 +92,7 @@ class TextEncoderTest {
         .isEqualTo("STAT pid 1\r\nSTAT uptime 2\r\nEND\r\n");
     assertThat(encode(new Result.Stats(List.of()))).isEqualTo("END\r\n");
     assertThat(encode(Result.Error.PLAIN, new Result.Error("ERROR: shutdown not enabled"),
-        new Result.ClientError("bad data chunk"), new Result.ServerError("object too large for cache")))
+        new Result.ClientError("bad data chunk"), new Result.ServerError(Kind.TOO_LARGE, "object too large for cache")))
         .isEqualTo("ERROR\r\nERROR: shutdown not enabled\r\nCLIENT_ERROR bad data chunk\r\n"
             + "SERVER_ERROR object too large for cache\r\n");
   }
