@@ -28,10 +28,21 @@ public final class Auditor {
   private final Classifier classifier;
   private final int concurrency;
   private final Predicate<InetAddress> excluded;
+  private final Predicate<Target> permitted;
   private final Resolver resolver;
 
+  /** An auditor that probes every target that is not excluded (tests). */
   public Auditor(Prober prober, Classifier classifier, int concurrency, Predicate<InetAddress> excluded,
                  Resolver resolver) {
+    this(prober, classifier, concurrency, excluded, t -> true, resolver);
+  }
+
+  /**
+   * An auditor that hands the prober only targets {@code permitted} accepts (once their names are resolved);
+   * any other target becomes an error result and is never probed.
+   */
+  public Auditor(Prober prober, Classifier classifier, int concurrency, Predicate<InetAddress> excluded,
+                 Predicate<Target> permitted, Resolver resolver) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1");
     }
@@ -39,6 +50,7 @@ public final class Auditor {
     this.classifier = classifier;
     this.concurrency = concurrency;
     this.excluded = excluded;
+    this.permitted = permitted;
     this.resolver = resolver;
   }
 
@@ -79,7 +91,7 @@ public final class Auditor {
           throw new InterruptedException();
         }
         if (!acquire(permits, 1, deadline)) {
-          incomplete = "stopped after --max-duration " + maxDuration;
+          incomplete = "stopped after --max-duration " + Durations.human(maxDuration);
           break;
         }
         Target t = targets.next();
@@ -98,6 +110,12 @@ public final class Auditor {
           skipped++;
           continue;
         }
+        if (!permitted.test(t)) {
+          permits.release();
+          deliver.accept(classifier.classify(i, t, Observation.error("internal error: " + t.ip()
+              + " is not among the targets given; not probed")));
+          continue;
+        }
         Target probed = t;
         prober.probe(probed).whenCompleteAsync((obs, ex) -> {
           try {
@@ -109,7 +127,7 @@ public final class Auditor {
         }, reporter);
       }
       if (incomplete == null && !acquire(permits, concurrency, deadline)) {
-        incomplete = "stopped after --max-duration " + maxDuration;
+        incomplete = "stopped after --max-duration " + Durations.human(maxDuration);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

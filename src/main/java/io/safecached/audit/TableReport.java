@@ -31,7 +31,7 @@ public final class TableReport extends CollectingReport {
     boolean all = context.listAll() || context.planned() <= LIST_ALL_UP_TO;
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
-    long hidden = 0;
+    long hidden = dropped;
     for (TargetResult r : results) {
       if (!all && !interesting(r)) {
         hidden++;
@@ -90,12 +90,12 @@ public final class TableReport extends CollectingReport {
 
   /** The one-line summary shared with the HTML report. */
   static String summaryLine(Summary s, Severity failOn) {
-    return String.format(Locale.ROOT, "Summary: %d target%s audited, %d answered, %d exposed (fail-on %s);"
-            + " %d unauthenticated TCP, %d UDP amplifier%s, %d require auth, %d TLS, %d error%s%s; %.1f s",
-        s.targets(), s.targets() == 1 ? "" : "s", s.answered(), s.exposed(), failOn.label(), s.unauthenticated(),
-        s.udpAmplifiers(), s.udpAmplifiers() == 1 ? "" : "s", s.authRequired(), s.tls(), s.errors(),
-        s.errors() == 1 ? "" : "s", s.skipped() > 0 ? ", " + s.skipped() + " excluded" : "",
-        s.elapsed().toMillis() / 1000.0);
+    return String.format(Locale.ROOT, "Summary: %,d of %,d target%s audited, %,d answered, %,d exposed (fail-on %s);"
+            + " %,d unauthenticated TCP, %,d UDP amplifier%s, %,d require auth, %,d TLS, %,d error%s%s; %s",
+        s.targets(), s.planned(), s.planned() == 1 ? "" : "s", s.answered(), s.exposed(), failOn.label(),
+        s.unauthenticated(), s.udpAmplifiers(), s.udpAmplifiers() == 1 ? "" : "s", s.authRequired(), s.tls(),
+        s.errors(), s.errors() == 1 ? "" : "s", s.skipped() > 0 ? String.format(Locale.ROOT, ", %,d excluded",
+            s.skipped()) : "", Durations.human(s.elapsed()));
   }
 
   static String severityLine(Summary s) {

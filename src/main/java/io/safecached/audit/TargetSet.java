@@ -4,74 +4,83 @@ import io.safecached.config.Addresses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * The targets of one audit, expanded lazily: a /8 is a start address and a count, never a list. Accepts
  * {@code host}, {@code host:port}, {@code [v6]:port}, IPv4/IPv6 CIDR, IPv4 ranges {@code a.b.c.d-e.f.g.h} and
- * {@code a.b.c.d-h}, {@code @file} and {@code -} (stdin) holding one of those per line, masscan {@code -oL}
- * lines, masscan {@code -oJ} and ZMap JSON, ZMap CSV with a header, and zgrab2-style {@code IP, DOMAIN, TAG, PORT}
- * CSV. Hostnames are resolved only when probed.
+ * {@code a.b.c.d-h}; {@code @file} and {@code -} (stdin) are read by {@link TargetReader} (plain lists and
+ * scanner output). Addresses are strict literals ({@link IpLiteral}); host names are resolved only when probed.
+ *
+ * <p>The guarantee: an address is handed out by the iterator, or passes {@link #permits}, only when it lies in
+ * a block that was given and in no excluded block.
  */
 public final class TargetSet implements Iterable<Target> {
   /** Largest @file or stdin accepted, in bytes. */
   public static final long MAX_INPUT_BYTES = 64L * 1024 * 1024;
-  private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})");
 
   /** One entry: a host name, or {@code count} consecutive addresses from {@code first}; port 0 = use --ports. */
   record Block(String hostname, BigInteger first, int bytes, BigInteger count, int port) {
+    static Block single(byte[] address) {
+      return new Block(null, new BigInteger(1, address), address.length, BigInteger.ONE, 0);
+    }
+
     BigInteger size(int defaultPorts) {
       return count.multiply(BigInteger.valueOf(port == 0 ? defaultPorts : 1));
     }
 
-    boolean contains(InetAddress a) {
-      byte[] b = a.getAddress();
-      if (hostname != null || b.length != bytes) {
-        return false;
-      }
-      BigInteger v = new BigInteger(1, b);
-      return v.compareTo(first) >= 0 && v.compareTo(first.add(count)) < 0;
+    Block withPort(int p) {
+      return new Block(hostname, first, bytes, count, p);
     }
   }
 
   private final List<Block> blocks;
   private final List<Integer> ports;
-  private final List<Block> excludes;
+  private final AddressRanges given;
+  private final Set<String> hostnames;
+  private final AddressRanges excludes;
 
   private TargetSet(List<Block> blocks, List<Integer> ports, List<Block> excludes) {
     this.blocks = List.copyOf(blocks);
     this.ports = List.copyOf(ports);
-    this.excludes = List.copyOf(excludes);
+    this.given = AddressRanges.of(blocks);
+    Set<String> names = new HashSet<>();
+    for (Block b : blocks) {
+      if (b.hostname() != null) {
+        names.add(b.hostname().toLowerCase(Locale.ROOT));
+      }
+    }
+    this.hostnames = names;
+    this.excludes = AddressRanges.of(excludes);
   }
 
   /**
    * Parses the arguments. {@code maxTargets} bounds how many entries a file may hold before parsing stops
    * (the expansion itself is checked by the caller against {@link #size()}).
    *
-   * @throws UsageException on any malformed entry, unreadable file, or a file with too many entries
+   * @throws UsageException on any malformed entry (files: with the line), unreadable file, or too many entries
    */
   public static TargetSet parse(List<String> args, List<Integer> ports, List<String> excludes, InputStream stdin,
                                 long maxTargets) {
+    boolean[] stdinRead = {false};
     List<Block> blocks = new ArrayList<>();
     for (String a : args) {
-      addArgument(a, blocks, stdin, maxTargets);
+      addArgument(a, "", blocks, stdin, stdinRead, maxTargets);
     }
     List<Block> ex = new ArrayList<>();
     for (String e : excludes) {
-      addArgument(e, ex, stdin, Long.MAX_VALUE);
+      addArgument(e, "--exclude ", ex, stdin, stdinRead, Long.MAX_VALUE);
     }
     for (Block b : ex) {
       if (b.hostname() != null) {
@@ -81,22 +90,32 @@ public final class TargetSet implements Iterable<Target> {
     return new TargetSet(blocks, ports, ex);
   }
 
-  private static void addArgument(String a, List<Block> out, InputStream stdin, long max) {
+  private static void addArgument(String a, String option, List<Block> out, InputStream stdin, boolean[] stdinRead,
+                                  long max) {
     if (a.equals("-")) {
-      addContent(read(stdin, "stdin"), "stdin", out, max);
+      if (stdinRead[0]) {
+        throw new UsageException("'-' (stdin) can be given only once");
+      }
+      stdinRead[0] = true;
+      readInto(read(stdin, option + "stdin"), option + "stdin", out, max);
     } else if (a.startsWith("@")) {
       Path p = Path.of(a.substring(1));
+      String name = option + a;
       try {
         if (Files.size(p) > MAX_INPUT_BYTES) {
-          throw new UsageException(a + " is larger than " + MAX_INPUT_BYTES + " bytes");
+          throw new UsageException(name + " is larger than " + MAX_INPUT_BYTES + " bytes");
         }
-        addContent(Files.readString(p, StandardCharsets.UTF_8), a, out, max);
+        readInto(Files.readString(p, StandardCharsets.UTF_8), name, out, max);
       } catch (IOException e) {
-        throw new UsageException("cannot read " + a + ": " + e.getMessage());
+        throw new UsageException("cannot read " + name + ": " + e.getMessage());
       }
     } else {
-      out.add(token(a, a));
+      out.add(token(a, option + "'" + a + "'"));
     }
+  }
+
+  private static void readInto(String content, String origin, List<Block> out, long max) {
+    TargetReader.read(content, origin, max, out);
   }
 
   private static String read(InputStream in, String what) {
@@ -122,167 +141,29 @@ public final class TargetSet implements Iterable<Target> {
 
   /** True when an --exclude entry covers the address. */
   public boolean excluded(InetAddress a) {
-    return excludes.stream().anyMatch(b -> b.contains(a));
+    return excludes.contains(a);
   }
 
-  // ---- content of @file / stdin ------------------------------------------------------------------------------
-
-  static void addContent(String content, String origin, List<Block> out, long max) {
-    String trimmed = content.strip();
-    if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
-      List<Object> values;
-      try {
-        values = Json.parseAll(trimmed);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(origin + ": " + e.getMessage());
-      }
-      for (Object v : values) {
-        addJson(v, origin, out, max);
-      }
-      return;
+  /**
+   * True when the target may be probed: a listener found by {@code --local}, or an address inside a block that
+   * was given, or an address resolved from a host name that was given; and not excluded either way.
+   */
+  public boolean permits(Target t) {
+    if (t.address() == null || excluded(t.address())) {
+      return false;
     }
-    int[] header = null;
-    int n = 0;
-    for (String raw : content.split("\r?\n")) {
-      n++;
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String where = origin + " line " + n;
-      if (out.size() >= max) {
-        throw new UsageException(origin + " holds more than " + max + " entries (--max-targets)");
-      }
-      if (line.startsWith("open ") || line.startsWith("closed ")) {
-        String[] f = line.split("\\s+");
-        if (f.length < 4) {
-          throw new UsageException(where + ": not a masscan -oL line: " + line);
-        }
-        if (f[0].equals("open")) {
-          Block b = token(f[3], where);
-          out.add(withPort(b, Ports.port(f[2], where)));
-        }
-        continue;
-      }
-      if (line.indexOf(',') >= 0) {
-        List<String> f = Csv.split(line).stream().map(String::strip).toList();
-        if (header == null && !f.isEmpty() && isHeader(f)) {
-          header = headerColumns(f, where);
-          continue;
-        }
-        String host;
-        String port = "";
-        if (header != null) {
-          host = header[0] < f.size() ? f.get(header[0]) : "";
-          port = header[1] >= 0 && header[1] < f.size() ? f.get(header[1]) : "";
-        } else {
-          host = !f.get(0).isEmpty() ? f.get(0) : f.size() > 1 ? f.get(1) : "";
-          port = f.size() > 3 ? f.get(3) : "";
-        }
-        if (host.isEmpty()) {
-          throw new UsageException(where + ": no address in CSV line: " + line);
-        }
-        Block b = token(host, where);
-        out.add(port.isEmpty() ? b : withPort(b, Ports.port(port, where)));
-        continue;
-      }
-      out.add(token(line.split("\\s+")[0], where));
+    if (t.local() != null) {
+      return true;
     }
-  }
-
-  private static boolean isHeader(List<String> f) {
-    for (String s : f) {
-      String l = s.toLowerCase(Locale.ROOT);
-      if (l.equals("saddr") || l.equals("ip") || l.equals("host") || l.equals("address")) {
-        return true;
-      }
+    if (given.contains(t.address()) && IpLiteral.parse(t.host()) != null) {
+      return true;
     }
-    return false;
-  }
-
-  private static int[] headerColumns(List<String> f, String where) {
-    int host = -1;
-    int port = -1;
-    for (int i = 0; i < f.size(); i++) {
-      String l = f.get(i).toLowerCase(Locale.ROOT);
-      if (host < 0 && (l.equals("saddr") || l.equals("ip") || l.equals("host") || l.equals("address"))) {
-        host = i;
-      } else if (port < 0 && (l.equals("sport") || l.equals("port"))) {
-        port = i;
-      }
-    }
-    if (host < 0) {
-      throw new UsageException(where + ": CSV header without an address column");
-    }
-    return new int[] {host, port};
-  }
-
-  private static void addJson(Object v, String origin, List<Block> out, long max) {
-    if (v instanceof List<?> l) {
-      for (Object o : l) {
-        addJson(o, origin, out, max);
-      }
-      return;
-    }
-    if (!(v instanceof Map<?, ?> m)) {
-      throw new UsageException(origin + ": expected JSON objects with an \"ip\" or \"saddr\" field");
-    }
-    Object host = first(m, "ip", "saddr", "host", "address");
-    if (host == null) {
-      throw new UsageException(origin + ": JSON object without \"ip\"/\"saddr\": " + Json.write(m));
-    }
-    Block b = token(host.toString(), origin);
-    List<Integer> ports = new ArrayList<>();
-    if (m.get("ports") instanceof List<?> pl) {
-      for (Object p : pl) {
-        if (p instanceof Map<?, ?> pm && pm.get("port") != null) {
-          Object status = pm.get("status");
-          if (status == null || "open".equals(status)) {
-            ports.add(Ports.port(pm.get("port").toString(), origin));
-          }
-        }
-      }
-      if (ports.isEmpty()) {
-        return;
-      }
-    } else {
-      Object p = first(m, "port", "sport");
-      if (p != null) {
-        ports.add(Ports.port(p.toString(), origin));
-      }
-    }
-    if (ports.isEmpty()) {
-      addChecked(out, b, origin, max);
-    }
-    for (int p : ports) {
-      addChecked(out, withPort(b, p), origin, max);
-    }
-  }
-
-  private static void addChecked(List<Block> out, Block b, String origin, long max) {
-    if (out.size() >= max) {
-      throw new UsageException(origin + " holds more than " + max + " entries (--max-targets)");
-    }
-    out.add(b);
-  }
-
-  private static Object first(Map<?, ?> m, String... keys) {
-    for (String k : keys) {
-      Object v = m.get(k);
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
-  }
-
-  private static Block withPort(Block b, int port) {
-    return new Block(b.hostname(), b.first(), b.bytes(), b.count(), port);
+    return IpLiteral.parse(t.host()) == null && hostnames.contains(t.host().toLowerCase(Locale.ROOT));
   }
 
   // ---- one token -----------------------------------------------------------------------------------------------
 
-  /** Parses one target token; {@code where} names it in error messages. */
+  /** Parses one target token strictly; {@code where} names it in error messages. */
   static Block token(String raw, String where) {
     String t = raw.strip();
     if (t.isEmpty()) {
@@ -290,93 +171,97 @@ public final class TargetSet implements Iterable<Target> {
     }
     String host = t;
     int port = 0;
+    boolean bracketed = false;
     if (t.startsWith("[")) {
       int close = t.indexOf(']');
       if (close < 0) {
         throw new UsageException("missing ']' in target '" + t + "'");
       }
       host = t.substring(1, close);
+      bracketed = true;
       String rest = t.substring(close + 1);
       if (rest.startsWith(":")) {
         port = Ports.port(rest.substring(1), "target " + t);
       } else if (!rest.isEmpty()) {
         throw new UsageException("unexpected '" + rest + "' after ']' in target '" + t + "'");
       }
+      if (host.indexOf(':') < 0) {
+        throw new UsageException("brackets are for IPv6 addresses: '" + t + "'");
+      }
     } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
       int c = t.indexOf(':');
       host = t.substring(0, c);
       port = Ports.port(t.substring(c + 1), "target " + t);
     }
+    boolean v6 = host.indexOf(':') >= 0;
     int slash = host.indexOf('/');
     if (slash >= 0) {
-      InetAddress a = literal(host.substring(0, slash), t);
-      int bits = a.getAddress().length * 8;
-      int prefix;
-      try {
-        prefix = Integer.parseInt(host.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
+      byte[] a = literal(host.substring(0, slash), t);
+      int bits = a.length * 8;
+      String len = host.substring(slash + 1);
+      int prefix = len.equals("0") ? 0 : IpLiteral.port(len);
       if (prefix < 0 || prefix > bits) {
         throw new UsageException("bad prefix length in '" + t + "' (0-" + bits + ")");
       }
       BigInteger count = BigInteger.ONE.shiftLeft(bits - prefix);
-      BigInteger first = new BigInteger(1, a.getAddress()).divide(count).multiply(count);
+      BigInteger first = new BigInteger(1, a).divide(count).multiply(count);
       return new Block(null, first, bits / 8, count, port);
     }
     int dash = host.indexOf('-');
-    if (dash > 0 && V4.matcher(host.substring(0, dash)).matches()) {
-      InetAddress lo = literal(host.substring(0, dash), t);
+    if (!v6 && dash >= 0 && IpLiteral.looksLikeV4(host.substring(0, dash))) {
+      byte[] lo = literal(host.substring(0, dash), t);
       String end = host.substring(dash + 1);
-      InetAddress hi;
-      if (end.matches("\\d{1,3}")) {
-        byte[] b = lo.getAddress();
-        int last = Integer.parseInt(end);
-        if (last > 255) {
-          throw new UsageException("bad range end in '" + t + "'");
+      byte[] hi;
+      if (end.indexOf('.') < 0) {
+        int last = end.equals("0") ? 0 : IpLiteral.port(end);
+        if (last < 0 || last > 255) {
+          throw new UsageException("bad range end in '" + t + "' (0-255 or a whole IPv4 address)");
         }
-        b[3] = (byte) last;
-        hi = bytesToAddress(b);
+        hi = lo.clone();
+        hi[3] = (byte) last;
       } else {
-        hi = literal(end, t);
+        hi = IpLiteral.v4(end);
+        if (hi == null) {
+          throw new UsageException("a range must be IPv4 at both ends, written a.b.c.d: '" + t + "'");
+        }
       }
-      if (!(hi instanceof Inet4Address)) {
-        throw new UsageException("a range must be IPv4 at both ends: '" + t + "'");
-      }
-      BigInteger from = new BigInteger(1, lo.getAddress());
-      BigInteger to = new BigInteger(1, hi.getAddress());
+      BigInteger from = new BigInteger(1, lo);
+      BigInteger to = new BigInteger(1, hi);
       if (to.compareTo(from) < 0) {
         throw new UsageException("range ends before it starts: '" + t + "'");
       }
       return new Block(null, from, 4, to.subtract(from).add(BigInteger.ONE), port);
     }
-    if (V4.matcher(host).matches() || host.indexOf(':') >= 0) {
-      InetAddress a = literal(host, t);
-      return new Block(null, new BigInteger(1, a.getAddress()), a.getAddress().length, BigInteger.ONE, port);
+    if (v6 || IpLiteral.looksLikeV4(host) || bracketed) {
+      return Block.single(literal(host, t)).withPort(port);
     }
-    if (!HOSTNAME.matcher(host).matches()) {
-      throw new UsageException("not a host, address, range or CIDR: '" + t + "' (" + where + ")");
+    if (!IpLiteral.hostname(host)) {
+      throw new UsageException("not a host, address, range or CIDR: '" + t + "' (" + where + "); IPv4 is written"
+          + " a.b.c.d, a host name's last label starts with a letter");
     }
     return new Block(host, null, 0, BigInteger.ONE, port);
   }
 
-  /** Parses an IPv4 or IPv6 literal without any DNS lookup. */
-  static InetAddress literal(String s, String context) {
-    if (!(V4.matcher(s).matches() || s.indexOf(':') >= 0)) {
-      throw new UsageException("not an IP address: '" + s + "' in '" + context + "'");
+  /** The bytes of a strict IPv4 or IPv6 literal, without any DNS lookup. */
+  private static byte[] literal(String s, String context) {
+    byte[] b = IpLiteral.parse(s);
+    if (b == null) {
+      String hint = s.indexOf(':') >= 0 ? "" : " (IPv4 is four decimal numbers 0-255 without leading zeros)";
+      throw new UsageException("not an IP address: '" + s + "' in '" + context + "'" + hint);
     }
-    if (V4.matcher(s).matches()) {
-      for (String o : s.split("\\.")) {
-        if (Integer.parseInt(o) > 255) {
-          throw new UsageException("not an IP address: '" + s + "' in '" + context + "'");
-        }
+    if (b.length == 16 && isMappedV4(b)) {
+      throw new UsageException("write the IPv4-mapped address '" + s + "' as IPv4 (in '" + context + "')");
+    }
+    return b;
+  }
+
+  private static boolean isMappedV4(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
       }
     }
-    try {
-      return InetAddress.getByName(s);
-    } catch (UnknownHostException e) {
-      throw new UsageException("not an IP address: '" + s + "' in '" + context + "'");
-    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 
   private static InetAddress bytesToAddress(byte[] b) {
@@ -442,7 +327,7 @@ public final class TargetSet implements Iterable<Target> {
           t = Target.remote(b.hostname(), null, port);
         } else {
           InetAddress a = address(b.first().add(offset), b.bytes());
-          t = excluded(a) ? null : Target.remote(Addresses.text(a), a, port);
+          t = Target.remote(Addresses.text(a), a, port); // the auditor skips and counts excluded ones
         }
         portIndex++;
         if (portIndex >= ps.size()) {

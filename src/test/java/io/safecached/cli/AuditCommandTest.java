@@ -22,12 +22,23 @@ class AuditCommandTest {
   record Run(int code, String out, String err) {}
 
   static Run run(AuditCommand cmd, String... args) {
+    return runLikeMain(cmd, args);
+  }
+
+  /** Runs {@code safecached audit ARGS} with the command line set up exactly as {@link Main} sets it up. */
+  static Run runLikeMain(AuditCommand cmd, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(cmd);
+    CommandLine cl = new CommandLine(new Main.Top());
+    cl.addSubcommand(cmd);
+    Main.configure(cl);
+    String[] full = new String[args.length + 1];
+    full[0] = "audit";
+    System.arraycopy(args, 0, full, 1, args.length);
+    cl.setExpandAtFiles(Main.expandAtFiles(cl, full));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
+    int code = cl.execute(full);
     return new Run(code, out.toString(), err.toString());
   }
 
@@ -86,9 +97,11 @@ class AuditCommandTest {
     cmd.terminal(() -> true);
     int port = MemcachedProcess.freePort();
     Run r = run(cmd, "--timeout", "1s", "--retries", "0", "--no-udp", "127.0.0.1:" + port);
-    assertThat(r.err()).contains("\r[########################] 1/1 100%", "ETA 00:00");
+    assertThat(r.err()).contains("\r[########################] 1 of 1 100%", "done");
     assertThat(AuditCommand.Progress.render(5, 20, 1, 10_000_000_000L)).isEqualTo(
-        "[######..................] 5/20  25%  exposed 1  ETA 00:30");
+        "[######..................] 5 of 20  25%  exposed 1  0.5/s  ETA 30s");
+    assertThat(AuditCommand.Progress.render(1000, 65536, 0, 2_000_000_000L)).isEqualTo(
+        "[........................] 1,000 of 65,536   1%  exposed 0  500/s  ETA 2m09s");
   }
 
   @Test
@@ -102,12 +115,13 @@ class AuditCommandTest {
   void targetsFromStdin() throws Exception {
     AuditCommand cmd = new AuditCommand();
     cmd.terminal(() -> false);
-    int port = MemcachedProcess.freePort();
-    cmd.stdin(new ByteArrayInputStream(("open tcp " + port + " 127.0.0.1 1699123456\n")
-        .getBytes(StandardCharsets.UTF_8)));
-    Run r = run(cmd, "--timeout", "1s", "--retries", "0", "--format", "json", "-");
+    AuditProbedAddressesTest.RecordingProber prober = new AuditProbedAddressesTest.RecordingProber();
+    cmd.probers(s -> prober);
+    cmd.stdin(new ByteArrayInputStream("open tcp 21212 127.0.0.1 1699123456\n".getBytes(StandardCharsets.UTF_8)));
+    Run r = run(cmd, "--format", "json", "-");
     assertThat(r.code()).isZero();
-    assertThat(((Map<?, ?>) Json.parse(r.out())).get("port")).isEqualTo((long) port);
+    assertThat(((Map<?, ?>) Json.parse(r.out())).get("port")).isEqualTo(21212L);
+    assertThat(prober.addresses()).containsExactly("127.0.0.1:21212");
   }
 
   @Test
