@@ -8,12 +8,12 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * {@code d} in the largest units that fit: tenths of a second below 10 s ({@code 0.7s}, {@code 1.1s}), whole
+   * {@code d} in the largest units that fit: tenths of a second below 10 s ({@code 0.7s}, {@code 1.1s}) unless whole,
    * seconds below a minute ({@code 15s}), then {@code 2m30s}, {@code 1h05m} (and {@code 3d04h} beyond a day).
    */
   public static String human(Duration d) {
     long ms = Math.max(0, d.toMillis());
-    if (ms < 10_000) {
+    if (ms < 10_000 && ms % 1000 != 0) {
       return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
     long s = Math.round(ms / 1000.0);

@@ -152,4 +152,52 @@ class AuditCommandTest {
   void localWithoutProcIsAUsageError(@TempDir Path dir) {
     assertThat(run("--local", "--proc-root", dir.resolve("missing").toString()).code()).isEqualTo(2);
   }
+
+  @Test
+  void timeoutsNeedAUnitAndDurationsPrintAsPeopleWriteThem() {
+    Run r = run("--timeout", "3", "127.0.0.1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--timeout '3' needs a unit");
+    assertThat(run("--max-duration", "15", "127.0.0.1").err()).contains("--max-duration '15' needs a unit");
+    assertThat(io.safecached.audit.Durations.human(java.time.Duration.ofSeconds(15))).isEqualTo("15s");
+    assertThat(io.safecached.audit.Durations.human(java.time.Duration.ofSeconds(150))).isEqualTo("2m30s");
+    assertThat(io.safecached.audit.Durations.human(java.time.Duration.ofMillis(700))).isEqualTo("0.7s");
+    assertThat(io.safecached.audit.Durations.human(java.time.Duration.ofMinutes(65))).isEqualTo("1h05m");
+    assertThat(io.safecached.audit.Durations.parse("2m30s", "--x")).isEqualTo(java.time.Duration.ofSeconds(150));
+    assertThat(io.safecached.audit.Durations.parse("500ms", "--x")).isEqualTo(java.time.Duration.ofMillis(500));
+  }
+
+  @Test
+  void htmlHeaderNamesTheCommandOnceAndSummariesSayNofM() {
+    AuditCommand cmd = new AuditCommand();
+    cmd.terminal(() -> false);
+    cmd.probers(s -> new AuditProbedAddressesTest.RecordingProber());
+    Run r = runLikeMain(cmd, "--format", "html", "--exclude", "127.0.0.3", "127.0.0.0/30");
+    assertThat(r.out()).contains("Command: <code>safecached audit --format html --exclude 127.0.0.3 127.0.0.0/30</code>")
+        .doesNotContain("audit audit").contains("Summary: 3 of 4 targets audited");
+    assertThat(r.err()).contains("safecached audit: 3 of 4 targets audited, 0 exposed, 0 errors, 1 excluded; ");
+  }
+
+  @Test
+  void progressFollowsTheFlagsAndTheTerminal() {
+    AuditCommand forced = new AuditCommand();
+    forced.terminal(() -> false);
+    forced.probers(s -> new AuditProbedAddressesTest.RecordingProber());
+    assertThat(run(forced, "--progress", "--format", "json", "127.0.0.1").err()).contains("1 of 1 100%");
+    AuditCommand off = new AuditCommand();
+    off.terminal(() -> true);
+    off.probers(s -> new AuditProbedAddressesTest.RecordingProber());
+    assertThat(run(off, "--no-progress", "--format", "json", "127.0.0.1").err()).doesNotContain("\r");
+  }
+
+  @Test
+  void passiveCountsNothingAsAnswered(@TempDir Path dir) throws Exception {
+    ProcFixture.write(dir, 0);
+    Run r = run("--local", "--passive", "--proc-root", dir.toString());
+    assertThat(r.out()).contains(" 0 answered");
+    // one row per process, with pid, program, the user it runs as and every listener
+    assertThat(r.out()).containsPattern("(?m)^PID +PROGRAM +USER +LISTENERS")
+        .containsPattern("(?m)^100 +memcached +(nobody|65534) +tcp 0\\.0\\.0\\.0:11211, udp 0\\.0\\.0\\.0:11211 +all-interfaces")
+        .containsPattern("(?m)^200 +memcached +root +tcp 127\\.0\\.0\\.1:20410 ");
+  }
 }
