@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -24,6 +25,8 @@ public final class Auditor {
     InetAddress resolve(String host) throws UnknownHostException;
   }
 
+  /** Host names resolved at once (each lookup blocks a thread of its own). */
+  private static final int RESOLVER_THREADS = 8;
   private final Prober prober;
   private final Classifier classifier;
   private final int concurrency;
@@ -69,8 +72,13 @@ public final class Auditor {
     Object lock = new Object();
     boolean[] open = {true};
     long index = 0;
-    long skipped = 0;
+    AtomicLong skipped = new AtomicLong();
     String incomplete = null;
+    ExecutorService resolvers = Executors.newFixedThreadPool(RESOLVER_THREADS, r -> {
+      Thread th = new Thread(r, "audit-resolve");
+      th.setDaemon(true);
+      return th;
+    });
     ExecutorService reporter = Executors.newSingleThreadExecutor(r -> {
       Thread th = new Thread(r, "audit-report");
       th.setDaemon(true);
@@ -96,35 +104,23 @@ public final class Auditor {
         }
         Target t = targets.next();
         long i = index++;
-        if (t.address() == null) {
-          try {
-            t = t.withAddress(resolver.resolve(t.host()));
-          } catch (UnknownHostException | SecurityException e) {
-            permits.release();
-            deliver.accept(classifier.classify(i, t, Observation.error("cannot resolve " + t.host())));
-            continue;
-          }
+        if (t.address() != null) {
+          dispatch(i, t, permits, skipped, deliver, reporter);
+        } else {
+          // a name is resolved off this thread, so a slow resolver holds up only its own target
+          Target named = t;
+          resolvers.execute(() -> {
+            Target resolved;
+            try {
+              resolved = named.withAddress(resolver.resolve(named.host()));
+            } catch (UnknownHostException | SecurityException e) {
+              deliver.accept(classifier.classify(i, named, Observation.error("cannot resolve " + named.host())));
+              permits.release();
+              return;
+            }
+            dispatch(i, resolved, permits, skipped, deliver, reporter);
+          });
         }
-        if (excluded.test(t.address())) {
-          permits.release();
-          skipped++;
-          continue;
-        }
-        if (!permitted.test(t)) {
-          permits.release();
-          deliver.accept(classifier.classify(i, t, Observation.error("internal error: " + t.ip()
-              + " is not among the targets given; not probed")));
-          continue;
-        }
-        Target probed = t;
-        prober.probe(probed).whenCompleteAsync((obs, ex) -> {
-          try {
-            Observation o = ex == null ? obs : Observation.error("internal error: " + ex);
-            deliver.accept(classifier.classify(i, probed, o));
-          } finally {
-            permits.release();
-          }
-        }, reporter);
       }
       if (incomplete == null && !acquire(permits, concurrency, deadline)) {
         incomplete = "stopped after --max-duration " + Durations.human(maxDuration);
@@ -136,10 +132,35 @@ public final class Auditor {
       incomplete = "internal error: " + e;
     }
     reporter.shutdown();
+    resolvers.shutdownNow();
     synchronized (lock) {
       open[0] = false;
-      return tally.summary(planned, skipped, incomplete, Duration.ofNanos(System.nanoTime() - start));
+      return tally.summary(planned, skipped.get(), incomplete, Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /** Probes a target whose address is known, unless it is excluded (counted) or not permitted (an error). */
+  private void dispatch(long i, Target t, Semaphore permits, AtomicLong skipped, Consumer<TargetResult> deliver,
+                        ExecutorService reporter) {
+    if (excluded.test(t.address())) {
+      skipped.incrementAndGet();
+      permits.release();
+      return;
+    }
+    if (!permitted.test(t)) {
+      deliver.accept(classifier.classify(i, t, Observation.error("internal error: " + t.ip()
+          + " is not among the targets given; not probed")));
+      permits.release();
+      return;
+    }
+    prober.probe(t).whenCompleteAsync((obs, ex) -> {
+      try {
+        Observation o = ex == null ? obs : Observation.error("internal error: " + ex);
+        deliver.accept(classifier.classify(i, t, o));
+      } finally {
+        permits.release();
+      }
+    }, reporter);
   }
 
   private static boolean acquire(Semaphore s, int n, long deadline) throws InterruptedException {

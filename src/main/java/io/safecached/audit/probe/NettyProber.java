@@ -75,14 +75,19 @@ public final class NettyProber implements Prober {
   @Override
   public CompletableFuture<Observation> probe(Target t) {
     InetSocketAddress remote = new InetSocketAddress(t.address(), t.port());
+    // The binary probe needs a second connection only when the port accepted the first: a closed or silent
+    // port costs one TCP probe, not two, so the rate buys targets rather than refusals.
+    CompletableFuture<Boolean> accepted = new CompletableFuture<>();
     CompletableFuture<TextReply> text = t.tcp()
-        ? retried(() -> tcp(remote, d -> new TextProbe(d, settings.maxReplyBytes(), true)),
+        ? retried(() -> tcp(remote, d -> new TextProbe(d, settings.maxReplyBytes(), true), accepted),
             r -> r.connect() == Connect.NO_ANSWER, TextReply::failed)
         : CompletableFuture.completedFuture(null);
-    CompletableFuture<BinaryReply> binary = t.tcp()
-        ? retried(() -> tcp(remote, d -> new BinaryProbe(d, settings.maxReplyBytes())),
-            r -> r.connect() == Connect.NO_ANSWER, (c, why) -> BinaryReply.failed(c))
-        : CompletableFuture.completedFuture(null);
+    text.whenComplete((r, e) -> accepted.complete(r != null && r.connect() == Connect.OPEN));
+    CompletableFuture<BinaryReply> binary = !t.tcp() ? CompletableFuture.completedFuture(null)
+        : accepted.thenCompose(open -> open
+            ? retried(() -> tcp(remote, d -> new BinaryProbe(d, settings.maxReplyBytes()), null),
+                r -> r.connect() == Connect.NO_ANSWER, (c, why) -> BinaryReply.failed(c))
+            : text.thenApply(tx -> BinaryReply.failed(tx == null ? Connect.NOT_PROBED : tx.connect())));
     CompletableFuture<UdpReply> udp = t.udp()
         ? retried(() -> udp(remote), r -> r.connect() == Connect.NO_ANSWER,
             (c, why) -> UdpReply.silent(c, UdpProbe.requestBytes(), t.address() instanceof Inet6Address))
@@ -163,14 +168,17 @@ public final class NettyProber implements Prober {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
   }
 
-  private <T> CompletableFuture<T> tcp(InetSocketAddress remote, Function<Long, Exchange<T>> handler) {
+  /** A TCP probe; {@code accepted} (may be null) is completed with true once the connection is established. */
+  private <T> CompletableFuture<T> tcp(InetSocketAddress remote, Function<Long, Exchange<T>> handler,
+                                       CompletableFuture<Boolean> accepted) {
     return later(() -> {
       Exchange<T> h = handler.apply(deadline());
-      return connect(remote, h, h);
+      return connect(remote, h, h, accepted);
     });
   }
 
-  private <T> CompletableFuture<T> connect(InetSocketAddress remote, ChannelHandler pipeline, Exchange<T> h) {
+  private <T> CompletableFuture<T> connect(InetSocketAddress remote, ChannelHandler pipeline, Exchange<T> h,
+                                           CompletableFuture<Boolean> accepted) {
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis())
         .option(ChannelOption.TCP_NODELAY, true)
@@ -179,6 +187,8 @@ public final class NettyProber implements Prober {
     f.addListener(c -> {
       if (!c.isSuccess()) {
         h.result.completeExceptionally(c.cause());
+      } else if (accepted != null) {
+        accepted.complete(true);
       }
     });
     return h.result;
@@ -203,7 +213,7 @@ public final class NettyProber implements Prober {
     random.nextBytes(k);
     String key = "safecached-audit-" + HexFormat.of().formatHex(k);
     String value = "audit-" + HexFormat.of().formatHex(k, 0, 6);
-    return tcp(remote, d -> new WriteProbe(d, key, value, settings.maxReplyBytes()))
+    return tcp(remote, d -> new WriteProbe(d, key, value, settings.maxReplyBytes()), null)
         .exceptionally(e -> new WriteCheck(false, false, false, ConnectFailure.describe(e)));
   }
 
@@ -219,7 +229,7 @@ public final class NettyProber implements Prober {
           ch.pipeline().addLast(ssl, watcher, text);
         }
       };
-      return connect(remote, init, text).handle((r, e) -> watcher.handshake
+      return connect(remote, init, text, null).handle((r, e) -> watcher.handshake
           ? new TlsReply(true, watcher.protocol, e == null ? r : null)
           : new TlsReply(false, null, null));
     }), group).exceptionally(e -> new TlsReply(false, null, null));
