@@ -140,10 +140,15 @@ final class TargetReader {
   }
 
   private UsageException error(String why) {
-    String shown = line.length() > 120 ? line.substring(0, 120) + "..." : line;
+    String shown = line.strip().length() > 120 ? line.strip().substring(0, 120) + "..." : line.strip();
+    return bare(why + ": '" + shown + "'");
+  }
+
+  /** An error for this line without echoing it (the message already names the offending text). */
+  private UsageException bare(String why) {
     String fmt = format == null || formatLine == lineNo ? ""
-        : " (read as " + format.label + ", from its first entry on line " + formatLine + ")";
-    return new UsageException(origin + " line " + lineNo + ": " + why + fmt + ": '" + shown.strip() + "'");
+        : "; the input is read as " + format.label + " (from its first entry, line " + formatLine + ")";
+    return new UsageException(origin + " line " + lineNo + ": " + why + fmt);
   }
 
   private void add(TargetSet.Block b) {
@@ -157,7 +162,7 @@ final class TargetReader {
     try {
       return TargetSet.token(t, origin + " line " + lineNo);
     } catch (UsageException e) {
-      throw error(e.getMessage());
+      throw bare(e.getMessage());
     }
   }
 

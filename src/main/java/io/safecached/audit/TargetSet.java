@@ -236,8 +236,8 @@ public final class TargetSet implements Iterable<Target> {
       return Block.single(literal(host, t)).withPort(port);
     }
     if (!IpLiteral.hostname(host)) {
-      throw new UsageException("not a host, address, range or CIDR: '" + t + "' (" + where + "); IPv4 is written"
-          + " a.b.c.d, a host name's last label starts with a letter");
+      throw new UsageException("not a host, address, range or CIDR: '" + t + "' (IPv4 is written a.b.c.d; a host"
+          + " name's last label starts with a letter)");
     }
     return new Block(host, null, 0, BigInteger.ONE, port);
   }
@@ -247,7 +247,8 @@ public final class TargetSet implements Iterable<Target> {
     byte[] b = IpLiteral.parse(s);
     if (b == null) {
       String hint = s.indexOf(':') >= 0 ? "" : " (IPv4 is four decimal numbers 0-255 without leading zeros)";
-      throw new UsageException("not an IP address: '" + s + "' in '" + context + "'" + hint);
+      throw new UsageException("not an IP address: '" + s + "'" + (s.equals(context) ? "" : " in '" + context + "'")
+          + hint);
     }
     if (b.length == 16 && isMappedV4(b)) {
       throw new UsageException("write the IPv4-mapped address '" + s + "' as IPv4 (in '" + context + "')");

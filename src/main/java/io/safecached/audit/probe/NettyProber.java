@@ -47,6 +47,16 @@ import javax.net.ssl.SSLException;
  * Sends nothing but those probes, and always from this host's own address.
  */
 public final class NettyProber implements Prober {
+  static {
+    // Netty derives channel ids from a MAC address and warns on stderr when there is none (a container, a
+    // network namespace with only lo); the ids only label channels, so random bytes do as well, silently.
+    if (System.getProperty("io.netty.machineId") == null) {
+      byte[] id = new byte[8];
+      new SecureRandom().nextBytes(id);
+      System.setProperty("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(id));
+    }
+  }
+
   private final ProbeSettings settings;
   private final EventLoopGroup group;
   private final RateLimiter limiter;
