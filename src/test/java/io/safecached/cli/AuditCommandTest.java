@@ -200,4 +200,14 @@ class AuditCommandTest {
         .containsPattern("(?m)^100 +memcached +(nobody|65534) +tcp 0\\.0\\.0\\.0:11211, udp 0\\.0\\.0\\.0:11211 +all-interfaces")
         .containsPattern("(?m)^200 +memcached +root +tcp 127\\.0\\.0\\.1:20410 ");
   }
+
+  @Test
+  void atFilesAreExpandedForTheOtherCommandsOnly() {
+    CommandLine cl = new CommandLine(new Main.Top());
+    cl.addSubcommand(new AuditCommand());
+    cl.addSubcommand("serve", new CommandLine(new Main.Top()));
+    assertThat(Main.expandAtFiles(cl, new String[] {"audit", "@targets.txt"})).isFalse();
+    assertThat(Main.expandAtFiles(cl, new String[] {"@args.txt"})).isFalse();
+    assertThat(Main.expandAtFiles(cl, new String[] {"serve", "@args.txt"})).isTrue();
+  }
 }
