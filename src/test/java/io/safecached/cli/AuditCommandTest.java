@@ -210,4 +210,12 @@ class AuditCommandTest {
     assertThat(Main.expandAtFiles(cl, new String[] {"@args.txt"})).isFalse();
     assertThat(Main.expandAtFiles(cl, new String[] {"serve", "@args.txt"})).isTrue();
   }
+
+  @Test
+  void concurrencyFollowsTheRateUnlessGiven() {
+    java.time.Duration three = java.time.Duration.ofSeconds(3);
+    assertThat(AuditCommand.autoConcurrency(100, three, 1)).isEqualTo(600);
+    assertThat(AuditCommand.autoConcurrency(10, java.time.Duration.ofSeconds(1), 0)).isEqualTo(64);
+    assertThat(AuditCommand.autoConcurrency(1_000_000, three, 1)).isBetween(64, 65536);
+  }
 }
