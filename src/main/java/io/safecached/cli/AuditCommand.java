@@ -143,7 +143,13 @@ public final class AuditCommand implements Callable<Integer> {
   private InputStream stdin = System.in;
   private BooleanSupplier terminal = AuditCommand::stderrIsTerminal;
   private Function<ProbeSettings, Prober> probers = NettyProber::new;
+  private Auditor.Resolver resolver = InetAddress::getByName;
   private Clock clock = Clock.systemUTC();
+
+  /** Replaces the host-name resolver (tests resolve without DNS). */
+  void resolver(Auditor.Resolver r) {
+    this.resolver = r;
+  }
 
   /** Replaces the network prober (tests record what would have been probed). */
   void probers(Function<ProbeSettings, Prober> factory) {
@@ -322,7 +328,7 @@ public final class AuditCommand implements Callable<Integer> {
     Summary summary;
     try (Prober prober = passive ? new PassiveProber() : probers.apply(s.probe())) {
       Auditor auditor = new Auditor(prober, classifier, s.concurrency(), s.remote()::excluded, s.remote()::permits,
-          InetAddress::getByName);
+          resolver);
       summary = auditor.run(it, s.planned(), writer::result,
           progress == null ? io.safecached.audit.AuditListener.NONE : progress, s.maxDuration());
       if (progress != null) {

@@ -43,9 +43,47 @@ class AuditCommandTest {
   }
 
   static Run run(String... args) {
+    return run(command(), args);
+  }
+
+  /**
+   * An audit command for in-process tests: stderr is not a terminal, host names resolve without DNS (only
+   * {@code localhost}), and the real prober is wrapped so that a non-loopback address fails the run before a
+   * packet is sent. Tests that record instead of probing replace the prober.
+   */
+  static AuditCommand command() {
     AuditCommand cmd = new AuditCommand();
     cmd.terminal(() -> false);
-    return run(cmd, args);
+    cmd.resolver(h -> {
+      if (h.equalsIgnoreCase("localhost")) {
+        return java.net.InetAddress.getLoopbackAddress();
+      }
+      throw new java.net.UnknownHostException(h + " (tests resolve only localhost)");
+    });
+    cmd.probers(s -> new LoopbackOnlyProber(new io.safecached.audit.probe.NettyProber(s)));
+    return cmd;
+  }
+
+  /** Real probes, to loopback only: any other address throws before the real prober sees it. */
+  static final class LoopbackOnlyProber implements io.safecached.audit.Prober {
+    private final io.safecached.audit.Prober real;
+
+    LoopbackOnlyProber(io.safecached.audit.Prober real) {
+      this.real = real;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.safecached.audit.Observation> probe(io.safecached.audit.Target t) {
+      if (!t.address().isLoopbackAddress()) {
+        throw new IllegalStateException("a test tried to probe " + t.address() + ", which is not loopback");
+      }
+      return real.probe(t);
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
   }
 
   @Test
@@ -93,7 +131,7 @@ class AuditCommandTest {
 
   @Test
   void progressIsDrawnOnATerminal() throws Exception {
-    AuditCommand cmd = new AuditCommand();
+    AuditCommand cmd = command();
     cmd.terminal(() -> true);
     int port = MemcachedProcess.freePort();
     Run r = run(cmd, "--timeout", "1s", "--retries", "0", "--no-udp", "127.0.0.1:" + port);
@@ -113,8 +151,7 @@ class AuditCommandTest {
 
   @Test
   void targetsFromStdin() throws Exception {
-    AuditCommand cmd = new AuditCommand();
-    cmd.terminal(() -> false);
+    AuditCommand cmd = command();
     AuditProbedAddressesTest.RecordingProber prober = new AuditProbedAddressesTest.RecordingProber();
     cmd.probers(s -> prober);
     cmd.stdin(new ByteArrayInputStream("open tcp 21212 127.0.0.1 1699123456\n".getBytes(StandardCharsets.UTF_8)));
@@ -169,8 +206,7 @@ class AuditCommandTest {
 
   @Test
   void htmlHeaderNamesTheCommandOnceAndSummariesSayNofM() {
-    AuditCommand cmd = new AuditCommand();
-    cmd.terminal(() -> false);
+    AuditCommand cmd = command();
     cmd.probers(s -> new AuditProbedAddressesTest.RecordingProber());
     Run r = runLikeMain(cmd, "--format", "html", "--exclude", "127.0.0.3", "127.0.0.0/30");
     assertThat(r.out()).contains("Command: <code>safecached audit --format html --exclude 127.0.0.3 127.0.0.0/30</code>")
@@ -180,11 +216,10 @@ class AuditCommandTest {
 
   @Test
   void progressFollowsTheFlagsAndTheTerminal() {
-    AuditCommand forced = new AuditCommand();
-    forced.terminal(() -> false);
+    AuditCommand forced = command();
     forced.probers(s -> new AuditProbedAddressesTest.RecordingProber());
     assertThat(run(forced, "--progress", "--format", "json", "127.0.0.1").err()).contains("1 of 1 100%");
-    AuditCommand off = new AuditCommand();
+    AuditCommand off = command();
     off.terminal(() -> true);
     off.probers(s -> new AuditProbedAddressesTest.RecordingProber());
     assertThat(run(off, "--no-progress", "--format", "json", "127.0.0.1").err()).doesNotContain("\r");
@@ -217,5 +252,12 @@ class AuditCommandTest {
     assertThat(AuditCommand.autoConcurrency(100, three, 1)).isEqualTo(600);
     assertThat(AuditCommand.autoConcurrency(10, java.time.Duration.ofSeconds(1), 0)).isEqualTo(64);
     assertThat(AuditCommand.autoConcurrency(1_000_000, three, 1)).isBetween(64, 65536);
+  }
+
+  @Test
+  void theTestGuardStopsAProbeToANonLoopbackAddressBeforeItIsSent() {
+    Run r = run("--no-udp", "--format", "json", "192.0.2.1:11211"); // TEST-NET-1: never reached, the guard throws
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("192.0.2.1", "not loopback");
   }
 }

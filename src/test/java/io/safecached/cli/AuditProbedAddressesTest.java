@@ -54,8 +54,7 @@ class AuditProbedAddressesTest {
   }
 
   private static AuditCommandTest.Run run(RecordingProber prober, String stdin, String... args) {
-    AuditCommand cmd = new AuditCommand();
-    cmd.terminal(() -> false);
+    AuditCommand cmd = AuditCommandTest.command();
     cmd.probers(s -> prober);
     if (stdin != null) {
       cmd.stdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
@@ -126,8 +125,7 @@ class AuditProbedAddressesTest {
     Path f = dir.resolve("masscan.txt");
     Files.writeString(f, "open tcp 21212 127.0.0.1 1699123456\n");
     RecordingProber p = new RecordingProber();
-    AuditCommand cmd = new AuditCommand();
-    cmd.terminal(() -> false);
+    AuditCommand cmd = AuditCommandTest.command();
     cmd.probers(s -> p);
     AuditCommandTest.Run r = AuditCommandTest.runLikeMain(cmd, "--format", "json", "@" + f);
     assertThat(r.code()).as(r.err()).isZero();
