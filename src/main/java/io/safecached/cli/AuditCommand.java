@@ -14,8 +14,10 @@ import io.safecached.audit.Scope;
 import io.safecached.audit.Severity;
 import io.safecached.audit.Summary;
 import io.safecached.audit.Target;
-import io.safecached.audit.TargetSet;
+
 import io.safecached.audit.UsageException;
+import io.safecached.audit.target.Ports;
+import io.safecached.audit.target.TargetSet;
 import io.safecached.audit.probe.NettyProber;
 import java.io.IOException;
 import java.io.InputStream;
@@ -267,7 +269,7 @@ public final class AuditCommand implements Callable<Integer> {
     Duration to = Durations.parse(timeout, "--timeout");
     Duration max = maxDuration == null ? null : Durations.parse(maxDuration, "--max-duration");
     ReportWriter.forFormat(format, new PrintWriter(PrintWriter.nullWriter()));
-    TargetSet remote = TargetSet.parse(targets, io.safecached.audit.Ports.parse(ports), excludes, stdin, maxTargets);
+    TargetSet remote = TargetSet.parse(targets, Ports.parse(ports), excludes, stdin, maxTargets);
     BigInteger size = remote.size();
     List<Target> localTargets = List.of();
     if (local) {

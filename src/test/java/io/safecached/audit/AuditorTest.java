@@ -2,6 +2,7 @@ package io.safecached.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.safecached.audit.target.TargetSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;

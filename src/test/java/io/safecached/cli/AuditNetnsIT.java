@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.safecached.audit.Json;
-import io.safecached.audit.TargetFiles;
+import io.safecached.audit.target.TargetFiles;
 import io.safecached.testsupport.MemcachedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

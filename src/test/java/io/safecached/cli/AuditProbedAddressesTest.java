@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.audit.Observation;
 import io.safecached.audit.Prober;
 import io.safecached.audit.Target;
-import io.safecached.audit.TargetFiles;
+import io.safecached.audit.target.TargetFiles;
 import io.safecached.config.Addresses;
 import java.io.ByteArrayInputStream;
 import java.net.Inet6Address;

@@ -1,5 +1,7 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
+import io.safecached.audit.Target;
+import io.safecached.audit.UsageException;
 import io.safecached.config.Addresses;
 import java.io.IOException;
 import java.io.InputStream;

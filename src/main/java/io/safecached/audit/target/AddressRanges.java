@@ -1,4 +1,4 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
 import java.util.List;
 import java.util.Map;

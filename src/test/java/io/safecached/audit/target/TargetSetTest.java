@@ -1,8 +1,10 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.safecached.audit.Target;
+import io.safecached.audit.UsageException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigInteger;

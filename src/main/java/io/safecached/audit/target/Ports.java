@@ -1,5 +1,6 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
+import io.safecached.audit.UsageException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

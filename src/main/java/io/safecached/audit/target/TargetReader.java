@@ -1,5 +1,8 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
+import io.safecached.audit.Csv;
+import io.safecached.audit.Json;
+import io.safecached.audit.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
