@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -24,14 +25,27 @@ public final class Auditor {
     InetAddress resolve(String host) throws UnknownHostException;
   }
 
+  /** Host names resolved at once (each lookup blocks a thread of its own). */
+  private static final int RESOLVER_THREADS = 8;
   private final Prober prober;
   private final Classifier classifier;
   private final int concurrency;
   private final Predicate<InetAddress> excluded;
+  private final Predicate<Target> permitted;
   private final Resolver resolver;
 
+  /** An auditor that probes every target that is not excluded (tests). */
   public Auditor(Prober prober, Classifier classifier, int concurrency, Predicate<InetAddress> excluded,
                  Resolver resolver) {
+    this(prober, classifier, concurrency, excluded, t -> true, resolver);
+  }
+
+  /**
+   * An auditor that hands the prober only targets {@code permitted} accepts (once their names are resolved);
+   * any other target becomes an error result and is never probed.
+   */
+  public Auditor(Prober prober, Classifier classifier, int concurrency, Predicate<InetAddress> excluded,
+                 Predicate<Target> permitted, Resolver resolver) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1");
     }
@@ -39,6 +53,7 @@ public final class Auditor {
     this.classifier = classifier;
     this.concurrency = concurrency;
     this.excluded = excluded;
+    this.permitted = permitted;
     this.resolver = resolver;
   }
 
@@ -57,8 +72,13 @@ public final class Auditor {
     Object lock = new Object();
     boolean[] open = {true};
     long index = 0;
-    long skipped = 0;
+    AtomicLong skipped = new AtomicLong();
     String incomplete = null;
+    ExecutorService resolvers = Executors.newFixedThreadPool(RESOLVER_THREADS, r -> {
+      Thread th = new Thread(r, "audit-resolve");
+      th.setDaemon(true);
+      return th;
+    });
     ExecutorService reporter = Executors.newSingleThreadExecutor(r -> {
       Thread th = new Thread(r, "audit-report");
       th.setDaemon(true);
@@ -79,37 +99,31 @@ public final class Auditor {
           throw new InterruptedException();
         }
         if (!acquire(permits, 1, deadline)) {
-          incomplete = "stopped after --max-duration " + maxDuration;
+          incomplete = "stopped after --max-duration " + Durations.human(maxDuration);
           break;
         }
         Target t = targets.next();
         long i = index++;
-        if (t.address() == null) {
-          try {
-            t = t.withAddress(resolver.resolve(t.host()));
-          } catch (UnknownHostException | SecurityException e) {
-            permits.release();
-            deliver.accept(classifier.classify(i, t, Observation.error("cannot resolve " + t.host())));
-            continue;
-          }
+        if (t.address() != null) {
+          dispatch(i, t, permits, skipped, deliver, reporter);
+        } else {
+          // a name is resolved off this thread, so a slow resolver holds up only its own target
+          Target named = t;
+          resolvers.execute(() -> {
+            Target resolved;
+            try {
+              resolved = named.withAddress(resolver.resolve(named.host()));
+            } catch (UnknownHostException | SecurityException e) {
+              deliver.accept(classifier.classify(i, named, Observation.error("cannot resolve " + named.host())));
+              permits.release();
+              return;
+            }
+            dispatch(i, resolved, permits, skipped, deliver, reporter);
+          });
         }
-        if (excluded.test(t.address())) {
-          permits.release();
-          skipped++;
-          continue;
-        }
-        Target probed = t;
-        prober.probe(probed).whenCompleteAsync((obs, ex) -> {
-          try {
-            Observation o = ex == null ? obs : Observation.error("internal error: " + ex);
-            deliver.accept(classifier.classify(i, probed, o));
-          } finally {
-            permits.release();
-          }
-        }, reporter);
       }
       if (incomplete == null && !acquire(permits, concurrency, deadline)) {
-        incomplete = "stopped after --max-duration " + maxDuration;
+        incomplete = "stopped after --max-duration " + Durations.human(maxDuration);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -118,10 +132,35 @@ public final class Auditor {
       incomplete = "internal error: " + e;
     }
     reporter.shutdown();
+    resolvers.shutdownNow();
     synchronized (lock) {
       open[0] = false;
-      return tally.summary(planned, skipped, incomplete, Duration.ofNanos(System.nanoTime() - start));
+      return tally.summary(planned, skipped.get(), incomplete, Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /** Probes a target whose address is known, unless it is excluded (counted) or not permitted (an error). */
+  private void dispatch(long i, Target t, Semaphore permits, AtomicLong skipped, Consumer<TargetResult> deliver,
+                        ExecutorService reporter) {
+    if (excluded.test(t.address())) {
+      skipped.incrementAndGet();
+      permits.release();
+      return;
+    }
+    if (!permitted.test(t)) {
+      deliver.accept(classifier.classify(i, t, Observation.error("internal error: " + t.ip()
+          + " is not among the targets given; not probed")));
+      permits.release();
+      return;
+    }
+    prober.probe(t).whenCompleteAsync((obs, ex) -> {
+      try {
+        Observation o = ex == null ? obs : Observation.error("internal error: " + ex);
+        deliver.accept(classifier.classify(i, t, o));
+      } finally {
+        permits.release();
+      }
+    }, reporter);
   }
 
   private static boolean acquire(Semaphore s, int n, long deadline) throws InterruptedException {

@@ -55,7 +55,7 @@ public final class HtmlReport extends CollectingReport {
       b.append("<th>").append(h).append("</th>");
     }
     b.append("</tr></thead>\n<tbody>\n");
-    long hidden = 0;
+    long hidden = dropped;
     for (TargetResult r : results) {
       if (!all && !TableReport.interesting(r)) {
         hidden++;

@@ -12,13 +12,14 @@ import java.util.List;
  * @param port         the bound port
  * @param pid          the owning process, or -1 when it could not be tied to one by socket inode
  * @param program      {@code memcached} or {@code safecached}
+ * @param user         the user the process runs as (effective uid, by name when /etc/passwd has it)
  * @param cmdline      the process's arguments
  * @param sasl         {@code -S} given
  * @param asciiAuth    {@code -Y} given
  * @param tls          {@code -Z} given
  */
 public record LocalListener(String protocol, InetAddress bindAddress, int port, long pid, String program,
-                            List<String> cmdline, boolean sasl, boolean asciiAuth, boolean tls) {
+                            String user, List<String> cmdline, boolean sasl, boolean asciiAuth, boolean tls) {
   public LocalListener {
     cmdline = List.copyOf(cmdline);
   }

@@ -33,7 +33,7 @@ public final class LocalScanner {
   record Socket(String protocol, InetAddress address, int port, long inode) {}
 
   /** A memcached/safecached process and what its command line says. */
-  record Proc(long pid, String program, List<String> args, List<String> listen, int tcpPort, int udpPort,
+  record Proc(long pid, String program, String user, List<String> args, List<String> listen, int tcpPort, int udpPort,
               boolean sasl, boolean asciiAuth, boolean tls, Set<Long> inodes, boolean fdsReadable) {}
 
   private final Path procRoot;
@@ -58,7 +58,8 @@ public final class LocalScanner {
         boolean mine = proc.fdsReadable() ? proc.inodes().contains(s.inode())
             : s.port() == (s.protocol().equals("tcp") ? proc.tcpPort() : proc.udpPort());
         if (mine) {
-          out.add(new LocalListener(s.protocol(), s.address(), s.port(), proc.pid(), proc.program(), proc.args(),
+          out.add(new LocalListener(s.protocol(), s.address(), s.port(), proc.pid(), proc.program(), proc.user(),
+              proc.args(),
               proc.sasl(), proc.asciiAuth(), proc.tls()));
         }
       }
@@ -147,12 +148,48 @@ public final class LocalScanner {
         if (program != null) {
           Set<Long> inodes = new HashSet<>();
           boolean readable = readInodes(dir.resolve("fd"), inodes);
-          out.add(parseFlags(Long.parseLong(dir.getFileName().toString()), program, args, inodes, readable));
+          Proc p = parseFlags(Long.parseLong(dir.getFileName().toString()), program, args, inodes, readable);
+          out.add(new Proc(p.pid(), p.program(), user(dir), p.args(), p.listen(), p.tcpPort(), p.udpPort(),
+              p.sasl(), p.asciiAuth(), p.tls(), p.inodes(), p.fdsReadable()));
         }
       }
     }
     out.sort((a, b) -> Long.compare(a.pid(), b.pid()));
     return out;
+  }
+
+  /**
+   * The user a process runs as: the effective uid from {@code status} (not the owner of /proc/PID, which is
+   * root for a memcached that dropped privileges with -u), by name from /etc/passwd, else the number; "?" when
+   * the status cannot be read.
+   */
+  static String user(Path procDir) {
+    try {
+      for (String line : Files.readAllLines(procDir.resolve("status"), StandardCharsets.ISO_8859_1)) {
+        if (line.startsWith("Uid:")) {
+          String[] f = line.substring(4).trim().split("\\s+");
+          String uid = f.length > 1 ? f[1] : f[0];
+          return userName(uid);
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      // unreadable: reported as "?"
+    }
+    return "?";
+  }
+
+  private static String userName(String uid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
+        String[] f = line.split(":", -1);
+        if (f.length > 2 && f[2].equals(uid)) {
+          return f[0];
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      // no passwd file: the number
+    }
+    return uid;
   }
 
   private static List<String> cmdline(Path p) {
@@ -278,7 +315,7 @@ public final class LocalScanner {
         }
       }
     }
-    return new Proc(pid, program, List.copyOf(args), listen, tcpPort, udpPort, sasl, ascii, tls, inodes,
+    return new Proc(pid, program, "?", List.copyOf(args), listen, tcpPort, udpPort, sasl, ascii, tls, inodes,
         fdsReadable);
   }
 

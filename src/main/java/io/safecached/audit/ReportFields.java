@@ -99,6 +99,7 @@ final class ReportFields {
       l.put("bind", Addresses.text(t.local().bindAddress()));
       l.put("pid", t.local().pid());
       l.put("program", t.local().program());
+      l.put("user", t.local().user());
       l.put("cmdline", t.local().cmdline());
       m.put("local", l);
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param targets         targets finished (results written)
  * @param planned         targets the input expanded to
  * @param skipped         targets left out by --exclude
- * @param answered        answered like memcached (TCP or UDP) or, locally, listening
+ * @param answered        answered like memcached (TCP or UDP); never with --passive, which sends nothing
  * @param exposed         exposed (a finding at or above --fail-on)
  * @param unauthenticated serve commands without authentication over TCP
  * @param udpAmplifiers   answered the framed UDP probe
@@ -55,7 +55,7 @@ public record Summary(long targets, long planned, long skipped, long answered, l
         errors++;
         return;
       }
-      if (r.memcachedAnswered() || r.udpOpen() || (r.target().local() != null)) {
+      if (r.memcachedAnswered() || r.udpAnswered()) {
         answered++;
       }
       if (r.exposed()) {

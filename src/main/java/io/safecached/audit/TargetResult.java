@@ -126,6 +126,11 @@ public record TargetResult(long index, Target target, Instant timestamp, Scope s
     return Connect.NOT_PROBED;
   }
 
+  /** The framed UDP probe was sent and answered (never with --passive, which sends nothing). */
+  public boolean udpAnswered() {
+    return observation.udp() != null && observation.udp().connect() == Connect.OPEN;
+  }
+
   /** UDP answered (or, passively, a memcached UDP socket is bound). */
   public boolean udpOpen() {
     return udpState() == Connect.OPEN;

@@ -3,6 +3,7 @@ package io.safecached.cli;
 import io.safecached.audit.Auditor;
 import io.safecached.audit.Classifier;
 import io.safecached.audit.CveDatabase;
+import io.safecached.audit.Durations;
 import io.safecached.audit.LocalListener;
 import io.safecached.audit.LocalScanner;
 import io.safecached.audit.Observation;
@@ -13,8 +14,10 @@ import io.safecached.audit.Scope;
 import io.safecached.audit.Severity;
 import io.safecached.audit.Summary;
 import io.safecached.audit.Target;
-import io.safecached.audit.TargetSet;
+
 import io.safecached.audit.UsageException;
+import io.safecached.audit.target.Ports;
+import io.safecached.audit.target.TargetSet;
 import io.safecached.audit.probe.NettyProber;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,9 +112,10 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(names = "--no-udp", description = "Skip the UDP probe.")
   private boolean noUdp;
 
-  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "64",
-      description = "Targets probed at once (default: ${DEFAULT-VALUE}).")
-  private int concurrency;
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Targets probed at once (default: enough to keep up with --rate while probes wait out"
+          + " --timeout: rate x timeout x (1 + retries), at least 64, at most what the open-file limit allows).")
+  private Integer concurrency;
 
   @Option(names = "--rate", paramLabel = "N", defaultValue = "100",
       description = "Probes (connections or datagrams) per second, at most (default: ${DEFAULT-VALUE}).")
@@ -133,9 +138,38 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Stop after this long and report what was finished (exit code 3).")
   private String maxDuration;
 
+  @Option(names = "--progress", negatable = true,
+      description = "Draw progress on stderr (default: only when stderr is a terminal); --no-progress never.")
+  private Boolean progress;
+
   private InputStream stdin = System.in;
-  private BooleanSupplier terminal = () -> System.console() != null;
+  private BooleanSupplier terminal = AuditCommand::stderrIsTerminal;
+  private Function<ProbeSettings, Prober> probers = NettyProber::new;
+  private Auditor.Resolver resolver = InetAddress::getByName;
   private Clock clock = Clock.systemUTC();
+
+  /** Replaces the host-name resolver (tests resolve without DNS). */
+  void resolver(Auditor.Resolver r) {
+    this.resolver = r;
+  }
+
+  /** Replaces the network prober (tests record what would have been probed). */
+  void probers(Function<ProbeSettings, Prober> factory) {
+    this.probers = factory;
+  }
+
+  /**
+   * True when file descriptor 2 is a terminal, whatever stdout is ({@code > scan.jsonl} keeps the progress):
+   * on Linux /proc/self/fd/2 names a tty or pty; elsewhere only {@link System#console()} can tell.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
 
   /** Replaces stdin (tests). */
   void stdin(InputStream in) {
@@ -181,7 +215,35 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   private record Settings(TargetSet remote, List<Target> localTargets, long planned, ProbeSettings probe,
-                          Severity failOn, Scope scope, Duration maxDuration, ReportWriter.Context context) {}
+                          Severity failOn, Scope scope, Duration maxDuration, int concurrency,
+                          ReportWriter.Context context) {}
+
+  /** The arguments of this command: those after {@code audit} when run as {@code safecached audit ...}. */
+  private List<String> ownArgs() {
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    if (spec.commandLine().getParent() != null) {
+      int at = all.indexOf(spec.name());
+      if (at >= 0) {
+        return all.subList(at + 1, all.size());
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Targets in flight that keep up with {@code rate} even when every probe waits out its timeout: rate x timeout
+   * x attempts, at least 64, at most 65536 and at most a third of the open-file limit (a target holds up to three
+   * sockets at once). Politeness stays with the rate, which bounds how many probes start per second.
+   */
+  static int autoConcurrency(double rate, Duration timeout, int retries) {
+    double want = rate * (timeout.toNanos() / 1e9) * (1 + retries);
+    long fdRoom = 65536 * 3;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      fdRoom = Math.max(3 * 64, unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 256);
+    }
+    return (int) Math.max(64, Math.min(Math.min(65536, fdRoom / 3), Math.ceil(want)));
+  }
 
   private Settings validate() {
     if (targets.isEmpty() && !local) {
@@ -190,7 +252,7 @@ public final class AuditCommand implements Callable<Integer> {
     if (passive && !local) {
       throw new UsageException("--passive only applies to --local");
     }
-    if (concurrency < 1 || concurrency > 65536) {
+    if (concurrency != null && (concurrency < 1 || concurrency > 65536)) {
       throw new UsageException("--concurrency must be between 1 and 65536");
     }
     if (!(rate > 0)) {
@@ -204,10 +266,10 @@ public final class AuditCommand implements Callable<Integer> {
     }
     Severity fail = Severity.parse(failOn);
     Scope sc = scope.equalsIgnoreCase("auto") ? null : Scope.parse(scope);
-    Duration to = duration(timeout, "--timeout");
-    Duration max = maxDuration == null ? null : duration(maxDuration, "--max-duration");
+    Duration to = Durations.parse(timeout, "--timeout");
+    Duration max = maxDuration == null ? null : Durations.parse(maxDuration, "--max-duration");
     ReportWriter.forFormat(format, new PrintWriter(PrintWriter.nullWriter()));
-    TargetSet remote = TargetSet.parse(targets, io.safecached.audit.Ports.parse(ports), excludes, stdin, maxTargets);
+    TargetSet remote = TargetSet.parse(targets, Ports.parse(ports), excludes, stdin, maxTargets);
     BigInteger size = remote.size();
     List<Target> localTargets = List.of();
     if (local) {
@@ -224,38 +286,16 @@ public final class AuditCommand implements Callable<Integer> {
           + maxTargets + "; narrow them or raise --max-targets");
     }
     ProbeSettings probe = new ProbeSettings(to, retries, rate, writeCheck, ProbeSettings.DEFAULT_MAX_REPLY_BYTES);
-    String command = "safecached audit " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    return new Settings(remote, localTargets, size.longValueExact(), probe, fail, sc, max,
+    int inFlight = concurrency != null ? concurrency : autoConcurrency(rate, to, retries);
+    String command = "safecached audit " + String.join(" ", ownArgs());
+    return new Settings(remote, localTargets, size.longValueExact(), probe, fail, sc, max, inFlight,
         new ReportWriter.Context(clock.instant(), fail, command, size.longValueExact(), all));
-  }
-
-  private static Duration duration(String s, String option) {
-    String v = s.trim().toLowerCase(Locale.ROOT);
-    try {
-      Duration d;
-      if (v.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-      } else if (v.endsWith("m")) {
-        d = Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
-      } else if (v.endsWith("h")) {
-        d = Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 3_600_000));
-      } else {
-        String n = v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
-        d = Duration.ofMillis((long) (Double.parseDouble(n.trim()) * 1000));
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new UsageException(option + " must be positive: " + s);
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + ": not a duration: '" + s + "' (e.g. 500ms, 3s, 2m)");
-    }
   }
 
   private int run(Settings s, PrintWriter out, PrintWriter err) {
     ReportWriter writer = ReportWriter.forFormat(format, out);
     Classifier classifier = new Classifier(CveDatabase.bundled(), s.failOn(), s.scope(), clock);
-    Progress progress = terminal.getAsBoolean() ? new Progress(err) : null;
+    Progress progress = (this.progress != null ? this.progress : terminal.getAsBoolean()) ? new Progress(err) : null;
     Iterator<Target> remote = s.remote().iterator();
     Iterator<Target> it = s.localTargets().isEmpty() ? remote : concat(s.localTargets().iterator(), remote);
     if (noUdp) {
@@ -288,8 +328,9 @@ public final class AuditCommand implements Callable<Integer> {
     }, "audit-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     Summary summary;
-    try (Prober prober = passive ? new PassiveProber() : new NettyProber(s.probe())) {
-      Auditor auditor = new Auditor(prober, classifier, concurrency, s.remote()::excluded, InetAddress::getByName);
+    try (Prober prober = passive ? new PassiveProber() : probers.apply(s.probe())) {
+      Auditor auditor = new Auditor(prober, classifier, s.concurrency(), s.remote()::excluded, s.remote()::permits,
+          resolver);
       summary = auditor.run(it, s.planned(), writer::result,
           progress == null ? io.safecached.audit.AuditListener.NONE : progress, s.maxDuration());
       if (progress != null) {
@@ -314,8 +355,11 @@ public final class AuditCommand implements Callable<Integer> {
     return summary.exitCode();
   }
 
-  private static String summaryLine(Summary s) {
-    return "safecached audit: " + s.targets() + " targets, " + s.exposed() + " exposed, " + s.errors() + " errors";
+  static String summaryLine(Summary s) {
+    return String.format(Locale.ROOT, "safecached audit: %,d of %,d targets audited, %,d exposed, %,d errors%s; %s",
+        s.targets(), s.planned(), s.exposed(), s.errors(),
+        s.skipped() > 0 ? String.format(Locale.ROOT, ", %,d excluded", s.skipped()) : "",
+        Durations.human(s.elapsed()));
   }
 
   private static <T> Iterator<T> concat(Iterator<T> a, Iterator<T> b) {
@@ -365,19 +409,22 @@ public final class AuditCommand implements Callable<Integer> {
       err.flush();
     }
 
+    /** One progress line: bar, done of total, percentage, exposed so far, targets per second, time left. */
     static String render(long done, long total, long exposed, long elapsedNanos) {
       int bar = 24;
       double frac = total <= 0 ? 1 : Math.min(1, (double) done / total);
       int fill = (int) Math.round(frac * bar);
-      String eta = "--:--";
-      if (done > 0 && total > done) {
-        long seconds = (long) (elapsedNanos / 1e9 / done * (total - done));
-        eta = String.format(Locale.ROOT, "%02d:%02d", seconds / 60, seconds % 60);
-      } else if (done >= total) {
-        eta = "00:00";
+      double seconds = elapsedNanos / 1e9;
+      double perSecond = seconds > 0 ? done / seconds : 0;
+      String eta = "ETA --";
+      if (done >= total) {
+        eta = "done";
+      } else if (done > 0 && perSecond > 0) {
+        eta = "ETA " + Durations.human(Duration.ofMillis((long) ((total - done) / perSecond * 1000)));
       }
-      return "[" + "#".repeat(fill) + ".".repeat(bar - fill) + "] " + done + "/" + total
-          + String.format(Locale.ROOT, " %3d%%", (int) (frac * 100)) + "  exposed " + exposed + "  ETA " + eta;
+      String rate = String.format(Locale.ROOT, perSecond < 10 ? "%.1f/s" : "%,.0f/s", perSecond);
+      return String.format(Locale.ROOT, "[%s%s] %,d of %,d %3d%%  exposed %,d  %s  %s", "#".repeat(fill),
+          ".".repeat(bar - fill), done, total, (int) (frac * 100), exposed, rate, eta);
     }
 
     void clear() {

@@ -54,6 +54,7 @@ public final class Main {
         cl.addSubcommand(sub);
       }
       configure(cl); // after the subcommands, so that they get the same settings
+      cl.setExpandAtFiles(expandAtFiles(cl, args));
       cl.setOut(o);
       cl.setErr(e);
       return cl.execute(args);
@@ -83,6 +84,15 @@ public final class Main {
     cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler(Main::internalError);
     return cl;
+  }
+
+  /**
+   * Whether picocli may expand {@code @file} arguments: it does so for the whole line before it picks the
+   * subcommand, and for {@code audit} an {@code @file} (also after {@code --exclude}) is a target file that only
+   * the audit's own reader may read. So expansion stays on for the other subcommands only.
+   */
+  static boolean expandAtFiles(CommandLine cl, String[] args) {
+    return args.length > 0 && !args[0].equals("audit") && cl.getSubcommands().containsKey(args[0]);
   }
 
   private static int usageError(ParameterException ex, String[] args) {

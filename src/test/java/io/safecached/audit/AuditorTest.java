@@ -2,6 +2,7 @@ package io.safecached.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.safecached.audit.target.TargetSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -93,6 +94,33 @@ class AuditorTest {
     assertThat(s.targets()).isEqualTo(2);
     assertThat(s.exitCode()).isEqualTo(3);
     assertThat(results).anySatisfy(r -> assertThat(r.error()).contains("cannot resolve gone.invalid"));
+  }
+
+  @Test
+  void targetsThatAreNotPermittedAreNeverHandedToTheProber() throws Exception {
+    List<String> asked = new ArrayList<>();
+    Prober recording = new Prober() {
+      @Override
+      public synchronized CompletableFuture<Observation> probe(Target target) {
+        asked.add(target.ip());
+        return CompletableFuture.completedFuture(Observations.closed());
+      }
+
+      @Override
+      public void close() {}
+    };
+    TargetSet given = TargetSet.parse(List.of("192.0.2.0/30"), List.of(1), List.of("192.0.2.1"),
+        InputStreamOfNothing.INSTANCE, 100);
+    List<Target> stream = new ArrayList<>();
+    given.forEach(stream::add);
+    stream.add(Target.remote("198.51.100.7", InetAddress.getByName("198.51.100.7"), 1)); // not given
+    Auditor a = new Auditor(recording, classifier, 2, given::excluded, given::permits, InetAddress::getByName);
+    List<TargetResult> results = new ArrayList<>();
+    Summary s = a.run(stream.iterator(), stream.size(), results::add, AuditListener.NONE, null);
+    assertThat(asked).containsExactlyInAnyOrder("192.0.2.0", "192.0.2.2", "192.0.2.3");
+    assertThat(s.skipped()).isEqualTo(1);
+    assertThat(s.errors()).isEqualTo(1);
+    assertThat(results).anySatisfy(r -> assertThat(r.error()).contains("198.51.100.7 is not among the targets"));
   }
 
   @Test

@@ -55,6 +55,8 @@ public final class ProcFixture {
   private static Path process(Path root, long pid, List<String> args, List<Long> sockets) throws IOException {
     Path dir = Files.createDirectories(root.resolve(Long.toString(pid)));
     Files.write(dir.resolve("cmdline"), (String.join("\0", args) + "\0").getBytes(StandardCharsets.UTF_8));
+    long uid = pid == 100 ? 65534 : 0; // memcached -u nobody: real uid root, effective nobody
+    Files.writeString(dir.resolve("status"), "Name:\tx\nUid:\t0\t" + uid + "\t" + uid + "\t" + uid + "\n");
     if (sockets != null) {
       Path fd = Files.createDirectories(dir.resolve("fd"));
       Files.createSymbolicLink(fd.resolve("0"), Path.of("pipe:[77]"));

@@ -125,6 +125,6 @@ class ReportsTest {
   void tableListsTargetsFindingsRemediesAndSummary() throws Exception {
     String out = render("table", results());
     assertThat(out).contains("TARGET", "192.0.2.1:11211", "MC-UDP-AMPLIFICATION", "fix: Turn UDP off with -U 0",
-        "Summary: 4 targets audited, 2 answered, 1 exposed (fail-on medium)", "critical 1");
+        "Summary: 4 of 4 targets audited, 2 answered, 1 exposed (fail-on medium)", "critical 1");
   }
 }

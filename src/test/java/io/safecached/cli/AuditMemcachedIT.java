@@ -298,7 +298,7 @@ class AuditMemcachedIT {
       }
       assertThat(open).isEqualTo(2);
       AuditCommandTest.Run table = AuditCommandTest.run(args("--ports", p1 + "," + p2, "127.0.0.0/30"));
-      assertThat(table.out()).contains("127.0.0.1:" + p1, "127.0.0.2:" + p2, "Summary: 8 targets audited, 2 answered");
+      assertThat(table.out()).contains("127.0.0.1:" + p1, "127.0.0.2:" + p2, "Summary: 8 of 8 targets audited, 2 answered");
     }
   }
 }

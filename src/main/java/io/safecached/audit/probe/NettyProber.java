@@ -10,6 +10,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -47,8 +51,20 @@ import javax.net.ssl.SSLException;
  * Sends nothing but those probes, and always from this host's own address.
  */
 public final class NettyProber implements Prober {
+  static {
+    // Netty derives channel ids from a MAC address and warns on stderr when there is none (a container, a
+    // network namespace with only lo); the ids only label channels, so random bytes do as well, silently.
+    if (System.getProperty("io.netty.machineId") == null) {
+      byte[] id = new byte[8];
+      new SecureRandom().nextBytes(id);
+      System.setProperty("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(id));
+    }
+  }
+
   private final ProbeSettings settings;
   private final EventLoopGroup group;
+  /** Linux's native transport when it loads (fewer allocations and system calls per probe), else NIO. */
+  private final boolean epoll;
   private final RateLimiter limiter;
   private final SecureRandom random = new SecureRandom();
   /** Built off the event loop, in the background: JDK TLS start-up takes long enough to stall probes. */
@@ -62,7 +78,8 @@ public final class NettyProber implements Prober {
   public NettyProber(ProbeSettings settings, RateLimiter limiter) {
     this.settings = settings;
     this.limiter = limiter;
-    this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    this.epoll = Epoll.isAvailable();
+    this.group = new MultiThreadIoEventLoopGroup(2, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.sslContext = CompletableFuture.supplyAsync(() -> {
       try {
         return SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
@@ -75,14 +92,19 @@ public final class NettyProber implements Prober {
   @Override
   public CompletableFuture<Observation> probe(Target t) {
     InetSocketAddress remote = new InetSocketAddress(t.address(), t.port());
+    // The binary probe needs a second connection only when the port accepted the first: a closed or silent
+    // port costs one TCP probe, not two, so the rate buys targets rather than refusals.
+    CompletableFuture<Boolean> accepted = new CompletableFuture<>();
     CompletableFuture<TextReply> text = t.tcp()
-        ? retried(() -> tcp(remote, d -> new TextProbe(d, settings.maxReplyBytes(), true)),
+        ? retried(() -> tcp(remote, d -> new TextProbe(d, settings.maxReplyBytes(), true), accepted),
             r -> r.connect() == Connect.NO_ANSWER, TextReply::failed)
         : CompletableFuture.completedFuture(null);
-    CompletableFuture<BinaryReply> binary = t.tcp()
-        ? retried(() -> tcp(remote, d -> new BinaryProbe(d, settings.maxReplyBytes())),
-            r -> r.connect() == Connect.NO_ANSWER, (c, why) -> BinaryReply.failed(c))
-        : CompletableFuture.completedFuture(null);
+    text.whenComplete((r, e) -> accepted.complete(r != null && r.connect() == Connect.OPEN));
+    CompletableFuture<BinaryReply> binary = !t.tcp() ? CompletableFuture.completedFuture(null)
+        : accepted.thenCompose(open -> open
+            ? retried(() -> tcp(remote, d -> new BinaryProbe(d, settings.maxReplyBytes()), null),
+                r -> r.connect() == Connect.NO_ANSWER, (c, why) -> BinaryReply.failed(c))
+            : text.thenApply(tx -> BinaryReply.failed(tx == null ? Connect.NOT_PROBED : tx.connect())));
     CompletableFuture<UdpReply> udp = t.udp()
         ? retried(() -> udp(remote), r -> r.connect() == Connect.NO_ANSWER,
             (c, why) -> UdpReply.silent(c, UdpProbe.requestBytes(), t.address() instanceof Inet6Address))
@@ -163,15 +185,18 @@ public final class NettyProber implements Prober {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
   }
 
-  private <T> CompletableFuture<T> tcp(InetSocketAddress remote, Function<Long, Exchange<T>> handler) {
+  /** A TCP probe; {@code accepted} (may be null) is completed with true once the connection is established. */
+  private <T> CompletableFuture<T> tcp(InetSocketAddress remote, Function<Long, Exchange<T>> handler,
+                                       CompletableFuture<Boolean> accepted) {
     return later(() -> {
       Exchange<T> h = handler.apply(deadline());
-      return connect(remote, h, h);
+      return connect(remote, h, h, accepted);
     });
   }
 
-  private <T> CompletableFuture<T> connect(InetSocketAddress remote, ChannelHandler pipeline, Exchange<T> h) {
-    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+  private <T> CompletableFuture<T> connect(InetSocketAddress remote, ChannelHandler pipeline, Exchange<T> h,
+                                           CompletableFuture<Boolean> accepted) {
+    Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis())
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(pipeline);
@@ -179,6 +204,8 @@ public final class NettyProber implements Prober {
     f.addListener(c -> {
       if (!c.isSuccess()) {
         h.result.completeExceptionally(c.cause());
+      } else if (accepted != null) {
+        accepted.complete(true);
       }
     });
     return h.result;
@@ -188,7 +215,8 @@ public final class NettyProber implements Prober {
     return later(() -> {
       UdpProbe h = new UdpProbe(deadline(), random.nextInt(0x10000), settings.maxReplyBytes(),
           remote.getAddress() instanceof Inet6Address);
-      Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(h);
+      Bootstrap b = new Bootstrap().group(group)
+          .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class).handler(h);
       b.connect(remote).addListener(c -> {
         if (!c.isSuccess()) {
           h.result.completeExceptionally(c.cause());
@@ -203,7 +231,7 @@ public final class NettyProber implements Prober {
     random.nextBytes(k);
     String key = "safecached-audit-" + HexFormat.of().formatHex(k);
     String value = "audit-" + HexFormat.of().formatHex(k, 0, 6);
-    return tcp(remote, d -> new WriteProbe(d, key, value, settings.maxReplyBytes()))
+    return tcp(remote, d -> new WriteProbe(d, key, value, settings.maxReplyBytes()), null)
         .exceptionally(e -> new WriteCheck(false, false, false, ConnectFailure.describe(e)));
   }
 
@@ -219,7 +247,7 @@ public final class NettyProber implements Prober {
           ch.pipeline().addLast(ssl, watcher, text);
         }
       };
-      return connect(remote, init, text).handle((r, e) -> watcher.handshake
+      return connect(remote, init, text, null).handle((r, e) -> watcher.handshake
           ? new TlsReply(true, watcher.protocol, e == null ? r : null)
           : new TlsReply(false, null, null));
     }), group).exceptionally(e -> new TlsReply(false, null, null));

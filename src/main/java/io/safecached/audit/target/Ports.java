@@ -1,5 +1,6 @@
-package io.safecached.audit;
+package io.safecached.audit.target;
 
+import io.safecached.audit.UsageException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,15 +34,11 @@ public final class Ports {
     return new ArrayList<>(out);
   }
 
-  /** One port number 1..65535. */
+  /** One port number 1..65535 in plain decimal (no sign, no leading zeros, ASCII digits only). */
   public static int port(String s, String context) {
-    try {
-      int v = Integer.parseInt(s.trim());
-      if (v >= 1 && v <= 65535) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
+    int v = IpLiteral.port(s.trim());
+    if (v > 0) {
+      return v;
     }
     throw new UsageException("bad port '" + s.trim() + "' in " + context + " (1-65535)");
   }
