@@ -22,7 +22,8 @@ import io.safecached.store.Item;
  * md and ma report every flag error as {@code invalid or duplicate flag}. Errors are answered even in quiet
  * mode. An opaque token longer than {@value #MAX_OPAQUE} bytes is refused before ms and md run; mg and ma run
  * first (touching, vivifying, incrementing) and the encoder answers the error instead of their reply, as
- * memcached does, so they run without quiet mode.
+ * memcached does, so they run without quiet mode. mg's and ma's flags that act on the item (T, N, R, t) act in
+ * the order given, as in 1.6.18, up to a bad opaque ({@link Command.MetaGet#DEFAULT_STEPS}).
  *
  * <p>Flags newer memcached documents are accepted with their documented meaning: E (new CAS) on every command,
  * x (drop the value) on md, N on ms append/prepend, C on mg (hide an unchanged value) and s on ms (size of the
@@ -97,7 +98,7 @@ public final class MetaParser {
     }
     // an over-long opaque is refused only after the command ran (see MetaEncoder); the refusal is never quiet
     Command.MetaGet get = new Command.MetaGet(f.key, f.value, f.hasCas ? f.cas : 0, f.newCas, f.touch, f.vivify,
-        f.recache, f.noBump, f.quiet && !f.opaqueTooLong());
+        f.recache, f.noBump, f.quiet && !f.opaqueTooLong(), false, f.steps(Command.MetaGet.DEFAULT_STEPS));
     return new Command.Framed(get, f.frame(MetaFrame.Verb.MG, 0));
   }
 
@@ -187,7 +188,8 @@ public final class MetaParser {
       }
     }
     Command.MetaArithmetic arithmetic = new Command.MetaArithmetic(f.key, increment, f.delta, f.initial, f.vivify,
-        f.touch, f.hasCas ? f.cas : 0, f.newCas, f.quiet && !f.opaqueTooLong());
+        f.touch, f.hasCas ? f.cas : 0, f.newCas, f.quiet && !f.opaqueTooLong(),
+        f.steps(Command.MetaArithmetic.DEFAULT_STEPS));
     return new Command.Framed(arithmetic, f.frame(MetaFrame.Verb.MA, 0));
   }
 
@@ -329,6 +331,23 @@ public final class MetaParser {
       }
       f.error = error;
       return f;
+    }
+
+    /**
+     * The flags of {@code acting} in the order the line gave them, up to an over-long opaque (then {@code O}):
+     * memcached 1.6.18 acts on them in that order and stops at the bad opaque.
+     */
+    String steps(String acting) {
+      StringBuilder sb = new StringBuilder(4);
+      for (byte b : order) {
+        if (b == 'O' && opaqueTooLong()) {
+          return sb.append('O').toString();
+        }
+        if (acting.indexOf(b) >= 0) {
+          sb.append((char) b);
+        }
+      }
+      return sb.toString();
     }
 
     boolean opaqueTooLong() {
