@@ -86,7 +86,8 @@ public sealed interface Command {
    * With {@code quiet} a miss is not answered. {@code protocolCommand} marks a protocol's own get, gat or touch
    * (text get/gets/gat/touch, binary GET/GAT/TOUCH) rather than an mg: memcached counts such a touch's miss as a
    * touch miss (an mg's as a get miss), and never hands out the win token for it (only mg does).
-   * {@code steps} is the order in which the line gave the flags that act on the item (see {@link #DEFAULT_STEPS}).
+   * {@code steps} is the order in which the line gave the flags that act on the item (see {@link #DEFAULT_STEPS}),
+   * null for that plain order.
    */
   record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                  Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand, String steps)
@@ -102,15 +103,19 @@ public sealed interface Command {
     /** An mg whose flags act in their plain order. */
     public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                    Long recacheTtl, boolean noBump, boolean quiet) {
-      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false,
-          DEFAULT_STEPS);
+      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false, null);
     }
 
     /** A get or touch without meta flags of its own. */
     public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                    Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand) {
       this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, protocolCommand,
-          DEFAULT_STEPS);
+          null);
+    }
+
+    /** The order the flags act in: {@link #steps()}, or the plain one. */
+    public String order() {
+      return steps != null ? steps : DEFAULT_STEPS;
     }
 
     /** A touch (with the value for gat) as text gat/touch and binary GAT/TOUCH do it. */
@@ -144,7 +149,8 @@ public sealed interface Command {
   /**
    * ma (and binary incr/decr): adds or subtracts {@code delta} (unsigned); a miss creates the item with
    * {@code initial} when {@code vivifyTtl} is given, else it is NF. {@code ttl} updates the TTL on success.
-   * {@code steps} is the order in which the line gave {@code t}, {@code T}, {@code N} and an over-long opaque.
+   * {@code steps} is the order in which the line gave {@code t}, {@code T}, {@code N} and an over-long opaque,
+   * null for the plain order ({@link #DEFAULT_STEPS}).
    */
   record MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
                         long compareCas, long newCas, boolean quiet, String steps) implements Command {
@@ -157,7 +163,12 @@ public sealed interface Command {
     /** An ma whose flags act in their plain order. */
     public MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
                           long compareCas, long newCas, boolean quiet) {
-      this(key, increment, delta, initial, vivifyTtl, ttl, compareCas, newCas, quiet, DEFAULT_STEPS);
+      this(key, increment, delta, initial, vivifyTtl, ttl, compareCas, newCas, quiet, null);
+    }
+
+    /** The order the flags act in: {@link #steps()}, or the plain one. */
+    public String order() {
+      return steps != null ? steps : DEFAULT_STEPS;
     }
   }
 

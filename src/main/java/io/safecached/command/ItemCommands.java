@@ -63,18 +63,18 @@ final class ItemCommands {
           // created without a TTL, as in memcached: N gives it one when its turn comes; the creator wins the
           // token, unless an over-long opaque refuses the request (memcached then marks no token as sent)
           base = new Item(EMPTY, 0, cas, 0, now).withExplicitCas(c.newCas() != 0);
-          if (c.steps().indexOf('O') < 0) {
+          if (c.order().indexOf('O') < 0) {
             base.withTokenSent();
           }
           counters.increment(Counter.TOTAL_ITEMS);
         }
-        long deadline = walk(c.steps(), c.touchTtl(), c.vivifyTtl(), base.expiresAt(), created[0], now, seen);
+        long deadline = walk(c.order(), c.touchTtl(), c.vivifyTtl(), base.expiresAt(), created[0], now, seen);
         return touching || created[0] ? base.withExpiry(deadline) : base;
       });
     } else {
       item = store.get(key);
       if (item != null) {
-        walk(c.steps(), null, null, item.expiresAt(), false, now, seen);
+        walk(c.order(), null, null, item.expiresAt(), false, now, seen);
       }
     }
     if (item == null) {
@@ -90,7 +90,7 @@ final class ItemCommands {
     boolean tokenWasSent = !created[0] && item.tokenSent();
     boolean win = created[0];
     // an over-long opaque ends memcached's walk with an error before the win is marked: no token is claimed
-    boolean refused = c.steps().indexOf('O') >= 0;
+    boolean refused = c.order().indexOf('O') >= 0;
     if (!win && !tokenWasSent && !c.protocolCommand() && !refused) {
       boolean recacheDue = c.recacheTtl() != null && seen[0] != 0 && seen[0] < Expiry.deadline(c.recacheTtl(), now);
       if (recacheDue || item.stale()) {
@@ -333,7 +333,8 @@ final class ItemCommands {
   /**
    * ma: incr/decr with memcached's wrap and floor; HD carries the new value's digits and CAS. As in memcached, a
    * number that still fits the old value's length is rewritten in place (padded with spaces) and the item keeps
-   * its marks (fetched, stale, win token, base64 key); a longer one is a new item without them.
+   * its marks (fetched, stale, win token, base64 key); a longer one is a new item without them, and keeps the old
+   * TTL even when T asks for another (memcached applies T to the old item it holds).
    */
   Result arithmetic(Command.MetaArithmetic c) {
     long now = store.now();
@@ -349,7 +350,7 @@ final class ItemCommands {
         }
         long cas = casFor(c.newCas());
         // created without a TTL, as in memcached: N and T give it one in the order given
-        long deadline = walk(c.steps(), c.ttl(), c.vivifyTtl(), 0, true, now, seen);
+        long deadline = walk(c.order(), c.ttl(), c.vivifyTtl(), 0, true, now, seen);
         counters.increment(Counter.TOTAL_ITEMS);
         number[0] = c.initial();
         return new Item(digits(c.initial()), 0, cas, deadline, now).withExplicitCas(c.newCas() != 0);
@@ -379,14 +380,16 @@ final class ItemCommands {
       counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
       number[0] = next;
       long cas = casFor(c.newCas());
-      long deadline = walk(c.steps(), c.ttl(), null, old.expiresAt(), false, now, seen);
+      long deadline = walk(c.order(), c.ttl(), null, old.expiresAt(), false, now, seen);
       byte[] digits = digits(next);
       if (digits.length <= old.value().length) {
         Item item = new Item(padded(digits, old.value().length), old.flags(), cas, deadline, now, old.stale(),
             old.keyBinary()).withAccessOf(old).withExplicitCas(c.newCas() != 0);
         return old.tokenSent() ? item.withTokenSent() : item;
       }
-      return new Item(digits, old.flags(), cas, deadline, now, false, false).withExplicitCas(c.newCas() != 0);
+      // memcached's T then changes the old item it still holds, not the new one: the TTL stays as it was
+      return new Item(digits, old.flags(), cas, old.expiresAt(), now, false, false)
+          .withExplicitCas(c.newCas() != 0);
     });
     if (outcome[0] != null) {
       return outcome[0];

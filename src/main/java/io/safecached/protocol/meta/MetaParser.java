@@ -335,19 +335,25 @@ public final class MetaParser {
 
     /**
      * The flags of {@code acting} in the order the line gave them, up to an over-long opaque (then {@code O}):
-     * memcached 1.6.18 acts on them in that order and stops at the bad opaque.
+     * memcached 1.6.18 acts on them in that order and stops at the bad opaque. Null when that is the plain order
+     * {@code acting} itself lists (the flags present appear in it in that order, and no opaque stops them).
      */
     String steps(String acting) {
       StringBuilder sb = new StringBuilder(4);
+      int plain = 0;
+      boolean inPlainOrder = true;
       for (byte b : order) {
         if (b == 'O' && opaqueTooLong()) {
           return sb.append('O').toString();
         }
-        if (acting.indexOf(b) >= 0) {
+        int at = acting.indexOf(b);
+        if (at >= 0) {
           sb.append((char) b);
+          inPlainOrder &= at >= plain;
+          plain = at;
         }
       }
-      return sb.toString();
+      return inPlainOrder ? null : sb.toString();
     }
 
     boolean opaqueTooLong() {
