@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * appearance) and the rounding of TTLs left. A sequence stops at its first divergence (the two caches may hold
  * different items from then on); the divergence is minimised by delta debugging over the requests before it,
  * each candidate replayed from scratch under a fresh key prefix, checked once more on a new memcached and a new
- * safecached (a divergence that needs what earlier sequences left in the servers is "not reproducible"), and then
- * printed as a differential script.
+ * safecached (a divergence that needs what earlier sequences left in the servers is "not reproducible"), once
+ * more with each incr/decr/ma sent a while after the request before it (one that then goes away depends on
+ * memcached's LRU maintainer holding items, "gone when paced"), and then printed as a differential script.
  */
 final class DifferentialFuzzer {
   /** What one comparison of one sequence found. */
@@ -49,6 +50,10 @@ final class DifferentialFuzzer {
 
   /** The start of the kind of a divergence that did not come back when its requests were replayed. */
   static final String NOT_REPRODUCIBLE = "not reproducible: ";
+  /** The start of the kind of a divergence that goes away when arithmetic requests wait {@link #PACE_MILLIS}. */
+  static final String MEMCACHED_TIMING = "gone when paced: ";
+  /** Longer than memcached's LRU maintainer sleeps when idle (1 s), after which it has drained its bump queue. */
+  static final int PACE_MILLIS = 1100;
 
   private final InetSocketAddress memcached;
   private final InetSocketAddress safecached;
@@ -103,8 +108,13 @@ final class DifferentialFuzzer {
       return new Divergence(NOT_REPRODUCIBLE + first.kind, small, small.size() - 1, first.memcached,
           first.safecached, binary);
     }
-    return new Divergence(last.kind, small.subList(0, last.step + 1), last.step, last.memcached, last.safecached,
-        binary);
+    List<FuzzOps.Op> reproducer = small.subList(0, last.step + 1);
+    if (replayOnFreshServers(reproducer, binary, PACE_MILLIS).step < 0) {
+      // gone when memcached's LRU maintainer has time to let go of the items it was asked to bump
+      return new Divergence(MEMCACHED_TIMING + last.kind, reproducer, last.step, last.memcached, last.safecached,
+          binary);
+    }
+    return new Divergence(last.kind, reproducer, last.step, last.memcached, last.safecached, binary);
   }
 
   /** ddmin: the smallest sub-list (1-minimal) of {@code ops} that still diverges with {@code kind}. */
@@ -141,23 +151,30 @@ final class DifferentialFuzzer {
 
   /** Replays {@code ops} on a new memcached process and a new safecached, as a pasted reproducer would run. */
   private Replay replayOnFreshServers(List<FuzzOps.Op> ops, boolean binary) throws Exception {
+    return replayOnFreshServers(ops, binary, 0);
+  }
+
+  /** As above, with incr/decr/ma requests sent {@code paceMillis} after the request before them. */
+  private Replay replayOnFreshServers(List<FuzzOps.Op> ops, boolean binary, int paceMillis) throws Exception {
     try (MemcachedProcess mc = MemcachedProcess.start();
         TestServer sc = TestServer.start()) {
-      return replay(ops, binary, mc.address(), sc.address());
+      return replay(ops, binary, mc.address(), sc.address(), paceMillis);
     }
   }
 
   /** Replays {@code ops} on both servers under a fresh key prefix and finds the first step that differs. */
   private Replay replay(List<FuzzOps.Op> ops, boolean binary) throws Exception {
-    return replay(ops, binary, memcached, safecached);
+    return replay(ops, binary, memcached, safecached, 0);
   }
 
   private Replay replay(List<FuzzOps.Op> ops, boolean binary, InetSocketAddress memcached,
-      InetSocketAddress safecached) throws Exception {
+      InetSocketAddress safecached, int paceMillis) throws Exception {
     String prefix = "f" + Long.toString(runs.incrementAndGet(), 36) + "_";
     StringBuilder text = new StringBuilder(binary ? "# protocol: binary\n" : "");
     for (int i = 0; i < ops.size(); i++) {
-      text.append("=== ").append(i).append('\n').append(ops.get(i).render(prefix)).append('\n');
+      boolean paced = paceMillis > 0 && ops.get(i).verb().matches("incr|decr|incrq|decrq|ma");
+      text.append("=== ").append(i).append(paced ? " | sleep=" + paceMillis : "").append('\n')
+          .append(ops.get(i).render(prefix)).append('\n');
     }
     Script script = Script.parse("fuzz", text.toString());
     Future<List<ScriptRunner.Outcome>> mc = pool.submit(() -> new ScriptRunner(memcached).run(script));
@@ -227,21 +244,39 @@ final class DifferentialFuzzer {
     List<String> onlyY = new ArrayList<>(y);
     onlyY.removeAll(x);
     if (onlyX.isEmpty() && onlyY.isEmpty()) {
+      if (x.equals(y)) {
+        // the same tokens: only spaces differ (a number padded or not)
+        return verb + ": spaces: " + show(List.of(spaces(i < a.length ? a[i] : ""))) + " | "
+            + show(List.of(spaces(i < b.length ? b[i] : "")));
+      }
       onlyX = x;
       onlyY = y;
     }
     return verb + ": " + show(onlyX) + " | " + show(onlyY);
   }
 
+  private static String mask(String token) {
+    return token.replaceAll("opaque=0x[0-9a-f]+", "opaque=N").replaceAll("<cas#\\d+>", "<cas>")
+        .replaceAll("\\d{2,}", "N");
+  }
+
   private static List<String> tokens(String line) {
     List<String> out = new ArrayList<>();
     for (String t : line.split(" ")) {
       if (!t.isEmpty()) {
-        out.add(t.replaceAll("opaque=0x[0-9a-f]+", "opaque=N").replaceAll("<cas#\\d+>", "<cas>")
-            .replaceAll("\\d{2,}", "N"));
+        out.add(mask(t));
       }
     }
     return out;
+  }
+
+  /** A line with each space shown as {@code _}, its tokens masked as in {@link #tokens}. */
+  private static String spaces(String line) {
+    List<String> out = new ArrayList<>();
+    for (String t : line.split(" ", -1)) {
+      out.add(mask(t));
+    }
+    return String.join("_", out);
   }
 
   private static String show(List<String> tokens) {

@@ -97,8 +97,11 @@ public final class MetaParser {
       return new Result.ClientError(f.error);
     }
     // an over-long opaque is refused only after the command ran (see MetaEncoder); the refusal is never quiet
+    // with N, T, R, h or l memcached bumps the item after the flags, which an over-long opaque never reaches
+    boolean locked = f.vivify != null || f.touch != null || f.recache != null || f.has('h') || f.has('l');
     Command.MetaGet get = new Command.MetaGet(f.key, f.value, f.hasCas ? f.cas : 0, f.newCas, f.touch, f.vivify,
-        f.recache, f.noBump, f.quiet && !f.opaqueTooLong(), false, f.steps(Command.MetaGet.DEFAULT_STEPS));
+        f.recache, f.noBump || (locked && f.opaqueTooLong()), f.quiet && !f.opaqueTooLong(), false,
+        f.steps(Command.MetaGet.DEFAULT_STEPS));
     return new Command.Framed(get, f.frame(MetaFrame.Verb.MG, 0));
   }
 
@@ -354,6 +357,16 @@ public final class MetaParser {
         }
       }
       return inPlainOrder ? null : sb.toString();
+    }
+
+    /** True when the line has the flag {@code flag}. */
+    boolean has(char flag) {
+      for (byte b : order) {
+        if (b == flag) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean opaqueTooLong() {

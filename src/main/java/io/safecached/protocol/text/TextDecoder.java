@@ -28,8 +28,8 @@ import java.util.List;
  * limit is checked before anything more is buffered: more than {@link ProtocolLimits#maxLineLength()} bytes
  * without a newline when a burst of reads ends close the connection, as in memcached, whose reads bring up to
  * 16 KiB (so no line is judged on a shorter read than memcached's); get/gets/gat/gats lines wait up to
- * {@link ProtocolLimits#maxMultigetLineLength()}; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and its
- * array grows only as bytes arrive.
+ * {@link ProtocolLimits#maxMultigetLineLength()}; a data block is read only when its item fits
+ * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
  *
  * <p>Per request it allocates little: a command line is split in place, in the input buffer's backing array
  * when it has one and otherwise in a scratch copy the decoder keeps, into one {@link Tokens} the decoder
