@@ -157,9 +157,20 @@ public sealed interface Command {
    * With {@code quiet} a miss is not answered. {@code protocolCommand} marks a protocol's own get, gat or touch
    * (text get/gets/gat/touch, binary GET/GAT/TOUCH) rather than an mg: memcached counts such a touch's miss as a
    * touch miss (an mg's as a get miss), and never hands out the win token for it (only mg does).
+   * {@code steps} is the order in which the line gave the flags that act on the item (see {@link #DEFAULT_STEPS}),
+   * null for that plain order.
    */
   record MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
-                 Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand) implements Command {
+                 Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand, String steps)
+      implements Command {
+    /**
+     * memcached 1.6.18 acts on mg's flags in the order given: {@code T} sets the TTL, {@code N} the TTL of an item
+     * it created, {@code R} compares the TTL as it is at that point, {@code t} reports it as it is at that point,
+     * and an over-long opaque ({@code O} here) stops the walk with an error, the item already created and touched.
+     * This order is the one that reads as the flags' plain meaning.
+     */
+    public static final String DEFAULT_STEPS = "NTRt";
+
     @Override
     public CommandKind kind() {
       return touchTtl == null && vivifyTtl == null && recacheTtl == null ? CommandKind.READ : CommandKind.WRITE;
@@ -171,10 +182,22 @@ public sealed interface Command {
       return Result.MetaCode.EN;
     }
 
-    /** An mg (not a protocol's own get or touch command). */
+    /** An mg whose flags act in their plain order. */
     public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
                    Long recacheTtl, boolean noBump, boolean quiet) {
-      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false);
+      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, false, null);
+    }
+
+    /** A get or touch without meta flags of its own. */
+    public MetaGet(byte[] key, boolean returnValue, long compareCas, long newCas, Long touchTtl, Long vivifyTtl,
+                   Long recacheTtl, boolean noBump, boolean quiet, boolean protocolCommand) {
+      this(key, returnValue, compareCas, newCas, touchTtl, vivifyTtl, recacheTtl, noBump, quiet, protocolCommand,
+          null);
+    }
+
+    /** The order the flags act in: {@link #steps()}, or the plain one. */
+    public String order() {
+      return steps != null ? steps : DEFAULT_STEPS;
     }
 
     /** A touch (with the value for gat) as text gat/touch and binary GAT/TOUCH do it. */
@@ -208,9 +231,28 @@ public sealed interface Command {
   /**
    * ma (and binary incr/decr): adds or subtracts {@code delta} (unsigned); a miss creates the item with
    * {@code initial} when {@code vivifyTtl} is given, else it is NF. {@code ttl} updates the TTL on success.
+   * {@code steps} is the order in which the line gave {@code t}, {@code T}, {@code N} and an over-long opaque,
+   * null for the plain order ({@link #DEFAULT_STEPS}).
    */
   record MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
-                        long compareCas, long newCas, boolean quiet) implements Write {}
+                        long compareCas, long newCas, boolean quiet, String steps) implements Write {
+    /**
+     * As for {@link MetaGet#DEFAULT_STEPS}: memcached 1.6.18 runs ma's {@code t}, {@code T} and {@code N} in the
+     * order given, after the arithmetic; an item created on a miss has no TTL until {@code N} or {@code T} gives one.
+     */
+    public static final String DEFAULT_STEPS = "NTt";
+
+    /** An ma whose flags act in their plain order. */
+    public MetaArithmetic(byte[] key, boolean increment, long delta, long initial, Long vivifyTtl, Long ttl,
+                          long compareCas, long newCas, boolean quiet) {
+      this(key, increment, delta, initial, vivifyTtl, ttl, compareCas, newCas, quiet, null);
+    }
+
+    /** The order the flags act in: {@link #steps()}, or the plain one. */
+    public String order() {
+      return steps != null ? steps : DEFAULT_STEPS;
+    }
+  }
 
   /** me: what the server knows about one item. */
   record MetaDebug(byte[] key) implements Read {}

@@ -47,24 +47,35 @@ final class ItemCommands {
     long now = store.now();
     boolean touching = c.touchTtl() != null;
     boolean[] created = new boolean[1];
+    // the deadline as R and as t saw it: memcached 1.6.18 acts on the flags in the order given
+    long[] seen = new long[2];
     Key key = Key.wrap(c.key());
     Item item;
     if (touching || c.vivifyTtl() != null) {
       item = store.compute(key, old -> {
-        Item next = old;
+        Item base = old;
         if (old == null) {
           if (c.vivifyTtl() == null) {
             return null;
           }
           created[0] = true;
           long cas = casFor(c.newCas());
-          next = new Item(EMPTY, 0, cas, Expiry.deadline(c.vivifyTtl(), now), now).withTokenSent();
+          // created without a TTL, as in memcached: N gives it one when its turn comes; the creator wins the
+          // token, unless an over-long opaque refuses the request (memcached then marks no token as sent)
+          base = new Item(EMPTY, 0, cas, 0, now).withExplicitCas(c.newCas() != 0);
+          if (c.order().indexOf('O') < 0) {
+            base.withTokenSent();
+          }
           counters.increment(Counter.TOTAL_ITEMS);
         }
-        return touching ? next.withExpiry(Expiry.deadline(c.touchTtl(), now)) : next;
+        long deadline = walk(c.order(), c.touchTtl(), c.vivifyTtl(), base.expiresAt(), created[0], now, seen);
+        return touching || created[0] ? base.withExpiry(deadline) : base;
       });
     } else {
       item = store.get(key);
+      if (item != null) {
+        walk(c.order(), null, null, item.expiresAt(), false, now, seen);
+      }
     }
     if (item == null) {
       boolean touchMiss = touching && c.protocolCommand();
@@ -78,9 +89,10 @@ final class ItemCommands {
     long lastAccess = item.lastAccess();
     boolean tokenWasSent = !created[0] && item.tokenSent();
     boolean win = created[0];
-    if (!win && !tokenWasSent && !c.protocolCommand()) {
-      boolean recacheDue = c.recacheTtl() != null && item.expiresAt() != 0
-          && item.expiresAt() < Expiry.deadline(c.recacheTtl(), now);
+    // an over-long opaque ends memcached's walk with an error before the win is marked: no token is claimed
+    boolean refused = c.order().indexOf('O') >= 0;
+    if (!win && !tokenWasSent && !c.protocolCommand() && !refused) {
+      boolean recacheDue = c.recacheTtl() != null && seen[0] != 0 && seen[0] < Expiry.deadline(c.recacheTtl(), now);
       if (recacheDue || item.stale()) {
         win = item.claimToken();
         tokenWasSent = !win; // another client claimed it in between
@@ -91,9 +103,35 @@ final class ItemCommands {
     }
     boolean hideValue = c.compareCas() != 0 && c.compareCas() == item.cas();
     byte[] value = c.returnValue() && !hideValue ? item.value() : null;
-    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(item, now),
+    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(seen[1], now),
         Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
+  }
+
+  /**
+   * Walks the flags that act on an item in the order the line gave them ({@code steps}, memcached 1.6.18's
+   * order): {@code T} sets the deadline to {@code touch}, {@code N} to {@code vivify} on an item this request
+   * created, {@code R} and {@code t} record it as it is then ({@code seen[0]}, {@code seen[1]}), and {@code O}
+   * (an over-long opaque, answered with an error) stops the walk. Returns the deadline after the walk.
+   */
+  private static long walk(String steps, Long touch, Long vivify, long deadline, boolean created, long now,
+      long[] seen) {
+    long d = deadline;
+    seen[0] = d;
+    seen[1] = d;
+    for (int i = 0; i < steps.length(); i++) {
+      switch (steps.charAt(i)) {
+        case 'T' -> d = touch != null ? Expiry.deadline(touch, now) : d;
+        case 'N' -> d = created && vivify != null ? Expiry.deadline(vivify, now) : d;
+        case 'R' -> seen[0] = d;
+        case 't' -> seen[1] = d;
+        case 'O' -> {
+          return d;
+        }
+        default -> { }
+      }
+    }
+    return d;
   }
 
   /**
@@ -120,10 +158,15 @@ final class ItemCommands {
 
   /** Remaining lifetime in whole seconds as memcached shows it (-1 for none). */
   static long ttl(Item item, long now) {
-    if (item.expiresAt() == 0) {
+    return ttl(item.expiresAt(), now);
+  }
+
+  /** The seconds left until {@code deadline} as memcached shows them (-1 for none). */
+  static long ttl(long deadline, long now) {
+    if (deadline == 0) {
       return -1;
     }
-    return Math.max(0, (item.expiresAt() - now + 999) / 1000);
+    return Math.max(0, (deadline - now + 999) / 1000);
   }
 
   // ---------------------------------------------------------------- ms
@@ -224,7 +267,7 @@ final class ItemCommands {
 
   private Item fresh(Command.MetaSet c, byte[] value, long deadline, long now, boolean stale) {
     long cas = casFor(c.newCas());
-    return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary());
+    return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary()).withExplicitCas(c.newCas() != 0);
   }
 
   /** append/prepend keep the old item's flags and deadline; a result over the item limit is not stored. */
@@ -238,7 +281,8 @@ final class ItemCommands {
     byte[] joined = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, joined, a.length, b.length);
     long cas = casFor(c.newCas());
-    return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, old.keyBinary());
+    // a new item, as memcached allocates one: the key is no longer marked as sent in base64
+    return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, false).withExplicitCas(c.newCas() != 0);
   }
 
   private static MetaItem view(byte[] key, Item item, long now) {
@@ -267,12 +311,15 @@ final class ItemCommands {
       Item base = old;
       if (c.removeValue()) {
         long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : 0;
-        base = new Item(EMPTY, 0, c.newCas() != 0 ? c.newCas() : old.cas(), deadline, now, false, old.keyBinary());
+        base = new Item(EMPTY, 0, c.newCas() != 0 ? c.newCas() : old.cas(), deadline, now, false, old.keyBinary())
+            .withExplicitCas(c.newCas() != 0 || old.explicitCas());
       }
       if (c.invalidate()) {
         long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : base.expiresAt();
         long cas = casFor(c.newCas());
-        return new Item(base.value(), base.flags(), cas, deadline, base.storedAt(), true, base.keyBinary());
+        // memcached marks the item itself: it stays fetched (or not), and the win token is up for grabs again
+        return new Item(base.value(), base.flags(), cas, deadline, base.storedAt(), true, base.keyBinary())
+            .withAccessOf(base).withExplicitCas(c.newCas() != 0);
       }
       counters.increment(Counter.DELETE_HITS);
       return c.removeValue() ? base : null;
@@ -282,11 +329,17 @@ final class ItemCommands {
 
   // ---------------------------------------------------------------- ma
 
-  /** ma: incr/decr with memcached's wrap and floor; HD carries the new value's digits and CAS. */
+  /**
+   * ma: incr/decr with memcached's wrap and floor; HD carries the new value's digits and CAS. As in memcached, a
+   * number that still fits the old value's length is rewritten in place (padded with spaces) and the item keeps
+   * its marks (fetched, stale, win token, base64 key); a longer one is a new item without them, and keeps the old
+   * TTL even when T asks for another (memcached applies T to the old item it holds).
+   */
   Result arithmetic(Command.MetaArithmetic c) {
     long now = store.now();
     Result[] outcome = new Result[1];
     long[] number = new long[1];
+    long[] seen = new long[2];
     Item result = store.compute(Key.wrap(c.key()), old -> {
       if (old == null) {
         if (c.vivifyTtl() == null) {
@@ -295,10 +348,16 @@ final class ItemCommands {
           return null;
         }
         long cas = casFor(c.newCas());
-        long deadline = Expiry.deadline(c.ttl() != null ? c.ttl() : c.vivifyTtl(), now);
+        // created without a TTL, as in memcached: N and T give it one in the order given
+        long deadline = walk(c.order(), c.ttl(), c.vivifyTtl(), 0, true, now, seen);
         counters.increment(Counter.TOTAL_ITEMS);
         number[0] = c.initial();
-        return new Item(digits(c.initial()), 0, cas, deadline, now);
+        return new Item(digits(c.initial()), 0, cas, deadline, now).withExplicitCas(c.newCas() != 0);
+      }
+      // memcached refuses an empty value before it compares the CAS, any other non-number after
+      if (old.value().length == 0) {
+        outcome[0] = Result.NON_NUMERIC;
+        return old;
       }
       if (c.compareCas() != 0 && c.compareCas() != old.cas()) {
         outcome[0] = Meta.of(MetaCode.EX);
@@ -320,25 +379,33 @@ final class ItemCommands {
       counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
       number[0] = next;
       long cas = casFor(c.newCas());
-      long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : old.expiresAt();
-      return new Item(padded(next, old.value().length), old.flags(), cas, deadline, now, false, old.keyBinary());
+      long deadline = walk(c.order(), c.ttl(), null, old.expiresAt(), false, now, seen);
+      byte[] digits = digits(next);
+      if (digits.length <= old.value().length) {
+        Item item = new Item(padded(digits, old.value().length), old.flags(), cas, deadline, now, old.stale(),
+            old.keyBinary()).withAccessOf(old).withExplicitCas(c.newCas() != 0);
+        return old.tokenSent() ? item.withTokenSent() : item;
+      }
+      // memcached's T then changes the old item it still holds, not the new one: the TTL stays as it was
+      return new Item(digits, old.flags(), cas, old.expiresAt(), now, false, false)
+          .withExplicitCas(c.newCas() != 0);
     });
     if (outcome[0] != null) {
       return outcome[0];
     }
     byte[] value = digits(number[0]);
     MetaItem view = new MetaItem(c.key(), result.keyBinary(), value, result.flags(), result.cas(),
-        ttl(result, now), 0, false, value.length);
+        ttl(seen[1], now), 0, false, value.length);
     return new Meta(MetaCode.HD, view, false, false, false);
   }
+
 
   private static byte[] digits(long value) {
     return Long.toUnsignedString(value).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** memcached rewrites a shorter number in place, padding it with spaces to the old length. */
-  private static byte[] padded(long value, int oldLength) {
-    byte[] digits = digits(value);
+  private static byte[] padded(byte[] digits, int oldLength) {
     if (digits.length >= oldLength) {
       return digits;
     }

@@ -29,6 +29,11 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
     this.limits = next;
   }
 
+  /** Bytes read and not decoded yet (held between reads); for tests. */
+  int heldBytes() {
+    return internalBuffer().readableBytes();
+  }
+
   /** True between requests, where back-pressure may stop decoding. */
   protected abstract boolean atRequestStart();
 

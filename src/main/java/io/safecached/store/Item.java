@@ -22,6 +22,7 @@ public final class Item {
   private final long storedAt;
   private final boolean stale;
   private final boolean keyBinary;
+  private boolean explicitCas;
   private volatile boolean fetched;
   private volatile long lastAccess;
   private volatile int tokenSent;
@@ -96,6 +97,30 @@ public final class Item {
     return TOKEN.compareAndSet(this, 0, 1);
   }
 
+  /** True when the CAS was given by the client (meta {@code E}), not drawn from the store's sequence. */
+  public boolean explicitCas() {
+    return explicitCas;
+  }
+
+  /**
+   * Marks the CAS as the client's (meta {@code E}) when {@code explicit}; call before the item is stored. Such an
+   * item is ordered against {@code flush_all} by when it was stored, since its CAS says nothing about that.
+   */
+  public Item withExplicitCas(boolean explicit) {
+    explicitCas = explicit;
+    return this;
+  }
+
+  /**
+   * Carries whether {@code from} was fetched, and when last, over to this item: a version of the same item that
+   * memcached changes in place (incr/decr of a number that fits, md's invalidation); call before it is stored.
+   */
+  public Item withAccessOf(Item from) {
+    fetched = from.fetched;
+    lastAccess = from.lastAccess;
+    return this;
+  }
+
   /** Marks the win token as handed out already (for an item created by a client that won it). */
   public Item withTokenSent() {
     tokenSent = 1;
@@ -127,6 +152,7 @@ public final class Item {
     copy.fetched = fetched;
     copy.lastAccess = lastAccess;
     copy.tokenSent = tokenSent;
+    copy.explicitCas = explicitCas;
     return copy;
   }
 }

@@ -55,7 +55,9 @@ import java.util.function.UnaryOperator;
  *   <li><b>Expiry and flush.</b> Deadlines use memcached's rules ({@link Expiry}); every lookup checks them,
  *       so a dead item is never returned, and a lookup that finds one removes it and counts
  *       {@code get_expired} or {@code get_flushed}. As in memcached, {@code flush_all} is O(1): an immediate
- *       flush records the highest CAS handed out and every item at or below it is dead; a delayed flush
+ *       flush records the highest CAS handed out and every item at or below it is dead (an item whose CAS the client
+ *       chose with meta {@code E} is dead when it was stored by the flush's millisecond instead: such a CAS
+ *       orders nothing, and later memcached flushes by time, not CAS); a delayed flush
  *       records the second in which it takes hold (memcached's clock ticks whole seconds: the second before
  *       the deadline's) and every item stored before that second ends is dead from then on. Dead items are
  *       reclaimed at the COLD tail, by {@link #crawl()} (memcached's LRU crawler: one segment lock at a time,
@@ -102,6 +104,8 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   private volatile long limit;
   /** Items with a CAS at or below this were flushed. */
   private volatile long flushedCas;
+  /** When the last immediate flush ran (epoch ms); items with a client-given CAS stored until then were flushed. */
+  private volatile long flushedAt = Long.MIN_VALUE;
   /** Epoch ms of the start of the second in which a delayed flush takes (or took) hold; 0 = none. */
   private volatile long flushSecond;
   /** Where the crawler thread's next step starts: segment, bucket. */
@@ -283,6 +287,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     long now = clock.millis();
     if (deadlineMillis <= now) {
       flushedCas = casSequence.get();
+      flushedAt = now;
       flushSecond = 0;
       background.execute(this::purgeDead);
       return;
@@ -291,6 +296,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
     flushSecond = second;
     if (second <= now) {
       flushedCas = casSequence.get();
+      flushedAt = now;
       background.execute(this::purgeDead);
     }
   }
@@ -474,7 +480,9 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   }
 
   private boolean flushed(Item item, long now) {
-    if (item.cas() <= flushedCas) {
+    // a CAS the client chose (meta E) can be above the sequence or below it, so it orders nothing: such an item
+    // is flushed when it was stored by the time of the flush (in the same millisecond too, erring towards flushed)
+    if (item.explicitCas() ? item.storedAt() <= flushedAt : item.cas() <= flushedCas) {
       return true;
     }
     long second = flushSecond;

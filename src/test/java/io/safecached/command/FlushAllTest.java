@@ -67,4 +67,38 @@ class FlushAllTest {
     f.run(new Command.FlushAll(0, true));
     assertThat(f.value("a")).isNull();
   }
+
+  @Test
+  void anExplicitCasAboveTheCounterDoesNotSurviveFlushAll() {
+    // ms f 2 E99999999999, flush_all, mg f v: the item was served after every flush_all (data-safety bug)
+    f.run(new Command.MetaSet(CommandFixture.bytes("f"), Command.StoreMode.SET, CommandFixture.bytes("xx"), 0, 0,
+        0, 99_999_999_999L, false, null, false, false));
+    f.clock.advanceMillis(1);
+    f.flushAll(0);
+    assertThat(f.value("f")).isNull();
+    assertThat(f.store.itemCount()).isZero();
+  }
+
+  @Test
+  void anExplicitCasBelowTheCounterStoredAfterAFlushIsKept() {
+    for (int i = 0; i < 10; i++) {
+      f.set("k" + i, "v");
+    }
+    f.flushAll(0);
+    f.clock.advanceMillis(1);
+    f.run(new Command.MetaSet(CommandFixture.bytes("f"), Command.StoreMode.SET, CommandFixture.bytes("xx"), 0, 0,
+        0, 3, false, null, false, false));
+    assertThat(f.value("f")).isEqualTo("xx");
+    assertThat(f.cas("f")).isEqualTo(3);
+  }
+
+  @Test
+  void anExplicitCasDoesNotMoveTheCasCounter() {
+    f.set("a", "1");
+    long before = f.cas("a");
+    f.run(new Command.MetaSet(CommandFixture.bytes("f"), Command.StoreMode.SET, CommandFixture.bytes("xx"), 0, 0,
+        0, 99_999_999_999L, false, null, false, false));
+    f.set("b", "2");
+    assertThat(f.cas("b")).isEqualTo(before + 1);
+  }
 }

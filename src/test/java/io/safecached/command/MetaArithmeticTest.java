@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.command.Result.Meta;
 import io.safecached.command.Result.MetaCode;
+import io.safecached.store.Item;
 import io.safecached.store.stats.Counter;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,46 @@ class MetaArithmeticTest {
     f.set("n", "abc");
     Result r = f.executor.respond(new Command.MetaArithmetic(bytes("n"), true, 1, 0, null, null, 0, 0, true));
     assertThat(r).isEqualTo(Result.NON_NUMERIC);
+  }
+
+  @Test
+  void incrKeepsTheFetchedMarkWhenItRewritesTheNumberInPlace() {
+    // set h 0 0 1 / 5, get h, incr h 1, mg h h: memcached HD h1
+    f.set("n", "5");
+    f.get("n");
+    assertThat(number(ma(true, 1, 0, null, null, 0))).isEqualTo("6");
+    assertThat(f.item("n").fetched()).isTrue();
+  }
+
+  @Test
+  void incrKeepsTheItemStale() {
+    f.set("n", "5");
+    f.run(new Command.MetaDelete(bytes("n"), 0, 0, true, null, false, false)); // md n I
+    ma(true, 1, 0, null, null, 0);
+    Meta m = (Meta) f.run(new Command.MetaGet(bytes("n"), false, 0, 0, null, null, null, false, false));
+    assertThat(m.stale()).as("X").isTrue();
+    assertThat(m.won()).as("W").isTrue();
+  }
+
+  @Test
+  void incrThatLengthensTheNumberMakesANewItemWithoutTheMarks() {
+    f.set("n", "9");
+    f.get("n");
+    f.run(new Command.MetaDelete(bytes("n"), 0, 0, true, null, false, false));
+    assertThat(number(ma(true, 1, 0, null, null, 0))).isEqualTo("10");
+    Item item = f.item("n");
+    assertThat(item.fetched()).isFalse();
+    assertThat(item.stale()).isFalse();
+  }
+
+  @Test
+  void maOnAnEmptyValueIsNonNumericBeforeTheCasIsCompared() {
+    // set z 0 0 0, ma z C12345: memcached CLIENT_ERROR, not EX (binary INCR: DELTA_BADVAL, not KEY_EEXISTS)
+    f.set("n", "");
+    assertThat(ma(true, 1, 0, null, null, 12345))
+        .isEqualTo(new Result.ClientError("cannot increment or decrement non-numeric value"));
+    // a value that is not empty is compared first
+    f.set("n", "abc");
+    assertThat(((Meta) ma(true, 1, 0, null, null, 12345)).code()).isEqualTo(MetaCode.EX);
   }
 }

@@ -61,4 +61,12 @@ class MetaDeleteTest {
     assertThat(md(0, 0, false, null, false, true)).isSameAs(Result.None.INSTANCE);
     assertThat(((Meta) md(0, 0, false, null, false, true)).code()).isEqualTo(MetaCode.NF);
   }
+
+  @Test
+  void invalidateKeepsTheFetchedMark() {
+    f.set("k", "v");
+    f.get("k");
+    md(0, 0, true, null, false, false);
+    assertThat(f.item("k").fetched()).isTrue();
+  }
 }

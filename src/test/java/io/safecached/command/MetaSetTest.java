@@ -115,4 +115,15 @@ class MetaSetTest {
     assertThat(code(ms(StoreMode.APPEND, big, 0, 0, null, false))).isEqualTo(MetaCode.NS);
     assertThat(f.value("k")).isEqualTo("v");
   }
+
+  @Test
+  void appendDropsTheBase64KeyMark() {
+    // ms aDU= 1 b, append h5 0 0 1, mg h5 k: memcached HD kh5 (append makes a new item without the mark)
+    f.executor.respond(new Command.MetaSet(bytes("h5"), StoreMode.SET, bytes("b"), 0, 0, 0, 0, false, null, true,
+        false));
+    assertThat(f.item("h5").keyBinary()).isTrue();
+    f.store(StoreMode.APPEND, "h5", 0, 0, "c");
+    assertThat(f.item("h5").keyBinary()).isFalse();
+    assertThat(f.value("h5")).isEqualTo("bc");
+  }
 }

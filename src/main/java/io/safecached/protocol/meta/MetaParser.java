@@ -22,7 +22,8 @@ import io.safecached.protocol.Tokens;
  * md and ma report every flag error as {@code invalid or duplicate flag}. Errors are answered even in quiet
  * mode. An opaque token longer than {@value #MAX_OPAQUE} bytes is refused before ms and md run; mg and ma run
  * first (touching, vivifying, incrementing) and the encoder answers the error instead of their reply, as
- * memcached does, so they run without quiet mode.
+ * memcached does, so they run without quiet mode. mg's and ma's flags that act on the item (T, N, R, t) act in
+ * the order given, as in 1.6.18, up to a bad opaque ({@link Command.MetaGet#DEFAULT_STEPS}).
  *
  * <p>Flags newer memcached documents are accepted with their documented meaning: E (new CAS) on every command,
  * x (drop the value) on md, N on ms append/prepend, C on mg (hide an unchanged value) and s on ms (size of the
@@ -96,8 +97,11 @@ public final class MetaParser {
       return new Result.ClientError(f.error);
     }
     // an over-long opaque is refused only after the command ran (see MetaEncoder); the refusal is never quiet
+    // with N, T, R, h or l memcached bumps the item after the flags, which an over-long opaque never reaches
+    boolean locked = f.vivify != null || f.touch != null || f.recache != null || f.has('h') || f.has('l');
     Command.MetaGet get = new Command.MetaGet(f.key, f.value, f.hasCas ? f.cas : 0, f.newCas, f.touch, f.vivify,
-        f.recache, f.noBump, f.quiet && !f.opaqueTooLong());
+        f.recache, f.noBump || (locked && f.opaqueTooLong()), f.quiet && !f.opaqueTooLong(), false,
+        f.steps(Command.MetaGet.DEFAULT_STEPS));
     return new Command.Framed(get, f.frame(MetaFrame.Verb.MG, 0));
   }
 
@@ -185,7 +189,8 @@ public final class MetaParser {
       }
     }
     Command.MetaArithmetic arithmetic = new Command.MetaArithmetic(f.key, increment, f.delta, f.initial, f.vivify,
-        f.touch, f.hasCas ? f.cas : 0, f.newCas, f.quiet && !f.opaqueTooLong());
+        f.touch, f.hasCas ? f.cas : 0, f.newCas, f.quiet && !f.opaqueTooLong(),
+        f.steps(Command.MetaArithmetic.DEFAULT_STEPS));
     return new Command.Framed(arithmetic, f.frame(MetaFrame.Verb.MA, 0));
   }
 
@@ -327,6 +332,39 @@ public final class MetaParser {
       }
       f.error = error;
       return f;
+    }
+
+    /**
+     * The flags of {@code acting} in the order the line gave them, up to an over-long opaque (then {@code O}):
+     * memcached 1.6.18 acts on them in that order and stops at the bad opaque. Null when that is the plain order
+     * {@code acting} itself lists (the flags present appear in it in that order, and no opaque stops them).
+     */
+    String steps(String acting) {
+      StringBuilder sb = new StringBuilder(4);
+      int plain = 0;
+      boolean inPlainOrder = true;
+      for (byte b : order) {
+        if (b == 'O' && opaqueTooLong()) {
+          return sb.append('O').toString();
+        }
+        int at = acting.indexOf(b);
+        if (at >= 0) {
+          sb.append((char) b);
+          inPlainOrder &= at >= plain;
+          plain = at;
+        }
+      }
+      return inPlainOrder ? null : sb.toString();
+    }
+
+    /** True when the line has the flag {@code flag}. */
+    boolean has(char flag) {
+      for (byte b : order) {
+        if (b == flag) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean opaqueTooLong() {

@@ -1,6 +1,8 @@
 package io.safecached.protocol.text;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
 import io.safecached.command.ItemSize;
@@ -24,9 +26,10 @@ import java.util.List;
  * data block straight into the value array, {@code SWALLOW} discards the data block of an item that is too
  * large or of an ms line with an error, and {@code CLOSED} discards everything after a reason to close. Each
  * limit is checked before anything more is buffered: more than {@link ProtocolLimits#maxLineLength()} bytes
- * without a newline (for get/gets lines, {@link ProtocolLimits#maxMultigetLineLength()}) close the connection,
- * as in memcached; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and its
- * array grows only as bytes arrive.
+ * without a newline when a burst of reads ends close the connection, as in memcached, whose reads bring up to
+ * 16 KiB (so no line is judged on a shorter read than memcached's); get/gets/gat/gats lines wait up to
+ * {@link ProtocolLimits#maxMultigetLineLength()}; a data block is read only when its item fits
+ * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
  *
  * <p>Per request it allocates little: a command line is split in place, in the input buffer's backing array
  * when it has one and otherwise in a scratch copy the decoder keeps, into one {@link Tokens} the decoder
@@ -43,6 +46,8 @@ public final class TextDecoder extends RequestDecoder {
   private static final Result BAD_SHUTDOWN = new Result.ClientError("invalid shutdown mode");
   /** First letters of the commands memcached 1.6 dispatches by letter before it looks for HTTP requests. */
   private static final String KNOWN_FIRST_LETTERS = "gsacidt";
+  /** memcached's read buffer: what one read can bring it at most. */
+  static final int MEMCACHED_READ = 16384;
   /** Lines up to this long are copied into the kept scratch array when the input has no backing array. */
   static final int SCRATCH_RETAINED = 4096;
 
@@ -70,6 +75,8 @@ public final class TextDecoder extends RequestDecoder {
 
   /** The current line's tokens; reused for every line. */
   private final Tokens tokens = new Tokens();
+  /** True while the bytes of a burst of reads are judged (see {@link #channelReadComplete}). */
+  private boolean readsEnded;
   /** A copy of the current line when the input has no backing array; null until one is needed. */
   private byte[] scratch;
 
@@ -126,16 +133,17 @@ public final class TextDecoder extends RequestDecoder {
     int scan = Math.min(readable, limits.maxMultigetLineLength() + 1);
     int eol = in.indexOf(start, start + scan, (byte) '\n');
     if (eol < 0) {
-      // memcached's rule: more than maxLineLength bytes without a newline close the connection, unless it is a
-      // get/gets line; those wait up to their own bound. So the buffer never holds more than a bound plus one read.
-      if (readable > limits.maxLineLength()
-          && (!isMultiget(in, start, readable) || readable > limits.maxMultigetLineLength())) {
+      // memcached closes when a read leaves more than maxLineLength bytes and no newline, unless the line is a
+      // retrieval (get/gets/gat/gats here). That is judged when the reads end (channelReadComplete), as the line
+      // may still be arriving; here only what no single memcached read could have completed closes at once.
+      boolean retrieval = isRetrieval(in, start, readable);
+      if (readable > lineBound(retrieval) || (readsEnded && readable > limits.maxLineLength() && !retrieval)) {
         close(in, out);
       }
       return false;
     }
     int lineLength = eol - start;
-    if (lineLength > limits.maxMultigetLineLength()) {
+    if (lineLength > lineBound(isRetrieval(in, start, lineLength))) {
       close(in, out);
       return false;
     }
@@ -176,8 +184,43 @@ public final class TextDecoder extends RequestDecoder {
     return scratch;
   }
 
-  /** memcached lets only get/gets lines (after at most 100 leading spaces) run past the line limit. */
-  private static boolean isMultiget(ByteBuf in, int start, int available) {
+  /**
+   * The longest line that may still be waiting for its newline: a retrieval line up to the multiget bound, any
+   * other up to what one memcached read holds ({@value #MEMCACHED_READ} bytes: beyond that, memcached's read had
+   * no newline and closed), but never more than the multiget bound (before login both bounds are tight).
+   */
+  private int lineBound(boolean retrieval) {
+    int multiget = limits.maxMultigetLineLength();
+    return retrieval ? multiget : Math.min(multiget, Math.max(limits.maxLineLength(), MEMCACHED_READ));
+  }
+
+  /**
+   * memcached's rule, judged once the reads of a burst have ended: a line with no newline in more than
+   * {@link ProtocolLimits#maxLineLength()} bytes closes the connection, unless it is a retrieval line. memcached
+   * judges what one read (up to {@value #MEMCACHED_READ} bytes) brought; Netty's reads are smaller, so judging each
+   * of them would close lines memcached never sees split.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    ByteBuf in = internalBuffer();
+    if (state == State.LINE && in.readableBytes() > limits.maxLineLength()) {
+      // decode once more with the rule on, through channelRead, so that the close keeps its place after what was
+      // decoded and the emptied input is released as after any read
+      readsEnded = true;
+      try {
+        channelRead(ctx, Unpooled.EMPTY_BUFFER);
+      } finally {
+        readsEnded = false;
+      }
+    }
+    super.channelReadComplete(ctx);
+  }
+
+  /**
+   * memcached lets get/gets lines (after at most 100 leading spaces) run past the line limit; gat and gats are
+   * retrievals of many keys just the same, and are bounded alike.
+   */
+  private static boolean isRetrieval(ByteBuf in, int start, int available) {
     int i = 0;
     while (i < available && i <= 100 && in.getByte(start + i) == ' ') {
       i++;
@@ -185,7 +228,10 @@ public final class TextDecoder extends RequestDecoder {
     if (i > 100) {
       return false;
     }
-    return startsWith(in, start + i, available - i, "get ") || startsWith(in, start + i, available - i, "gets ");
+    int at = start + i;
+    int left = available - i;
+    return startsWith(in, at, left, "get ") || startsWith(in, at, left, "gets ") || startsWith(in, at, left, "gat ")
+        || startsWith(in, at, left, "gats ");
   }
 
   private static boolean startsWith(ByteBuf in, int at, int available, String prefix) {

@@ -55,7 +55,7 @@ class BinaryDecoderTest {
   private static String mg(String key, boolean value, String touch, boolean quiet) {
     return "MetaGet(key='" + key + "' returnValue=" + value + " compareCas=0 newCas=0 touchTtl=" + touch
         + " vivifyTtl=null recacheTtl=null noBump=false quiet=" + quiet + " protocolCommand=true"
-        + ")";
+        + " steps=null)";
   }
 
   private static String ms(String key, String mode, String value, int flags, long ttl, long cas, boolean quiet) {
@@ -71,7 +71,7 @@ class BinaryDecoderTest {
   private static String ma(String key, boolean incr, long delta, long initial, String vivify, long cas,
       boolean quiet) {
     return "MetaArithmetic(key='" + key + "' increment=" + incr + " delta=" + delta + " initial=" + initial
-        + " vivifyTtl=" + vivify + " ttl=null compareCas=" + cas + " newCas=0 quiet=" + quiet + ")";
+        + " vivifyTtl=" + vivify + " ttl=null compareCas=" + cas + " newCas=0 quiet=" + quiet + " steps=null)";
   }
 
   private static final String CLOSE = "Close()";

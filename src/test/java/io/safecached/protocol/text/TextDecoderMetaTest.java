@@ -82,7 +82,7 @@ class TextDecoderMetaTest {
             framed("MetaGet(key='a' returnValue=true noBump=true quiet=true)",
                 "verb=MG key='a' flags='stcflhkOvqu' opaque='" + OPAQUE_32 + "'")),
         fixture("mg a T30 N-1 R4294967297 E7 C8\r\n",
-            mg("a", " compareCas=8 newCas=7 touchTtl=30 vivifyTtl=-1 recacheTtl=1", "TNREC")),
+            mg("a", " compareCas=8 newCas=7 touchTtl=30 vivifyTtl=-1 recacheTtl=1 steps=TNR", "TNREC")),
         fixture("mg a T2147483648\r\n", mg("a", " touchTtl=-2147483648", "T")),
         fixture("mg a C18446744073709551615 Pfoo Lbar x I J5 D6 Mz F9\r\n",
             mg("a", " compareCas=-1", "CPLxIJDMF")),
@@ -124,7 +124,7 @@ class TextDecoderMetaTest {
         fixture("mg a Nabc Y\r\n", INVALID),
         fixture("mg a Y v v\r\n", INVALID),
         // mg runs with an over-long opaque, without quiet mode; the encoder answers the error
-        fixture("mg a " + OPAQUE_33 + " q T5\r\n", framed("MetaGet(key='a' touchTtl=5)",
+        fixture("mg a " + OPAQUE_33 + " q T5\r\n", framed("MetaGet(key='a' touchTtl=5 noBump=true steps=O)",
             "verb=MG key='a' flags='OqT' opaque='" + OPAQUE_33 + "'")),
         fixture("mg a " + OPAQUE_33 + " v v\r\n", DUPLICATE),
         // ---------------------------------------------------------------- base64 keys
@@ -231,7 +231,7 @@ class TextDecoderMetaTest {
         fixture("ma a J-1\r\n", FLAG_ERROR),
         fixture("ma a MX\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ma M token)"),
         fixture("ma a MX " + OPAQUE_33 + "\r\n", "ClientError(kind=INVALID_ARGUMENTS message=invalid mode for ma M token)"),
-        fixture("ma a q " + OPAQUE_33 + "\r\n", framed("MetaArithmetic(key='a' increment=true delta=1)",
+        fixture("ma a q " + OPAQUE_33 + "\r\n", framed("MetaArithmetic(key='a' increment=true delta=1 steps=O)",
             "verb=MA key='a' flags='qO' opaque='" + OPAQUE_33 + "'")),
         // ---------------------------------------------------------------- me
         fixture("me a\r\n", framed("MetaDebug(key='a')", "verb=ME key='a' flags=''")),
@@ -250,7 +250,19 @@ class TextDecoderMetaTest {
         fixture("mg a k v u k\r\n", DUPLICATE),
         fixture("mg a O1 v O2\r\n", DUPLICATE),
         fixture("mg a ~\r\n", INVALID),
-        fixture("mg a T-2147483649 N9223372036854775807\r\n", mg("a", " touchTtl=2147483647 vivifyTtl=-1", "TN")),
+        fixture("mg a T-2147483649 N9223372036854775807\r\n",
+            mg("a", " touchTtl=2147483647 vivifyTtl=-1 steps=TN", "TN")),
+        // T, N, R and t act in the order given (memcached 1.6.18); the plain order N T R t is left as null
+        fixture("mg a t T1000\r\n", mg("a", " touchTtl=1000 steps=tT", "tT")),
+        fixture("mg a T1000 t\r\n", mg("a", " touchTtl=1000", "Tt")),
+        fixture("mg a R30 T10\r\n", mg("a", " touchTtl=10 recacheTtl=30 steps=RT", "RT")),
+        // refused for its opaque: with h (or N, T, R, l) memcached's bump comes after the flags and never happens
+        fixture("mg a h " + OPAQUE_33 + "\r\n", framed("MetaGet(key='a' noBump=true steps=O)",
+            "verb=MG key='a' flags='hO' opaque='" + OPAQUE_33 + "'")),
+        fixture("mg a v " + OPAQUE_33 + "\r\n", framed("MetaGet(key='a' returnValue=true steps=O)",
+            "verb=MG key='a' flags='vO' opaque='" + OPAQUE_33 + "'")),
+        fixture("mg a N5 v k T10 R3 t\r\n",
+            mg("a", " returnValue=true touchTtl=10 vivifyTtl=5 recacheTtl=3", "NvkTRt")),
         fixture("mg a T9223372036854775808\r\n", BAD_TOKEN),
         fixture("ms   a   2   F4294967295   T-1  \r\nhi\r\n",
             framed("MetaSet(key='a' mode=SET value='hi' flags=-1 ttl=-1)", "verb=MS key='a' flags='FT' dataLength=2")),

@@ -7,6 +7,7 @@ import static io.safecached.testsupport.CodecFixtures.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -266,7 +267,26 @@ class TextDecoderTest {
         fixture("x".repeat(2047) + "\r\nversion\r\n", "Error(kind=UNKNOWN_COMMAND line=ERROR)", "Version()"),
         getLineOf(8192),
         fixture("get " + String.join(" ", keysFilling(8193)) + "\r\n", "Close()"),
-        getLineOf(5000, "Version()")); // longer than the scratch copy the decoder keeps
+        getLineOf(5000, "Version()"), // longer than the scratch copy the decoder keeps
+        // gat and gats lines are retrievals of many keys too: bounded by the multiget limit, not the line limit
+        gatsLine("gats 100", 60, true, 100),
+        gatsLine("gat 0", 150, false, 0),
+        fixture("gat 0 " + "k ".repeat(5000) + "\r\n", "Close()"),
+        // no memcached read holds a line of more than 16 KiB (here: the multiget bound) without its newline
+        fixture(setLineOf(8193) + "x\r\n", "Close()"));
+  }
+
+  /**
+   * A gat/gats line ({@code head} then {@code n} keys of 40 bytes) and the Get it decodes to, whatever the reads:
+   * a real client's gats_multi of 200 keys was closed when a read ended inside such a line (issue 15).
+   */
+  private static Arguments gatsLine(String head, int n, boolean withCas, long exptime) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(String.format("%040d", i));
+    }
+    return fixture(head + " " + String.join(" ", keys) + "\r\n",
+        "Get(keys=['" + String.join("','", keys) + "'] withCas=" + withCas + " touchExptime=" + exptime + ")");
   }
 
   private static Arguments fixture(String input, String... expected) {
@@ -356,6 +376,33 @@ class TextDecoderTest {
     assertThat(run.apply(Split.BYTE_BY_BYTE)).containsExactly("Close()");
     assertThat(renderAll(decode(TextDecoderTest::channel, bytes(setLineOf(2049) + "x\r\n"), Split.BYTE_BY_BYTE, 0)))
         .containsExactly("Close()");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Input.class)
+  void aLineIsJudgedWhenTheReadsEndNotOnEachRead(Input input) {
+    // a 2.5 KB gats and a 3 KB set line arrive in two reads that are both in one burst: Netty's first read is
+    // smaller than memcached's (16 KiB), so judging the first read alone closed lines memcached serves
+    String gats = "gats 100 " + "0123456789012345678901234567890123456789 ".repeat(60) + "\r\n";
+    String set = "set a 0 0 1" + " ".repeat(3000) + "\r\nx\r\n";
+    for (String line : List.of(gats, set)) {
+      EmbeddedChannel ch = input.channel(() -> new TextDecoder(LIMITS));
+      ByteBuf first = Unpooled.copiedBuffer(bytes(line.substring(0, 2100)));
+      ByteBuf rest = Unpooled.copiedBuffer(bytes(line.substring(2100)));
+      ch.pipeline().fireChannelRead(first);
+      ch.pipeline().fireChannelRead(rest);
+      ch.pipeline().fireChannelReadComplete();
+      List<String> got = renderAll(CodecFixtures.drain(ch));
+      ch.finishAndReleaseAll();
+      assertThat(got).hasSize(1);
+      assertThat(got.get(0)).startsWith(line.startsWith("gats") ? "Get(keys=" : "Store(");
+    }
+    // the same set line whose first 2100 bytes were all a read burst brought: memcached closes it too
+    EmbeddedChannel ch = input.channel(() -> new TextDecoder(LIMITS));
+    List<ByteBuf> written = CodecFixtures.write(ch, bytes(set), left -> left > 1000 ? 2100 : left);
+    assertThat(renderAll(CodecFixtures.drain(ch))).containsExactly("Close()");
+    ch.finishAndReleaseAll();
+    assertThat(written).allMatch(b -> b.refCnt() == 0);
   }
 
   @org.junit.jupiter.api.Test
