@@ -16,9 +16,12 @@ import java.util.List;
 public abstract class RequestDecoder extends ByteToMessageDecoder {
   /** The limits the next request is read under. */
   protected ProtocolLimits limits;
+  /** Where values that do not arrive with their header are reserved before they are buffered. */
+  protected final ValueBudget budget;
 
-  protected RequestDecoder(ProtocolLimits limits) {
+  protected RequestDecoder(ProtocolLimits limits, ValueBudget budget) {
     this.limits = limits;
+    this.budget = budget;
   }
 
   /**
@@ -37,6 +40,25 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
 
   /** Decodes what it can of the current state; false when it needs more bytes. */
   protected abstract boolean step(ByteBuf in, List<Object> out);
+
+  /** Drops a value still arriving, giving its reservation back; the connection is gone or the decoder removed. */
+  protected abstract void discardValue();
+
+  /** Removed from the pipeline, or the channel closed and its pipeline torn down: no value may stay reserved. */
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    discardValue();
+    super.handlerRemoved0(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      discardValue();
+    }
+  }
 
   @Override
   protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {

@@ -13,6 +13,7 @@ import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
 /**
  * Runs decoded commands in arrival order and writes their results; the last handler of every pipeline.
@@ -27,12 +28,15 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private final CommandExecutor executor;
   private final Connections connections;
   private final Counters counters;
+  private final Consumer<Throwable> onFatal;
   private boolean closing;
 
-  CommandHandler(CommandExecutor executor, Connections connections, Counters counters) {
+  /** {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it. */
+  CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal) {
     this.executor = executor;
     this.connections = connections;
     this.counters = counters;
+    this.onFatal = onFatal;
   }
 
   @Override
@@ -97,6 +101,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (SafecachedServer.isFatal(cause)) {
+      onFatal.accept(cause);
+    }
     if (cause instanceof IOException) {
       LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     } else {

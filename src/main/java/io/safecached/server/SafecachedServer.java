@@ -24,6 +24,7 @@ import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
 import io.safecached.config.ServerConfig;
 import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.ValueBudget;
 import io.safecached.protocol.binary.BinaryDecoder;
 import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.text.TextDecoder;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** A running safecached server: its listeners, store and threads. Start with {@link #start}, stop with close. */
@@ -66,12 +68,16 @@ public final class SafecachedServer implements AutoCloseable {
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
 
   private final ServerConfig config;
+  /** Gets an OutOfMemoryError (or another VirtualMachineError) seen on a connection; the cli halts the JVM. */
+  private final Consumer<Throwable> onFatal;
   private final Clock clock = Clock.SYSTEM;
   private final Counters counters = new Counters();
   private final SegmentedLruStore store;
   private final Connections connections;
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
+  /** Values still arriving are reserved in the store, within its limit and its cap for them. */
+  private final ValueBudget valueBudget;
   private final TextEncoder textEncoder = new TextEncoder();
   private final BinaryEncoder binaryEncoder = new BinaryEncoder();
   private final AccessFilter accessFilter;
@@ -87,13 +93,15 @@ public final class SafecachedServer implements AutoCloseable {
   private final long startMillis;
   private volatile int verbosity;
 
-  private SafecachedServer(ServerConfig config) {
+  private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
+    this.onFatal = onFatal;
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
+    this.valueBudget = ValueBudget.of(store::reserve, store::release);
     this.connections = new Connections(config.maxConnections(), counters, clock);
     this.accessFilter = new AccessFilter(config.access(), counters);
     this.executor = new CommandExecutor(store, new Context());
@@ -111,7 +119,16 @@ public final class SafecachedServer implements AutoCloseable {
    * nothing is left running.
    */
   public static SafecachedServer start(ServerConfig config) throws IOException {
-    SafecachedServer server = new SafecachedServer(config);
+    return start(config, cause -> LOG.log(Level.ERROR, "fatal error on a connection", cause));
+  }
+
+  /**
+   * As {@link #start(ServerConfig)}; {@code onFatal} gets any OutOfMemoryError (or other VirtualMachineError) a
+   * connection runs into, and should end the process: a JVM after one can no longer be trusted to serve or to
+   * stop (the {@code serve} command halts it).
+   */
+  public static SafecachedServer start(ServerConfig config, Consumer<Throwable> onFatal) throws IOException {
+    SafecachedServer server = new SafecachedServer(config, onFatal);
     try {
       server.bind();
     } catch (IOException | RuntimeException e) {
@@ -189,16 +206,16 @@ public final class SafecachedServer implements AutoCloseable {
     if (security.authenticates()) {
       p.addLast("auth", security.newGate().unlocking(limits)); // unauthenticated commands never reach the handler
     }
-    p.addLast("handler", new CommandHandler(executor, connections, counters));
+    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal));
   }
 
   private void installText(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new TextDecoder(connectionLimits()));
+    p.addAfter(after, "decoder", new TextDecoder(connectionLimits(), valueBudget));
     p.addAfter("decoder", "encoder", textEncoder);
   }
 
   private void installBinary(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new BinaryDecoder(connectionLimits()));
+    p.addAfter(after, "decoder", new BinaryDecoder(connectionLimits(), valueBudget));
     p.addAfter("decoder", "encoder", binaryEncoder);
   }
 
@@ -222,6 +239,19 @@ public final class SafecachedServer implements AutoCloseable {
     return new ProtocolLimits(limits.maxKeyLength(), limits.maxLineLength(), limits.maxLineLength(),
         Math.min(LOGIN_ITEM_SIZE, limits.maxItemSize()), limits.shutdownEnabled(), limits.flushAllDisabled(),
         limits.saslEnabled());
+  }
+
+  /**
+   * An OutOfMemoryError or another {@link VirtualMachineError}, also as the cause of another exception (a
+   * decoder wraps what it catches): after one, no thread can be trusted to make progress, so the process must go.
+   */
+  public static boolean isFatal(Throwable t) {
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof VirtualMachineError) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */

@@ -7,6 +7,7 @@ import io.safecached.command.Result;
 import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
+import io.safecached.protocol.ValueBudget;
 import io.safecached.store.Item;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,20 @@ public final class BinaryDecoder extends RequestDecoder {
   private long swallowRemaining;
 
   public BinaryDecoder(ProtocolLimits limits) {
-    super(limits);
+    this(limits, ValueBudget.UNBOUNDED);
+  }
+
+  /** A decoder that reserves each storage value in {@code budget} before reading it. */
+  public BinaryDecoder(ProtocolLimits limits, ValueBudget budget) {
+    super(limits, budget);
+  }
+
+  @Override
+  protected void discardValue() {
+    if (value != null) {
+      value.discard();
+      value = null;
+    }
   }
 
   @Override
@@ -172,7 +186,7 @@ public final class BinaryDecoder extends RequestDecoder {
 
   private void close(ByteBuf in, List<Object> out) {
     in.skipBytes(in.readableBytes());
-    value = null;
+    discardValue();
     state = State.CLOSED;
     out.add(Result.Close.INSTANCE);
   }
@@ -260,7 +274,14 @@ public final class BinaryDecoder extends RequestDecoder {
       state = length == 0 ? State.HEADER : State.SWALLOW;
       return;
     }
-    value = new IncomingValue((int) length);
+    value = IncomingValue.reserve((int) length, budget);
+    if (value == null) {
+      // no room while it arrives: memcached's "Out of memory allocating item", the value skipped unread
+      emit(out, new Command.StoreNoMemory(mode, key, false));
+      swallowRemaining = length;
+      state = length == 0 ? State.HEADER : State.SWALLOW;
+      return;
+    }
     if (extrasLength == 8) {
       flags = extras.getInt();
       exptime = unsignedInt(extras);

@@ -10,6 +10,7 @@ import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.Tokens;
+import io.safecached.protocol.ValueBudget;
 import io.safecached.protocol.meta.MetaParser;
 import io.safecached.store.Item;
 import java.util.ArrayList;
@@ -74,7 +75,12 @@ public final class TextDecoder extends RequestDecoder {
   private byte[] scratch;
 
   public TextDecoder(ProtocolLimits limits) {
-    super(limits);
+    this(limits, ValueBudget.UNBOUNDED);
+  }
+
+  /** A decoder that reserves each value not complete with its line in {@code budget} before reading it. */
+  public TextDecoder(ProtocolLimits limits, ValueBudget budget) {
+    super(limits, budget);
   }
 
   /**
@@ -106,6 +112,14 @@ public final class TextDecoder extends RequestDecoder {
   @Override
   protected boolean closed() {
     return state == State.CLOSED;
+  }
+
+  @Override
+  protected void discardValue() {
+    if (value != null) {
+      value.discard();
+      value = null;
+    }
   }
 
   @Override
@@ -450,7 +464,10 @@ public final class TextDecoder extends RequestDecoder {
       if (value == null) {
         data = IncomingValue.readIfComplete(in, dataLength); // the usual case: the block came with its line
         if (data == null) {
-          value = new IncomingValue(dataLength);
+          value = IncomingValue.reserve(dataLength, budget);
+          if (value == null) {
+            return refuseData(out);
+          }
         }
       }
       if (value != null) {
@@ -482,6 +499,23 @@ public final class TextDecoder extends RequestDecoder {
       out.add(new Command.Store(mode, key, flags, exptime, data, casUnique, noreply));
     }
     key = null;
+    return true;
+  }
+
+  /**
+   * No room for the data block: memcached's "out of memory storing object" (hidden by noreply, always shown for
+   * ms), and the block and its terminator are discarded as they arrive, never buffered.
+   */
+  private boolean refuseData(List<Object> out) {
+    if (pendingMeta != null) {
+      out.add(new Command.StoreNoMemory(StoreMode.SET, pendingMeta.template().key(), false));
+      pendingMeta = null;
+    } else {
+      out.add(new Command.StoreNoMemory(mode, key, noreply));
+    }
+    key = null;
+    state = State.SWALLOW;
+    swallowRemaining = dataLength + 2L;
     return true;
   }
 
