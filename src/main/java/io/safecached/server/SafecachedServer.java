@@ -244,14 +244,22 @@ public final class SafecachedServer implements AutoCloseable {
   /**
    * An OutOfMemoryError or another {@link VirtualMachineError}, also as the cause of another exception (a
    * decoder wraps what it catches): after one, no thread can be trusted to make progress, so the process must go.
+   * Not fatal: a refused direct-memory allocation (Netty's {@code OutOfDirectMemoryError}, the JDK's "Direct
+   * buffer memory"), which a counter refused before anything broke; the connection that asked is closed.
    */
   public static boolean isFatal(Throwable t) {
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
       if (t instanceof VirtualMachineError) {
-        return true;
+        return !isDirectMemoryRefusal(t);
       }
     }
     return false;
+  }
+
+  private static boolean isDirectMemoryRefusal(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    return t.getClass().getName().equals("io.netty.util.internal.OutOfDirectMemoryError")
+        || message.startsWith("Direct buffer memory") || message.startsWith("Cannot reserve");
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */
@@ -375,7 +383,11 @@ public final class SafecachedServer implements AutoCloseable {
       List<Stat> out = new ArrayList<>(List.of(
           new Stat("accepting_conns", closing.get() ? "0" : "1"),
           new Stat("listen_disabled_num", "0"),
-          new Stat("threads", Integer.toString(config.threads()))));
+          new Stat("threads", Integer.toString(config.threads())),
+          new Stat("inflight_value_bytes", Long.toString(store.reservedBytes())),
+          new Stat("inflight_value_limit", Long.toString(store.reservationLimit())),
+          new Stat("outbound_bytes", Long.toString(connections.outboundBytes())),
+          new Stat("read_paused_conns", Integer.toString(connections.pausedReading()))));
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
       }
@@ -435,6 +447,11 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("udp_source_bps", Long.toString(udpPolicy.sourceBytesPerSecond())),
           new Stat("udp_global_pps", Integer.toString(udpPolicy.globalPacketsPerSecond())),
           new Stat("udp_global_bps", Long.toString(udpPolicy.globalBytesPerSecond())),
+          new Stat("udp_sources_max", Integer.toString(UdpGuard.DEFAULT_MAX_SOURCES)),
+          new Stat("outbound_pause_bytes", Integer.toString(WATER_MARK.high())),
+          new Stat("outbound_resume_bytes", Integer.toString(WATER_MARK.low())),
+          new Stat("login_item_size_max", Integer.toString(connectionLimits().maxItemSize())),
+          new Stat("login_line_max", Integer.toString(connectionLimits().maxMultigetLineLength())),
           new Stat("allow", config.access().allow().isEmpty() ? "any"
               : config.access().allow().stream().map(Cidr::toString).collect(Collectors.joining(","))),
           new Stat("admin_users", config.access().adminUsers().isEmpty() ? "any"

@@ -466,7 +466,7 @@ public final class TextDecoder extends RequestDecoder {
         if (data == null) {
           value = IncomingValue.reserve(dataLength, budget);
           if (value == null) {
-            return refuseData(out);
+            return refuseData(in, out);
           }
         }
       }
@@ -506,7 +506,7 @@ public final class TextDecoder extends RequestDecoder {
    * No room for the data block: memcached's "out of memory storing object" (hidden by noreply, always shown for
    * ms), and the block and its terminator are discarded as they arrive, never buffered.
    */
-  private boolean refuseData(List<Object> out) {
+  private boolean refuseData(ByteBuf in, List<Object> out) {
     if (pendingMeta != null) {
       out.add(new Command.StoreNoMemory(StoreMode.SET, pendingMeta.template().key(), false));
       pendingMeta = null;
@@ -516,6 +516,7 @@ public final class TextDecoder extends RequestDecoder {
     key = null;
     state = State.SWALLOW;
     swallowRemaining = dataLength + 2L;
+    swallow(in); // at once: a decoder must read something in a call that emits
     return true;
   }
 

@@ -79,6 +79,20 @@ class TextDecoderBudgetTest {
   }
 
   @Test
+  void aRefusalWhenTheLineCameAloneReadsTheBlocksFirstBytes() {
+    TestBudget none = new TestBudget(0);
+    EmbeddedChannel ch = new EmbeddedChannel(new TextDecoder(LIMITS, none));
+    try {
+      assertThat(read(ch, "set a 0 0 1000\r\n")).isEmpty();
+      // Netty refuses a decoder that emits without reading: the refusal must swallow what came with it
+      assertThat(read(ch, "x".repeat(600))).containsExactly("StoreNoMemory(mode=SET key='a' noreply=false)");
+      assertThat(read(ch, "x".repeat(400) + "\r\nversion\r\n")).containsExactly("Version()");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void noreplyAndMetaSetCarryTheirOwnWaysOfReplying() {
     TestBudget none = new TestBudget(0);
     EmbeddedChannel ch = new EmbeddedChannel(new TextDecoder(LIMITS, none));
