@@ -10,8 +10,9 @@ import java.util.List;
  * cannot be written, and nothing read at all once the decoder has closed.
  *
  * <p>Decoding one message per call lets the handler run each command before the next is parsed. While the
- * channel is not writable no new request is started, so a peer that pipelines requests without reading the
- * replies stops being served (and read from) until it reads; a request already under way is still completed.
+ * channel is not writable, or a reply is streaming ({@link ReplyStream}), no new request is started, so a peer
+ * that pipelines requests without reading the replies stops being served (and read from) until it reads; a
+ * request already under way is still completed.
  */
 public abstract class RequestDecoder extends ByteToMessageDecoder {
   /** The limits the next request is read under. */
@@ -62,7 +63,12 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
 
   @Override
   protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decodeNext(in, out, ctx.channel().isWritable());
+    decodeNext(in, out, canReply(ctx));
+  }
+
+  /** Replies can be written: the outbound buffer is under its high-water mark and no reply is streaming. */
+  private static boolean canReply(ChannelHandlerContext ctx) {
+    return ctx.channel().isWritable() && !ReplyStream.busy(ctx.channel());
   }
 
   /** Decodes until one message is out, more bytes are needed, or (when not writable) a new request would start. */
@@ -84,7 +90,7 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (!ctx.channel().isWritable() && !closed()) {
+    if (!canReply(ctx) && !closed()) {
       ctx.fireChannelReadComplete();
       return;
     }

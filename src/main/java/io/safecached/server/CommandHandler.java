@@ -9,6 +9,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result;
+import io.safecached.protocol.ReplyStream;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
@@ -79,7 +80,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable() && !closing) {
+    if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // whatever filled the buffer: read nothing more until it drains
+    } else if (!closing && !ReplyStream.busy(ctx.channel())) {
       ctx.channel().config().setAutoRead(true);
       // requests may already be buffered in the decoder with nothing more to come from the peer: decode them
       ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
