@@ -52,6 +52,12 @@ import java.util.function.UnaryOperator;
  *       table (4-byte slots, 4/3 to 8/3 of them per item). That is 40 + 64 + 32 + 8 + 8 = 152. JOL's walk of
  *       stores of 100,000 to 200,000 items with 9- to 11-byte keys and 100-byte values gives 153 to 157 B
  *       (those sizes pad more than the average).</li>
+ *   <li><b>Values in flight.</b> A value that a client is still sending is reserved here when its header
+ *       arrives ({@link #reserve}), as memcached allocates the item then: reserved bytes count against the limit
+ *       with the items, so a reservation evicts like a write, and all reservations together stay within
+ *       1/{@value #RESERVATION_SHARE} of the limit, so that clients that stall cannot evict more than that. The
+ *       decoders give a reservation back when the value is complete (the item then weighs in instead) or its
+ *       connection ends.</li>
  *   <li><b>Expiry and flush.</b> Deadlines use memcached's rules ({@link Expiry}); every lookup checks them,
  *       so a dead item is never returned, and a lookup that finds one removes it and counts
  *       {@code get_expired} or {@code get_flushed}. As in memcached, {@code flush_all} is O(1): an immediate

@@ -22,7 +22,8 @@ import java.util.List;
  * command's value straight into its array, {@code SWALLOW} discards a body that is not wanted (an item too large,
  * an unknown opcode) and {@code CLOSED} discards everything after a reason to close. Every length is judged from
  * the header before anything is buffered: a value is read only when its item fits
- * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ * {@link ProtocolLimits#maxItemSize()} and it is reserved in the {@link ValueBudget} (else status 0x82 and the
+ * value is skipped).
  *
  * <p>What is refused, as memcached 1.6.18 refuses it: a magic byte other than 0x80 closes the connection
  * without a reply; key plus extras longer than the body is "Unknown command" and a close; a key over 250 bytes or

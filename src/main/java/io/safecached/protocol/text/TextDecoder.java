@@ -26,8 +26,9 @@ import java.util.List;
  * large or of an ms line with an error, and {@code CLOSED} discards everything after a reason to close. Each
  * limit is checked before anything more is buffered: more than {@link ProtocolLimits#maxLineLength()} bytes
  * without a newline (for get/gets lines, {@link ProtocolLimits#maxMultigetLineLength()}) close the connection,
- * as in memcached; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and its
- * array grows only as bytes arrive.
+ * as in memcached; a data block is read only when its item fits {@link ProtocolLimits#maxItemSize()}, and one
+ * that does not arrive with its line only once it is reserved in the {@link ValueBudget} (else it is answered
+ * "out of memory storing object" and swallowed).
  *
  * <p>Per request it allocates little: a command line is split in place, in the input buffer's backing array
  * when it has one and otherwise in a scratch copy the decoder keeps, into one {@link Tokens} the decoder
