@@ -88,6 +88,8 @@ public final class SafecachedServer implements AutoCloseable {
   private final boolean epoll;
   private final List<Channel> listeners = new ArrayList<>();
   private volatile UdpListeners udp;
+  /** The rate and amplification state of untrusted UDP sources (its table is bounded). */
+  private final UdpGuard udpGuard;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final long startMillis;
@@ -102,6 +104,7 @@ public final class SafecachedServer implements AutoCloseable {
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.valueBudget = ValueBudget.of(store::reserve, store::release);
+    this.udpGuard = new UdpGuard(config.udp(), System::nanoTime);
     this.connections = new Connections(config.maxConnections(), counters, clock);
     this.accessFilter = new AccessFilter(config.access(), counters);
     this.executor = new CommandExecutor(store, new Context());
@@ -180,7 +183,7 @@ public final class SafecachedServer implements AutoCloseable {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits,
-          new UdpGuard(config.udp(), System::nanoTime), counters, System::nanoTime, config.access().authenticates());
+          udpGuard, counters, System::nanoTime, config.access().authenticates());
       udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
     }
   }
@@ -390,6 +393,9 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("read_paused_conns", Integer.toString(connections.pausedReading()))));
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
+      }
+      if (udp != null) {
+        out.add(new Stat("udp_sources", Integer.toString(udpGuard.trackedSources())));
       }
       for (Counter c : List.of(Counter.UDP_REQUESTS, Counter.UDP_DROPPED_MALFORMED, Counter.UDP_DROPPED_RATE_LIMITED,
           Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ, Counter.UDP_BYTES_WRITTEN)) {
