@@ -28,6 +28,11 @@ public final class Main {
   public static final int EX_USAGE = 64;
   /** Exit code (sysexits EX_SOFTWARE): an unexpected internal error. */
   public static final int EX_SOFTWARE = 70;
+  /**
+   * Exit code: out of memory (an OutOfMemoryError); the JVM's own code for {@code -XX:+ExitOnOutOfMemoryError},
+   * which bin/safecached sets, and the one {@code serve} halts with when it sees such an error itself.
+   */
+  public static final int EX_FATAL = 3;
   /** Exit code (sysexits EX_OSERR, as memcached): a listener could not be bound. */
   public static final int EX_OSERR = 71;
 

@@ -30,9 +30,10 @@ final class Serving implements ServeCommand.Runner {
   @Override
   public int run(ServerConfig config, PrintWriter err) {
     try (LogSetup logs = LogSetup.install(config.verbosity(), err)) {
+      haltOnFatalUncaught();
       SafecachedServer server;
       try {
-        server = SafecachedServer.start(config);
+        server = SafecachedServer.start(config, Serving::halt);
       } catch (IOException e) {
         err.println("safecached: " + listenFailure(e));
         err.flush();
@@ -72,6 +73,36 @@ final class Serving implements ServeCommand.Runner {
       LOG.log(Level.INFO, "stopped");
       return Main.EX_OK;
     }
+  }
+
+  /**
+   * Ends the process at once after an OutOfMemoryError (or another VirtualMachineError): one line on stderr, no
+   * shutdown hooks (they could need memory or wait on a stuck thread), exit code {@value Main#EX_FATAL}, so that a
+   * supervisor such as systemd restarts a server that can no longer be trusted to serve or to stop.
+   */
+  static void halt(Throwable cause) {
+    try {
+      System.err.println("safecached: fatal: " + cause + "; exiting at once (code " + Main.EX_FATAL + ")");
+      System.err.flush();
+    } catch (Throwable ignored) {
+      // no memory even for the line: exit all the same
+    } finally {
+      Runtime.getRuntime().halt(Main.EX_FATAL);
+    }
+  }
+
+  /** Threads other than the network threads (crawler, reloads) halt the process too on a fatal error. */
+  private static void haltOnFatalUncaught() {
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      if (SafecachedServer.isFatal(e)) {
+        halt(e);
+      } else if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else {
+        thread.getThreadGroup().uncaughtException(thread, e);
+      }
+    });
   }
 
   /** The one line for a server that could not bind, in memcached's words where the server did not give them. */

@@ -105,6 +105,12 @@ public sealed interface Command {
   record StoreTooLarge(StoreMode mode, byte[] key, boolean noreply) implements Write {}
 
   /**
+   * A storage command whose value could not be reserved while it arrived (values in flight hold their share of
+   * the memory limit); the data was discarded unread. memcached: "out of memory storing object".
+   */
+  record StoreNoMemory(StoreMode mode, byte[] key, boolean noreply) implements Write {}
+
+  /**
    * A storage command (text or ms) whose data block did not end in {@code \r\n}: memcached counts it as a set
    * and answers {@code CLIENT_ERROR bad data chunk}; {@code noreply} hides that for text, never for ms.
    */

@@ -92,6 +92,8 @@ public final class CommandExecutor {
       return BAD_DATA_CHUNK;
     } else if (command instanceof Command.StoreTooLarge c) {
       return storeTooLarge(c);
+    } else if (command instanceof Command.StoreNoMemory c) {
+      return storeNoMemory(c);
     } else if (command instanceof Command.Delete c) {
       return delete(c);
     } else if (command instanceof Command.Arithmetic c) {
@@ -170,6 +172,15 @@ public final class CommandExecutor {
       store.remove(Key.wrap(c.key()));
     }
     return TOO_LARGE;
+  }
+
+  /** As {@link #storeTooLarge}: the old value of a set goes, store_no_memory counts it, cmd_set does not. */
+  private Result storeNoMemory(Command.StoreNoMemory c) {
+    counters.increment(Counter.STORE_NO_MEMORY);
+    if (c.mode() == StoreMode.SET) {
+      store.remove(Key.wrap(c.key()));
+    }
+    return new Result.ServerError("out of memory storing object");
   }
 
   private Result delete(Command.Delete c) {

@@ -10,15 +10,19 @@ import java.util.List;
  * cannot be written, and nothing read at all once the decoder has closed.
  *
  * <p>Decoding one message per call lets the handler run each command before the next is parsed. While the
- * channel is not writable no new request is started, so a peer that pipelines requests without reading the
- * replies stops being served (and read from) until it reads; a request already under way is still completed.
+ * channel is not writable, or a reply is streaming ({@link ReplyStream}), no new request is started, so a peer
+ * that pipelines requests without reading the replies stops being served (and read from) until it reads; a
+ * request already under way is still completed.
  */
 public abstract class RequestDecoder extends ByteToMessageDecoder {
   /** The limits the next request is read under. */
   protected ProtocolLimits limits;
+  /** Where values that do not arrive with their header are reserved before they are buffered. */
+  protected final ValueBudget budget;
 
-  protected RequestDecoder(ProtocolLimits limits) {
+  protected RequestDecoder(ProtocolLimits limits, ValueBudget budget) {
     this.limits = limits;
+    this.budget = budget;
   }
 
   /**
@@ -43,9 +47,33 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
   /** Decodes what it can of the current state; false when it needs more bytes. */
   protected abstract boolean step(ByteBuf in, List<Object> out);
 
+  /** Drops a value still arriving, giving its reservation back; the connection is gone or the decoder removed. */
+  protected abstract void discardValue();
+
+  /** Removed from the pipeline, or the channel closed and its pipeline torn down: no value may stay reserved. */
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    discardValue();
+    super.handlerRemoved0(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      discardValue();
+    }
+  }
+
   @Override
   protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decodeNext(in, out, ctx.channel().isWritable());
+    decodeNext(in, out, canReply(ctx));
+  }
+
+  /** Replies can be written: the outbound buffer is under its high-water mark and no reply is streaming. */
+  private static boolean canReply(ChannelHandlerContext ctx) {
+    return ctx.channel().isWritable() && !ReplyStream.busy(ctx.channel());
   }
 
   /** Decodes until one message is out, more bytes are needed, or (when not writable) a new request would start. */
@@ -67,7 +95,7 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (!ctx.channel().isWritable() && !closed()) {
+    if (!canReply(ctx) && !closed()) {
       ctx.fireChannelReadComplete();
       return;
     }

@@ -114,7 +114,7 @@ public final class UdpGuard {
   }
 
   /** How many untrusted sources are remembered now (bounded by the table size). */
-  synchronized int trackedSources() {
+  public synchronized int trackedSources() {
     return sources.size();
   }
 

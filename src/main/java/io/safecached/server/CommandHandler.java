@@ -9,10 +9,12 @@ import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result;
+import io.safecached.protocol.ReplyStream;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
 /**
  * Runs decoded commands in arrival order and writes their results; the last handler of every pipeline.
@@ -27,12 +29,15 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private final CommandExecutor executor;
   private final Connections connections;
   private final Counters counters;
+  private final Consumer<Throwable> onFatal;
   private boolean closing;
 
-  CommandHandler(CommandExecutor executor, Connections connections, Counters counters) {
+  /** {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it. */
+  CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal) {
     this.executor = executor;
     this.connections = connections;
     this.counters = counters;
+    this.onFatal = onFatal;
   }
 
   @Override
@@ -75,7 +80,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable() && !closing) {
+    if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // whatever filled the buffer: read nothing more until it drains
+    } else if (!closing && !ReplyStream.busy(ctx.channel())) {
       ctx.channel().config().setAutoRead(true);
       // requests may already be buffered in the decoder with nothing more to come from the peer: decode them
       ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
@@ -97,6 +104,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (SafecachedServer.isFatal(cause)) {
+      onFatal.accept(cause);
+    }
     if (cause instanceof IOException) {
       LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     } else {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
@@ -94,6 +95,33 @@ final class Connections extends ChannelInboundHandlerAdapter {
   /** Client connections open now. */
   int open() {
     return open.get();
+  }
+
+  /**
+   * Reply bytes queued for peers that have not read them yet, over every open connection (TLS: the encrypted
+   * bytes). Each connection stops being read at the write-buffer high-water mark, so this stays below the open
+   * connections times that mark plus one reply each.
+   */
+  long outboundBytes() {
+    long total = 0;
+    for (Info info : byId.values()) {
+      ChannelOutboundBuffer out = info.channel.unsafe().outboundBuffer();
+      if (out != null) {
+        total += out.totalPendingWriteBytes();
+      }
+    }
+    return total;
+  }
+
+  /** Connections not being read because their peer does not read the replies (back-pressure). */
+  int pausedReading() {
+    int n = 0;
+    for (Info info : byId.values()) {
+      if (!info.channel.config().isAutoRead()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Closes every client connection. */

@@ -24,11 +24,13 @@ import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
 import io.safecached.config.ServerConfig;
 import io.safecached.protocol.ProtocolLimits;
+import io.safecached.protocol.ValueBudget;
 import io.safecached.protocol.binary.BinaryDecoder;
 import io.safecached.protocol.binary.BinaryEncoder;
 import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
 import io.safecached.security.AccessPolicy;
+import io.safecached.security.UdpGuard;
 import io.safecached.server.udp.UdpListeners;
 import io.safecached.server.udp.UdpRequestHandler;
 import io.safecached.store.Clock;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** A running safecached server: its listeners, store and threads. Start with {@link #start}, stop with close. */
@@ -66,12 +69,16 @@ public final class SafecachedServer implements AutoCloseable {
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
 
   private final ServerConfig config;
+  /** Gets an OutOfMemoryError (or another VirtualMachineError) seen on a connection; the cli halts the JVM. */
+  private final Consumer<Throwable> onFatal;
   private final Clock clock = Clock.SYSTEM;
   private final Counters counters = new Counters();
   private final SegmentedLruStore store;
   private final Connections connections;
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
+  /** Values still arriving are reserved in the store, within its limit and its cap for them. */
+  private final ValueBudget valueBudget;
   private final TextEncoder textEncoder = new TextEncoder();
   private final BinaryEncoder binaryEncoder = new BinaryEncoder();
   private final AccessPolicy policy;
@@ -89,13 +96,15 @@ public final class SafecachedServer implements AutoCloseable {
   private final long startMillis;
   private volatile int verbosity;
 
-  private SafecachedServer(ServerConfig config) {
+  private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
+    this.onFatal = onFatal;
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
+    this.valueBudget = ValueBudget.of(store::reserve, store::release);
     this.connections = new Connections(config.maxConnections(), counters, clock);
     this.policy = AccessPolicy.of(config, System::nanoTime);
     this.tcpFilter = new AccessFilter(policy, AccessPolicy.Listener.TCP, counters);
@@ -115,7 +124,16 @@ public final class SafecachedServer implements AutoCloseable {
    * nothing is left running.
    */
   public static SafecachedServer start(ServerConfig config) throws IOException {
-    SafecachedServer server = new SafecachedServer(config);
+    return start(config, cause -> LOG.log(Level.ERROR, "fatal error on a connection", cause));
+  }
+
+  /**
+   * As {@link #start(ServerConfig)}; {@code onFatal} gets any OutOfMemoryError (or other VirtualMachineError) a
+   * connection runs into, and should end the process: a JVM after one can no longer be trusted to serve or to
+   * stop (the {@code serve} command halts it).
+   */
+  public static SafecachedServer start(ServerConfig config, Consumer<Throwable> onFatal) throws IOException {
+    SafecachedServer server = new SafecachedServer(config, onFatal);
     try {
       server.bind();
     } catch (IOException | RuntimeException e) {
@@ -192,16 +210,16 @@ public final class SafecachedServer implements AutoCloseable {
     if (security.authenticates()) {
       p.addLast("auth", security.newGate(policy).unlocking(limits)); // unauthenticated commands never reach the handler
     }
-    p.addLast("handler", new CommandHandler(executor, connections, counters));
+    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal));
   }
 
   private void installText(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new TextDecoder(connectionLimits()));
+    p.addAfter(after, "decoder", new TextDecoder(connectionLimits(), valueBudget));
     p.addAfter("decoder", "encoder", textEncoder);
   }
 
   private void installBinary(ChannelPipeline p, String after) {
-    p.addAfter(after, "decoder", new BinaryDecoder(connectionLimits()));
+    p.addAfter(after, "decoder", new BinaryDecoder(connectionLimits(), valueBudget));
     p.addAfter("decoder", "encoder", binaryEncoder);
   }
 
@@ -225,6 +243,27 @@ public final class SafecachedServer implements AutoCloseable {
     return new ProtocolLimits(limits.maxKeyLength(), limits.maxLineLength(), limits.maxLineLength(),
         Math.min(LOGIN_ITEM_SIZE, limits.maxItemSize()), limits.shutdownEnabled(), limits.flushAllDisabled(),
         limits.saslEnabled());
+  }
+
+  /**
+   * An OutOfMemoryError or another {@link VirtualMachineError}, also as the cause of another exception (a
+   * decoder wraps what it catches): after one, no thread can be trusted to make progress, so the process must go.
+   * Not fatal: a refused direct-memory allocation (Netty's {@code OutOfDirectMemoryError}, the JDK's "Direct
+   * buffer memory"), which a counter refused before anything broke; the connection that asked is closed.
+   */
+  public static boolean isFatal(Throwable t) {
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof VirtualMachineError) {
+        return !isDirectMemoryRefusal(t);
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDirectMemoryRefusal(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    return t.getClass().getName().equals("io.netty.util.internal.OutOfDirectMemoryError")
+        || message.startsWith("Direct buffer memory") || message.startsWith("Cannot reserve");
   }
 
   /** The addresses actually bound (with the real port when the config asked for port 0). */
@@ -348,9 +387,16 @@ public final class SafecachedServer implements AutoCloseable {
       List<Stat> out = new ArrayList<>(List.of(
           new Stat("accepting_conns", closing.get() ? "0" : "1"),
           new Stat("listen_disabled_num", "0"),
-          new Stat("threads", Integer.toString(config.threads()))));
+          new Stat("threads", Integer.toString(config.threads())),
+          new Stat("inflight_value_bytes", Long.toString(store.reservedBytes())),
+          new Stat("inflight_value_limit", Long.toString(store.reservationLimit())),
+          new Stat("outbound_bytes", Long.toString(connections.outboundBytes())),
+          new Stat("read_paused_conns", Integer.toString(connections.pausedReading()))));
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
+      }
+      if (udp != null) {
+        out.add(new Stat("udp_sources", Integer.toString(policy.udp().trackedSources())));
       }
       for (Counter c : List.of(Counter.UDP_REQUESTS, Counter.UDP_DROPPED_MALFORMED, Counter.UDP_DROPPED_RATE_LIMITED,
           Counter.UDP_REPLIES_TRUNCATED, Counter.UDP_WRITES_REFUSED, Counter.UDP_BYTES_READ, Counter.UDP_BYTES_WRITTEN)) {
@@ -409,6 +455,11 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("udp_source_bps", Long.toString(udpPolicy.sourceBytesPerSecond())),
           new Stat("udp_global_pps", Integer.toString(udpPolicy.globalPacketsPerSecond())),
           new Stat("udp_global_bps", Long.toString(udpPolicy.globalBytesPerSecond())),
+          new Stat("udp_sources_max", Integer.toString(UdpGuard.DEFAULT_MAX_SOURCES)),
+          new Stat("outbound_pause_bytes", Integer.toString(WATER_MARK.high())),
+          new Stat("outbound_resume_bytes", Integer.toString(WATER_MARK.low())),
+          new Stat("login_item_size_max", Integer.toString(connectionLimits().maxItemSize())),
+          new Stat("login_line_max", Integer.toString(connectionLimits().maxMultigetLineLength())),
           new Stat("allow", config.access().allow().isEmpty() ? "any"
               : config.access().allow().stream().map(Cidr::toString).collect(Collectors.joining(","))),
           new Stat("admin_users", config.access().adminUsers().isEmpty() ? "any"

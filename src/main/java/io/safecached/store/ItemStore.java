@@ -49,6 +49,22 @@ public interface ItemStore {
   /** Changes the memory limit; items beyond it are evicted. */
   void setMemoryLimit(long bytes);
 
+  /**
+   * Reserves {@code bytes} of the limit for a value still arriving (memcached allocates the item inside its
+   * memory when the header arrives): items are evicted to make room; false, with nothing reserved, when all
+   * reservations together would pass {@link #reservationLimit()}.
+   */
+  boolean reserve(long bytes);
+
+  /** Gives back bytes of an earlier {@link #reserve}. */
+  void release(long bytes);
+
+  /** Bytes reserved now for values still arriving. */
+  long reservedBytes();
+
+  /** The most that all reservations together may hold. */
+  long reservationLimit();
+
   /** The counters this store and its users report. */
   Counters counters();
 }

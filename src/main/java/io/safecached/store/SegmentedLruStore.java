@@ -52,6 +52,12 @@ import java.util.function.UnaryOperator;
  *       table (4-byte slots, 4/3 to 8/3 of them per item). That is 40 + 64 + 32 + 8 + 8 = 152. JOL's walk of
  *       stores of 100,000 to 200,000 items with 9- to 11-byte keys and 100-byte values gives 153 to 157 B
  *       (those sizes pad more than the average).</li>
+ *   <li><b>Values in flight.</b> A value that a client is still sending is reserved here when its header
+ *       arrives ({@link #reserve}), as memcached allocates the item then: reserved bytes count against the limit
+ *       with the items, so a reservation evicts like a write, and all reservations together stay within
+ *       1/{@value #RESERVATION_SHARE} of the limit, so that clients that stall cannot evict more than that. The
+ *       decoders give a reservation back when the value is complete (the item then weighs in instead) or its
+ *       connection ends.</li>
  *   <li><b>Expiry and flush.</b> Deadlines use memcached's rules ({@link Expiry}); every lookup checks them,
  *       so a dead item is never returned, and a lookup that finds one removes it and counts
  *       {@code get_expired} or {@code get_flushed}. As in memcached, {@code flush_all} is O(1): an immediate
@@ -85,6 +91,8 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   static final int CRAWL_BATCH = 512;
   /** Nodes the crawler thread looks at per step. */
   static final int CRAWL_STEP = 256 * 1024;
+  /** Values still arriving may reserve at most 1/this of the limit. */
+  static final int RESERVATION_SHARE = 2;
 
   private static final byte HOT = Segment.HOT;
   private static final byte WARM = Segment.WARM;
@@ -101,6 +109,8 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   private final AtomicLong casSequence = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong items = new AtomicLong();
+  /** Bytes reserved for values still arriving ({@link #reserve}); counted against the limit with the items. */
+  private final AtomicLong reserved = new AtomicLong();
   private volatile long limit;
   /** Items with a CAS at or below this were flushed. */
   private volatile long flushedCas;
@@ -241,7 +251,7 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
       written = n;
       balance(s);
     }
-    if (bytes.get() > limit) {
+    if (overLimit()) {
       evict(indexOf(h), written, now);
     }
     return next;
@@ -320,9 +330,47 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
   @Override
   public void setMemoryLimit(long newLimit) {
     limit = newLimit;
-    if (bytes.get() > newLimit) {
+    if (overLimit()) {
       evict(0, null, clock.millis());
     }
+  }
+
+  /**
+   * Reserves room for a value still arriving, as memcached allocates an item when its header arrives: the bytes
+   * count against the limit with the items (evicting as a write does) until {@link #release}d, and all
+   * reservations together stay within {@link #reservationLimit()}.
+   */
+  @Override
+  public boolean reserve(long n) {
+    if (reserved.addAndGet(n) > reservationLimit()) {
+      reserved.addAndGet(-n);
+      return false;
+    }
+    if (overLimit()) {
+      evict(0, null, clock.millis());
+    }
+    return true;
+  }
+
+  @Override
+  public void release(long n) {
+    reserved.addAndGet(-n);
+  }
+
+  @Override
+  public long reservedBytes() {
+    return reserved.get();
+  }
+
+  /** Half the limit: memcached's own rule for the item size ({@code -I} at most half of {@code -m}) fits one. */
+  @Override
+  public long reservationLimit() {
+    return limit / RESERVATION_SHARE;
+  }
+
+  /** True while items and reservations together take more than the limit. */
+  private boolean overLimit() {
+    return bytes.get() + reserved.get() > limit;
   }
 
   @Override
@@ -583,11 +631,11 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
    */
   private void evict(int home, Node keep, long now) {
     int misses = 0;
-    while (bytes.get() > limit) {
+    while (overLimit()) {
       int pick = oldestVictim(home);
       Segment victim = segments[pick];
       synchronized (victim) {
-        if (bytes.get() <= limit) {
+        if (!overLimit()) {
           return;
         }
         if (evictOne(victim, keep, now)) {
@@ -624,12 +672,12 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
    */
   private void evictRoundRobin(int first, Node keep, long now) {
     boolean progress = true;
-    while (progress && bytes.get() > limit) {
+    while (progress && overLimit()) {
       progress = false;
       for (int i = 0; i < segments.length; i++) {
         Segment s = segments[(first + i) & segmentMask];
         synchronized (s) {
-          if (bytes.get() <= limit) {
+          if (!overLimit()) {
             return;
           }
           progress |= evictOne(s, keep, now);

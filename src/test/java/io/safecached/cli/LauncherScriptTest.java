@@ -116,8 +116,8 @@ class LauncherScriptTest {
     Result r = run(Map.of(), "serve", "-l", "a b", "-p", "0", "");
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
-    assertThat(r.out()).containsExactly("jdk-21", "[-jar]", "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]",
-        "[0]", "[]");
+    assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx226m]", "[-jar]",
+        "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
   @Test
@@ -125,8 +125,8 @@ class LauncherScriptTest {
     buildJar();
     fakeJdk(jvms, "jdk-22", "22.0.2", true);
     Result r = run(Map.of("SAFECACHED_JAVA_OPTS", " -Xmx64m  -Dsafecached.x=1 "), "version");
-    assertThat(r.out()).containsExactly("jdk-22", "[--enable-native-access=ALL-UNNAMED]", "[-Xmx64m]",
-        "[-Dsafecached.x=1]", "[-jar]", "[" + jar + "]", "[version]");
+    assertThat(r.out()).containsExactly("jdk-22", "[--enable-native-access=ALL-UNNAMED]",
+        "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx64m]", "[-Dsafecached.x=1]", "[-jar]", "[" + jar + "]", "[version]");
   }
 
   @Test
@@ -135,7 +135,42 @@ class LauncherScriptTest {
     fakeJdk(jvms, "jdk-25", "25.0.1", true);
     Result r = run(Map.of("SAFECACHED_JAVA_OPTS", "-Xmx64m"), "version");
     assertThat(r.out()).containsExactly("jdk-25", "[--enable-native-access=ALL-UNNAMED]",
-        "[--sun-misc-unsafe-memory-access=allow]", "[-Xmx64m]", "[-jar]", "[" + jar + "]", "[version]");
+        "[--sun-misc-unsafe-memory-access=allow]", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx64m]", "[-jar]",
+        "[" + jar + "]", "[version]");
+  }
+
+  @Test
+  void serveGetsAHeapSizedForItsMemoryLimitAndItemSize() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    // -m + half of it + two items + 128 MB: the cache and its values in flight live on the heap
+    Map<List<String>, String> heaps = Map.of(
+        List.of("serve"), "[-Xmx226m]",
+        List.of("serve", "-m", "1024"), "[-Xmx1666m]",
+        List.of("serve", "-m1024m", "-I", "2m"), "[-Xmx1668m]",
+        List.of("serve", "--memory-limit=256", "--max-item-size=512k"), "[-Xmx514m]",
+        List.of("serve", "-v", "-I=4M", "--memory-limit", "100"), "[-Xmx286m]");
+    for (Map.Entry<List<String>, String> e : heaps.entrySet()) {
+      Result r = run(Map.of(), e.getKey().toArray(String[]::new));
+      assertThat(r.out()).as(e.getKey().toString()).contains("[-XX:+ExitOnOutOfMemoryError]", e.getValue());
+      assertThat(r.out().stream().filter(a -> a.startsWith("[-Xmx"))).as(e.getKey().toString()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aHeapSetInTheOptionsOrAnUnreadableLimitLeavesTheHeapAlone() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    for (String opts : List.of("-Xmx3g", "-Dx=1 -XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g")) {
+      Result r = run(Map.of("SAFECACHED_JAVA_OPTS", opts), "serve", "-m", "1024");
+      List<String> heaps = r.out().stream().filter(a -> a.startsWith("[-Xmx")).toList();
+      assertThat(heaps).as(opts).isEqualTo(opts.equals("-Xmx3g") ? List.of("[-Xmx3g]") : List.of());
+    }
+    Result bad = run(Map.of(), "serve", "-m", "lots");
+    assertThat(bad.out()).as("safecached reports the bad value itself").noneMatch(a -> a.startsWith("[-Xmx"))
+        .contains("[-XX:+ExitOnOutOfMemoryError]", "[lots]");
+    Result audit = run(Map.of(), "audit", "-m", "1024");
+    assertThat(audit.out()).noneMatch(a -> a.startsWith("[-Xmx"));
   }
 
   @Test

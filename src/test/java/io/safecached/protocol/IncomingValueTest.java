@@ -4,23 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.safecached.testsupport.TestBudget;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** A value read as its bytes arrive: memory follows what was sent, not what was announced. */
+/** A value read as its bytes arrive, reserved whole in a budget until it is complete or dropped. */
 class IncomingValueTest {
 
   @Test
-  void aLargeAnnouncedValueStartsSmallAndGrowsWithItsBytes() {
-    IncomingValue v = new IncomingValue(1024 * 1024);
-    assertThat(v.bytes()).hasSize(IncomingValue.EAGER_ALLOCATION);
-    ByteBuf in = Unpooled.wrappedBuffer(new byte[100_000]);
+  void aValueIsReservedWholeBeforeAnyOfItIsBufferedAndGivenBackWhenComplete() {
+    TestBudget budget = new TestBudget(2_000_000);
+    IncomingValue v = IncomingValue.reserve(1024 * 1024, budget);
+    assertThat(v).isNotNull();
+    assertThat(budget.reserved()).isEqualTo(1024 * 1024);
+    ByteBuf in = Unpooled.wrappedBuffer(new byte[1024 * 1024]);
     try {
-      assertThat(v.readFrom(in)).isFalse();
-      assertThat(v.bytes().length).isBetween(100_000, 2 * IncomingValue.EAGER_ALLOCATION);
+      assertThat(v.readFrom(in.readSlice(100_000))).isFalse();
+      assertThat(budget.reserved()).as("held while the value arrives").isEqualTo(1024 * 1024);
+      assertThat(v.readFrom(in)).isTrue();
+      assertThat(v.bytes()).hasSize(1024 * 1024);
+      assertThat(budget.reserved()).as("the caller owns the bytes now").isZero();
     } finally {
       in.release();
     }
+  }
+
+  @Test
+  void aValueTheBudgetCannotHoldIsRefusedWithNothingReserved() {
+    TestBudget budget = new TestBudget(1_500_000);
+    IncomingValue first = IncomingValue.reserve(1_000_000, budget);
+    assertThat(IncomingValue.reserve(1_000_000, budget)).isNull();
+    assertThat(budget.reserved()).isEqualTo(1_000_000);
+    assertThat(budget.refused()).isEqualTo(1);
+    first.discard();
+    first.discard();
+    assertThat(budget.reserved()).as("discard gives the reservation back once").isZero();
+    assertThat(IncomingValue.reserve(1_000_000, budget)).isNotNull();
   }
 
   @Test
@@ -28,7 +47,7 @@ class IncomingValueTest {
     byte[] data = new byte[200_000];
     Arrays.fill(data, (byte) 'x');
     data[199_999] = 'y';
-    IncomingValue v = new IncomingValue(data.length);
+    IncomingValue v = IncomingValue.reserve(data.length, ValueBudget.UNBOUNDED);
     ByteBuf in = Unpooled.wrappedBuffer(data, new byte[] {'\r', '\n'});
     try {
       int reads = 0;

@@ -76,6 +76,11 @@ public final class MemcachedProcess implements AutoCloseable {
     return port;
   }
 
+  /** The memcached process's id (to read its memory from /proc). */
+  public long pid() {
+    return process.pid();
+  }
+
   private void awaitListening(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -85,27 +90,18 @@ public final class MemcachedProcess implements AutoCloseable {
       try (Socket s = new Socket()) {
         s.connect(address(), 200);
       } catch (IOException notYet) {
-        sleep(20);
+        Poll.sleep(20);
         continue;
       }
       // what answered may not be memcached: another server that took the port first, or this very probe
       // connected to itself (the port is in the ephemeral range), which makes memcached's bind fail. memcached
       // exits within milliseconds when it cannot bind: only one still running after a moment is listening.
-      sleep(100);
+      Poll.sleep(100);
       if (process.isAlive()) {
         return;
       }
     }
     throw new IOException("memcached did not listen within " + timeout);
-  }
-
-  private static void sleep(long millis) throws IOException {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
   }
 
   /** A port that was free a moment ago on 127.0.0.1. */

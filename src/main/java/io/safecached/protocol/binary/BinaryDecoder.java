@@ -8,6 +8,7 @@ import io.safecached.command.Result;
 import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
+import io.safecached.protocol.ValueBudget;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.List;
  * command's value straight into its array, {@code SWALLOW} discards a body that is not wanted (an item too large,
  * an unknown opcode) and {@code CLOSED} discards everything after a reason to close. Every length is judged from
  * the header before anything is buffered: a value is read only when its item fits
- * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ * {@link ProtocolLimits#maxItemSize()} and it is reserved in the {@link ValueBudget} (else status 0x82 and the
+ * value is skipped).
  *
  * <p>What is refused, as memcached 1.6.18 refuses it: a magic byte other than 0x80 closes the connection
  * without a reply; key plus extras longer than the body is "Unknown command" and a close; a key over 250 bytes or
@@ -73,7 +75,20 @@ public final class BinaryDecoder extends RequestDecoder {
   private long swallowRemaining;
 
   public BinaryDecoder(ProtocolLimits limits) {
-    super(limits);
+    this(limits, ValueBudget.UNBOUNDED);
+  }
+
+  /** A decoder that reserves each storage value in {@code budget} before reading it. */
+  public BinaryDecoder(ProtocolLimits limits, ValueBudget budget) {
+    super(limits, budget);
+  }
+
+  @Override
+  protected void discardValue() {
+    if (value != null) {
+      value.discard();
+      value = null;
+    }
   }
 
   @Override
@@ -175,7 +190,7 @@ public final class BinaryDecoder extends RequestDecoder {
 
   private void close(ByteBuf in, List<Object> out) {
     in.skipBytes(in.readableBytes());
-    value = null;
+    discardValue();
     state = State.CLOSED;
     out.add(Result.Close.INSTANCE);
   }
@@ -265,17 +280,27 @@ public final class BinaryDecoder extends RequestDecoder {
       exptime = 0;
     }
     if (!ItemSize.fits(keyLength, length, flags, limits.maxItemSize())) {
-      emit(out, new Command.StoreTooLarge(mode, key, false));
-      swallowRemaining = length;
-      state = length == 0 ? State.HEADER : State.SWALLOW;
+      refuseValue(out, new Command.StoreTooLarge(mode, key, false), length);
       return;
     }
-    value = new IncomingValue((int) length);
+    value = IncomingValue.reserve((int) length, budget);
+    if (value == null) {
+      // no room while it arrives: memcached's "Out of memory allocating item", the value skipped unread
+      refuseValue(out, new Command.StoreNoMemory(mode, key, false), length);
+      return;
+    }
     storeMode = mode;
     state = State.VALUE;
     if (length == 0) {
       finishValue(out);
     }
+  }
+
+  /** Answers a storage request with {@code refusal} and skips its {@code length}-byte value unread. */
+  private void refuseValue(List<Object> out, Command refusal, long length) {
+    emit(out, refusal);
+    swallowRemaining = length;
+    state = length == 0 ? State.HEADER : State.SWALLOW;
   }
 
   // ---------------------------------------------------------------- VALUE

@@ -18,7 +18,7 @@ public enum BinaryStatus {
   AUTH_ERROR(0x20, "Auth failure."),
   /** Unknown opcodes, and the SASL opcodes while SASL is not enabled (memcached without {@code -S}). */
   UNKNOWN_COMMAND(0x81, "Unknown command"),
-  ENOMEM(0x82, "Out of memory");
+  ENOMEM(0x82, "Out of memory allocating item");
 
   private final int code;
   private final byte[] message;

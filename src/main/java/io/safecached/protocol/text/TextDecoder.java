@@ -13,6 +13,7 @@ import io.safecached.protocol.IncomingValue;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.RequestDecoder;
 import io.safecached.protocol.Tokens;
+import io.safecached.protocol.ValueBudget;
 import io.safecached.protocol.meta.MetaParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ import java.util.List;
  * without a newline when a burst of reads ends close the connection, as in memcached, whose reads bring up to
  * 16 KiB (so no line is judged on a shorter read than memcached's); get/gets/gat/gats lines wait up to
  * {@link ProtocolLimits#maxMultigetLineLength()}; a data block is read only when its item fits
- * {@link ProtocolLimits#maxItemSize()}, and its array grows only as bytes arrive.
+ * {@link ProtocolLimits#maxItemSize()}, and one that does not arrive with its line only once it is reserved in
+ * the {@link ValueBudget} (else it is answered "out of memory storing object" and swallowed).
  *
  * <p>Per request it allocates little: a command line is split in place, in the input buffer's backing array
  * when it has one and otherwise in a scratch copy the decoder keeps, into one {@link Tokens} the decoder
@@ -81,7 +83,12 @@ public final class TextDecoder extends RequestDecoder {
   private byte[] scratch;
 
   public TextDecoder(ProtocolLimits limits) {
-    super(limits);
+    this(limits, ValueBudget.UNBOUNDED);
+  }
+
+  /** A decoder that reserves each value not complete with its line in {@code budget} before reading it. */
+  public TextDecoder(ProtocolLimits limits, ValueBudget budget) {
+    super(limits, budget);
   }
 
   /**
@@ -113,6 +120,14 @@ public final class TextDecoder extends RequestDecoder {
   @Override
   protected boolean closed() {
     return state == State.CLOSED;
+  }
+
+  @Override
+  protected void discardValue() {
+    if (value != null) {
+      value.discard();
+      value = null;
+    }
   }
 
   @Override
@@ -495,7 +510,10 @@ public final class TextDecoder extends RequestDecoder {
       if (value == null) {
         data = IncomingValue.readIfComplete(in, dataLength); // the usual case: the block came with its line
         if (data == null) {
-          value = new IncomingValue(dataLength);
+          value = IncomingValue.reserve(dataLength, budget);
+          if (value == null) {
+            return refuseData(in, out);
+          }
         }
       }
       if (value != null) {
@@ -527,6 +545,24 @@ public final class TextDecoder extends RequestDecoder {
       out.add(new Command.Store(mode, key, flags, exptime, data, casUnique, noreply));
     }
     key = null;
+    return true;
+  }
+
+  /**
+   * No room for the data block: memcached's "out of memory storing object" (hidden by noreply, always shown for
+   * ms), and the block and its terminator are discarded as they arrive, never buffered.
+   */
+  private boolean refuseData(ByteBuf in, List<Object> out) {
+    if (pendingMeta != null) {
+      out.add(new Command.StoreNoMemory(StoreMode.SET, pendingMeta.template().key(), false));
+      pendingMeta = null;
+    } else {
+      out.add(new Command.StoreNoMemory(mode, key, noreply));
+    }
+    key = null;
+    state = State.SWALLOW;
+    swallowRemaining = dataLength + 2L;
+    swallow(in); // at once: a decoder must read something in a call that emits
     return true;
   }
 

@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.safecached.command.Result;
 import io.safecached.protocol.Ascii;
+import io.safecached.protocol.ReplyStream;
 import io.safecached.protocol.meta.MetaEncoder;
 import io.safecached.protocol.meta.MetaFrame;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +27,8 @@ import java.util.Map;
  * allocator (direct and pooled on epoll, so the transport writes them as they are), each sized exactly before
  * it is allocated, numbers written as digits in place and each value copied once. The hits of a multi-key get
  * share one buffer until it holds {@value #SPLIT_THRESHOLD} bytes; then the next hits start a new one, so a get
- * of a hundred 1 MB values never needs one 100 MB block.
+ * of a hundred 1 MB values never needs one 100 MB block, and on a connection those further buffers are made only
+ * as the peer reads ({@link ValueChunks}): a reply is never held whole, however many keys a get line names.
  */
 @Sharable
 public final class TextEncoder extends MessageToMessageEncoder<Result> {
@@ -56,8 +61,23 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
         Unpooled.directBuffer(s.length()).writeBytes(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
   }
 
+  /**
+   * A get reply larger than one buffer is handed on as {@link ValueChunks} after its first buffer, through a
+   * {@link ChunkedWriteHandler} put in front of this encoder the first time a connection needs one.
+   */
   @Override
   protected void encode(ChannelHandlerContext ctx, Result result, List<Object> out) {
+    if (result instanceof Result.Values v && v.hits().size() > 1) {
+      ValueChunks chunks = new ValueChunks(v, SPLIT_THRESHOLD);
+      out.add(chunks.readChunk(ctx.alloc()));
+      if (!chunks.isEndOfInput()) {
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+          ctx.pipeline().addBefore(ctx.name(), "chunked", new ChunkedWriteHandler());
+        }
+        out.add(chunks.streamOn(ctx.channel()));
+      }
+      return;
+    }
     encode(ctx.alloc(), result, out);
   }
 
@@ -124,20 +144,78 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
    * whenever the current one holds {@code split} bytes or more, END in the last one.
    */
   static void values(ByteBufAllocator alloc, Result.Values v, int split, List<Object> out) {
-    List<Result.Hit> hits = v.hits();
-    int n = hits.size();
-    if (n == 0) {
+    if (v.hits().isEmpty()) {
       out.add(END.duplicate());
       return;
     }
-    boolean withCas = v.withCas();
-    int from = 0;
-    while (from < n) {
-      // the hits [from, to) go into one buffer: at least one, then more while it stays under split bytes
-      long size = length(hits.get(from), withCas);
+    ValueChunks chunks = new ValueChunks(v, split);
+    do {
+      out.add(chunks.readChunk(alloc));
+    } while (!chunks.isEndOfInput());
+  }
+
+  /**
+   * A get reply as the buffers {@link #values} writes, made one at a time when asked: a reply of more than one
+   * buffer goes out through a {@link ChunkedWriteHandler}, which asks for the next buffer only while the peer
+   * keeps reading, so a get of a thousand 1 MB values holds one buffer of it at a time, not a gigabyte.
+   */
+  static final class ValueChunks implements ChunkedInput<ByteBuf> {
+    private final List<Result.Hit> hits;
+    private final boolean withCas;
+    private final int split;
+    private int from;
+    private long sent;
+    /** The connection it streams on, told when the last buffer is made; null when not streaming. */
+    private Channel channel;
+
+    ValueChunks(Result.Values v, int split) {
+      this.hits = v.hits();
+      this.withCas = v.withCas();
+      this.split = split;
+    }
+
+    /** From now on the reply streams on {@code ch}: no request is read or decoded there until it is out. */
+    ValueChunks streamOn(Channel ch) {
+      this.channel = ch;
+      ReplyStream.start(ch);
+      return this;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+      return from >= hits.size();
+    }
+
+    @Override
+    public void close() {
+      from = hits.size();
+      ended();
+    }
+
+    private void ended() {
+      if (channel != null) {
+        ReplyStream.end(channel);
+        channel = null;
+      }
+    }
+
+    @Deprecated
+    @Override
+    public ByteBuf readChunk(ChannelHandlerContext ctx) {
+      return readChunk(ctx.alloc());
+    }
+
+    /** The hits from where the last buffer ended: at least one, then more while under the split size. */
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator alloc) {
+      int n = hits.size();
+      if (from >= n) {
+        return null;
+      }
+      long size = TextEncoder.length(hits.get(from), withCas);
       int to = from + 1;
       while (to < n && size < split) {
-        long next = length(hits.get(to), withCas);
+        long next = TextEncoder.length(hits.get(to), withCas);
         if (size + next > split) {
           break;
         }
@@ -154,8 +232,22 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       if (to == n) {
         buf.writeBytes(END_BYTES);
       }
-      out.add(buf);
       from = to;
+      sent += size;
+      if (to == n) {
+        ended();
+      }
+      return buf;
+    }
+
+    @Override
+    public long length() {
+      return -1;
+    }
+
+    @Override
+    public long progress() {
+      return sent;
     }
   }
 

@@ -142,7 +142,7 @@ class BinaryEncoderTest {
         .isEqualTo(reply(0x11, 3, 5, "Too large."));
     assertThat(encode(framed(tooLarge, 0x0e, 4, "k"))).isEqualTo(reply(0x0e, 3, 4, "Too large."));
     assertThat(encode(framed(new Result.ServerError("out of memory storing object"), 0x01, 1, "k")))
-        .isEqualTo(reply(0x01, 0x82, 1, "Out of memory"));
+        .as("memcached 1.6.18 for a set it cannot allocate").isEqualTo(reply(0x01, 0x82, 1, "Out of memory allocating item"));
   }
 
   @Test

@@ -4,6 +4,9 @@ import static io.safecached.testsupport.CodecFixtures.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.safecached.command.Result;
 import io.safecached.testsupport.CodecFixtures;
 import io.safecached.testsupport.CodecFixtures.Release;
@@ -141,6 +144,43 @@ class TextEncoderTest {
     assertThat(out).hasSize(8 * ("VALUE k0 0 1048576\r\n".length() + mb.length + 2) + 5).endsWith("x\r\nEND\r\n");
     assertThat(sizes).hasSize(8);
     assertThat(Collections.max(sizes)).isLessThanOrEqualTo(mb.length + 32);
+  }
+
+  @Test
+  void aReplyOfMoreThanOneBufferIsMadeOneBufferAtATimeThroughAChunkedWriter() {
+    byte[] mb = filled(1024 * 1024, 'x');
+    List<Result.Hit> hits = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      hits.add(new Result.Hit(bytes("k" + i), 0, mb, 0));
+    }
+    TextEncoder.ValueChunks chunks = new TextEncoder.ValueChunks(new Result.Values(hits, false),
+        TextEncoder.SPLIT_THRESHOLD);
+    List<Integer> sizes = new ArrayList<>();
+    while (!chunks.isEndOfInput()) {
+      ByteBuf b = chunks.readChunk(UnpooledByteBufAllocator.DEFAULT);
+      sizes.add(b.readableBytes());
+      b.release();
+    }
+    assertThat(sizes).hasSize(4);
+    assertThat(chunks.readChunk(UnpooledByteBufAllocator.DEFAULT)).isNull();
+
+    EmbeddedChannel ch = new EmbeddedChannel(new TextEncoder());
+    try {
+      Result.Hit small = new Result.Hit(bytes("s"), 0, bytes("v"), 0);
+      ch.writeOutbound(new Result.Values(List.of(small, small), false));
+      assertThat(ch.pipeline().get(ChunkedWriteHandler.class)).as("one buffer: written as it is").isNull();
+      ch.releaseOutbound();
+      ch.writeOutbound(new Result.Values(hits, false), Result.Status.STORED);
+      assertThat(ch.pipeline().get(ChunkedWriteHandler.class)).isNotNull();
+      StringBuilder out = new StringBuilder();
+      for (ByteBuf b; (b = ch.readOutbound()) != null; b.release()) {
+        out.append(b.toString(StandardCharsets.ISO_8859_1));
+      }
+      assertThat(out.toString()).hasSize(4 * ("VALUE k0 0 1048576\r\n".length() + mb.length + 2) + 5 + 8)
+          .endsWith("x\r\nEND\r\nSTORED\r\n");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
   }
 
   @Test

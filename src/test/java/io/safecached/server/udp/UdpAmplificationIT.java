@@ -357,6 +357,7 @@ class UdpAmplificationIT {
       assertThat(requests).as("datagrams the server read").isPositive().isLessThanOrEqualTo(2000);
       assertThat(limited).as("rate limited of %d read, %d answered", requests, replies.size())
           .isEqualTo(requests - replies.size());
+      assertThat(stats.get("udp_sources")).as("one untrusted source remembered").isEqualTo("1");
       try (RawClient tcp = new RawClient(server.address())) {
         assertThat(tcp.call("version")).startsWith("VERSION ");
       }

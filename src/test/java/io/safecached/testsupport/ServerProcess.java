@@ -1,0 +1,137 @@
+package io.safecached.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * safecached in a JVM of its own, started from target/safecached.jar (built by {@code mvn package}, which runs
+ * before the integration tests; the test is skipped without it), so that a test can give it its own heap, read
+ * its resident memory from /proc, send it signals and see its exit code.
+ */
+public final class ServerProcess implements AutoCloseable {
+  /** The packaged jar the process runs. */
+  public static final Path JAR = Paths.get("target", "safecached.jar").toAbsolutePath();
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code java <jvmArgs> -jar safecached.jar serve -l 127.0.0.1 -p <free port> <serveArgs>} and waits
+   * until it listens.
+   */
+  public static ServerProcess start(List<String> jvmArgs, String... serveArgs) throws IOException {
+    Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/safecached.jar is not built; run mvn package first");
+    int port = MemcachedProcess.freePort();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", JAR.toString(), "serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
+    cmd.addAll(List.of(serveArgs));
+    Path log = Files.createTempFile("safecached", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ServerProcess server = new ServerProcess(p, port, log);
+    try {
+      server.awaitListening(Duration.ofSeconds(30));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private void awaitListening(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("safecached exited: " + log());
+      }
+      if (log().contains(" listening on tcp ")) {
+        try (Socket s = new Socket()) {
+          s.connect(address(), 500);
+          return;
+        } catch (IOException notYet) {
+          // the line was logged just before the port answered
+        }
+      }
+      Poll.sleep(50);
+    }
+    throw new IOException("safecached did not listen within " + timeout + ": " + log());
+  }
+
+  /** The loopback TCP address it listens on. */
+  public InetSocketAddress address() {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** What the server logged so far (stdout and stderr). */
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** The general {@code stats}, asked on a new connection. */
+  public Map<String, String> stats() throws IOException {
+    return stats(address());
+  }
+
+  /** The general {@code stats} of any memcached-compatible server at {@code address}. */
+  public static Map<String, String> stats(InetSocketAddress address) throws IOException {
+    try (RawClient c = new RawClient(address)) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String line : c.send("stats\r\n").readUntil("END\r\n").split("\r\n")) {
+        String[] f = line.split(" ", 3);
+        if (f.length == 3) {
+          out.put(f[1], f[2]);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** SIGTERM, then the exit code (or -1 when it did not exit within {@code timeout}). */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Kills the process (if it still runs) and deletes its log. */
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temp file
+    }
+  }
+}
