@@ -221,7 +221,7 @@ class BinaryEncoderTest {
         .isEqualTo(reply(0x01, 0x03, 1, "Too large."));
     assertThat(encode(framed(new Result.ServerError("object too large for cache"), 0x01, 1, "k")))
         .as("a server failure whose text mentions size is still a server failure").isEqualTo(reply(0x01, 0x82, 1,
-            "Out of memory"));
+            "Out of memory allocating item"));
     assertThat(encode(framed(Result.NON_NUMERIC, 0x05, 1, "k"))).isEqualTo(reply(0x05, 0x06, 1,
         "Non-numeric server-side value for incr or decr"));
     assertThat(encode(framed(new Result.ClientError(Kind.NOT_PERMITTED, "flush_all not allowed"), 0x08, 1, "")))
