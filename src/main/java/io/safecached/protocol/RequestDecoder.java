@@ -47,7 +47,10 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
   /** Decodes what it can of the current state; false when it needs more bytes. */
   protected abstract boolean step(ByteBuf in, List<Object> out);
 
-  /** Drops a value still arriving, giving its reservation back; the connection is gone or the decoder removed. */
+  /**
+   * Drops a value (or, for text, a long line) still arriving, giving its reservation back; the connection is gone or
+   * the decoder removed.
+   */
   protected abstract void discardValue();
 
   /** Removed from the pipeline, or the channel closed and its pipeline torn down: no value may stay reserved. */

@@ -162,6 +162,73 @@ class MemoryAbuseIT {
     }
   }
 
+  /**
+   * Connections that each send 1.9 MB of a get line and never its newline: memcached grows a read buffer for each;
+   * safecached holds such lines in the in-flight budget and answers the rest memcached's "out of memory reading
+   * request", so other connections keep their buffers (before, direct-memory errors closed unrelated ones).
+   */
+  @Test
+  @Timeout(180)
+  void unfinishedLongGetLines() throws Exception {
+    int n = 300;
+    StringBuilder keys = new StringBuilder("get");
+    for (int i = 0; keys.length() < 1_900_000; i++) {
+      keys.append(" k").append(i);
+    }
+    byte[] line = ascii(keys.toString());
+    long memcachedKb;
+    try (MemcachedProcess mc = MemcachedProcess.start("-m", "64", "-c", "2048")) {
+      for (int i = 0; i < n; i++) {
+        open(mc.address()).getOutputStream().write(line);
+      }
+      awaitRead(mc.address(), 0, (long) n * line.length);
+      memcachedKb = ProcessMemory.rssKb(mc.pid());
+      closeAll();
+    }
+    try (ServerProcess server = ServerProcess.start(JVM, "-m", "64", "-c", "2048")) {
+      for (int i = 0; i < n; i++) {
+        try {
+          open(server.address()).getOutputStream().write(line);
+        } catch (java.net.SocketException refusedMidWrite) {
+          // the server answered and closed before the line was all sent
+        }
+      }
+      // settled: every line still open is held whole, every other connection closed
+      assertThat(Poll.until(Duration.ofSeconds(60), () -> {
+        Map<String, String> st = server.stats();
+        long held = Long.parseLong(st.get("inflight_value_bytes"));
+        return held % line.length == 0 && Long.parseLong(st.get("curr_connections")) - 1 == held / line.length;
+      })).as("each line either held whole or refused").isTrue();
+      Map<String, String> stats = server.stats();
+      long inflight = Long.parseLong(stats.get("inflight_value_bytes"));
+      assertThat(inflight).as("lines held").isPositive()
+          .isLessThanOrEqualTo(Long.parseLong(stats.get("inflight_value_limit")));
+      int refused = 0;
+      for (Socket s : sockets) {
+        s.setSoTimeout(200);
+        try {
+          byte[] reply = s.getInputStream().readNBytes("SERVER_ERROR out of memory reading request\r\n".length());
+          if (new String(reply, StandardCharsets.US_ASCII).equals("SERVER_ERROR out of memory reading request\r\n")) {
+            refused++;
+          }
+        } catch (java.net.SocketTimeoutException stillHeld) {
+          // a line the budget holds gets no reply until its newline
+        } catch (java.net.SocketException reset) {
+          // refused, and the reset came before the reply could be read
+          refused++;
+        }
+      }
+      long rss = ProcessMemory.rssKb(server.pid());
+      System.out.printf("unfinished 1.9 MB get lines x %d: safecached RSS %d MB (held %d MB, %d refused), "
+          + "memcached 1.6 RSS %d MB%n", n, mb(rss), inflight >> 20, refused, mb(memcachedKb));
+      assertThat(refused).as("lines beyond the budget refused").isGreaterThan(n / 2);
+      healthy(server);
+      closeAll();
+      assertThat(Poll.until(Duration.ofSeconds(20), () -> server.stats().get("inflight_value_bytes").equals("0")))
+          .as("every line's reservation given back once the connections are gone").isTrue();
+    }
+  }
+
   @Test
   @Timeout(120)
   void slowlorisWithAndWithoutLargeAnnouncements() throws Exception {

@@ -40,6 +40,7 @@ import java.util.List;
  * line is copied once into an array of its exact size.
  */
 public final class TextDecoder extends RequestDecoder {
+  private static final Result OUT_OF_MEMORY_READING = new Result.ServerError("out of memory reading request");
   private static final Result BAD_FORMAT = new Result.ClientError("bad command line format");
   private static final Result BAD_EXPTIME = new Result.ClientError("invalid exptime argument");
   private static final Result BAD_DELTA = new Result.ClientError("invalid numeric delta argument");
@@ -79,6 +80,8 @@ public final class TextDecoder extends RequestDecoder {
   private final Tokens tokens = new Tokens();
   /** True while the bytes of a burst of reads are judged (see {@link #channelReadComplete}). */
   private boolean readsEnded;
+  /** Bytes of a long retrieval line still waiting for its newline, reserved in the budget. */
+  private long lineReserved;
   /** A copy of the current line when the input has no backing array; null until one is needed. */
   private byte[] scratch;
 
@@ -124,6 +127,7 @@ public final class TextDecoder extends RequestDecoder {
 
   @Override
   protected void discardValue() {
+    releaseLine();
     if (value != null) {
       value.discard();
       value = null;
@@ -154,9 +158,15 @@ public final class TextDecoder extends RequestDecoder {
       boolean retrieval = isRetrieval(in, start, readable);
       if (readable > lineBound(retrieval) || (readsEnded && readable > limits.maxLineLength() && !retrieval)) {
         close(in, out);
+      } else if (readable > MEMCACHED_READ && !reserveLine(readable)) {
+        // what many connections' long get lines hold is bounded as values in flight are; memcached answers a
+        // read buffer it cannot grow so and closes
+        out.add(OUT_OF_MEMORY_READING);
+        close(in, out);
       }
       return false;
     }
+    releaseLine();
     int lineLength = eol - start;
     if (lineLength > lineBound(isRetrieval(in, start, lineLength))) {
       close(in, out);
@@ -261,7 +271,32 @@ public final class TextDecoder extends RequestDecoder {
     return true;
   }
 
+  /**
+   * Reserves the {@code held} bytes of a retrieval line longer than one memcached read in the budget (only what
+   * grew since the last call); false when the budget refuses, with the line's reservation given back.
+   */
+  private boolean reserveLine(long held) {
+    long more = held - lineReserved;
+    if (more <= 0) {
+      return true;
+    }
+    if (!budget.reserve(more)) {
+      releaseLine();
+      return false;
+    }
+    lineReserved = held;
+    return true;
+  }
+
+  private void releaseLine() {
+    if (lineReserved > 0) {
+      budget.release(lineReserved);
+      lineReserved = 0;
+    }
+  }
+
   private void close(ByteBuf in, List<Object> out) {
+    releaseLine();
     in.skipBytes(in.readableBytes());
     state = State.CLOSED;
     out.add(Result.Close.INSTANCE);

@@ -132,4 +132,61 @@ class TextDecoderBudgetTest {
     assertThat(budget.reserved()).isZero();
     assertThat(budget.refused()).isZero();
   }
+
+  // ---------------------------------------------------------------- long get lines
+
+  private static final ProtocolLimits LONG_LINES = new ProtocolLimits(250, 2048, 1024 * 1024, 1024 * 1024, false,
+      false);
+
+  /** A get line of {@code keys} 7-byte keys, without its newline. */
+  private static String getLine(int keys) {
+    StringBuilder line = new StringBuilder("get");
+    for (int i = 0; i < keys; i++) {
+      line.append(String.format(" k%06d", i));
+    }
+    return line.toString();
+  }
+
+  @Test
+  void aLongGetLineStillArrivingIsReservedUntilItsNewline() {
+    EmbeddedChannel ch = new EmbeddedChannel(new TextDecoder(LONG_LINES, budget));
+    try {
+      String line = getLine(5000); // 40,003 bytes
+      assertThat(read(ch, line.substring(0, 10_000))).isEmpty();
+      assertThat(budget.reserved()).as("no longer than one memcached read: not counted").isZero();
+      assertThat(read(ch, line.substring(10_000, 30_000))).isEmpty();
+      assertThat(budget.reserved()).as("what the line holds so far").isEqualTo(30_000);
+      assertThat(read(ch, line.substring(30_000) + "\r\n")).hasSize(1).first().asString().startsWith("Get(");
+      assertThat(budget.reserved()).as("given back when the line is complete").isZero();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aLongGetLineTheBudgetCannotHoldIsOutOfMemoryAndClosed() {
+    TestBudget small = new TestBudget(25_000);
+    EmbeddedChannel ch = new EmbeddedChannel(new TextDecoder(LONG_LINES, small));
+    try {
+      String line = getLine(5000);
+      assertThat(read(ch, line.substring(0, 20_000))).isEmpty();
+      assertThat(small.reserved()).isEqualTo(20_000);
+      // memcached answers a read buffer it cannot grow so, and closes
+      assertThat(read(ch, line.substring(20_000, 30_000))).containsExactly(
+          "ServerError(kind=SERVER_FAILURE message=out of memory reading request)", "Close()");
+      assertThat(small.reserved()).isZero();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aPeerThatDisconnectsMidLineLeavesNothingReserved() {
+    EmbeddedChannel ch = new EmbeddedChannel(new TextDecoder(LONG_LINES, budget));
+    read(ch, getLine(5000).substring(0, 30_000));
+    assertThat(budget.reserved()).isEqualTo(30_000);
+    ch.close();
+    ch.finishAndReleaseAll();
+    assertThat(budget.reserved()).isZero();
+  }
 }
