@@ -30,11 +30,14 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private final Connections connections;
   private final Counters counters;
   private final Consumer<Throwable> onFatal;
+  private final OutboundPressure outbound;
   private boolean closing;
 
   /** {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it. */
-  CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal) {
+  CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal,
+                 OutboundPressure outbound) {
     this.executor = executor;
+    this.outbound = outbound;
     this.connections = connections;
     this.counters = counters;
     this.onFatal = onFatal;
@@ -65,12 +68,19 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.write(result, ctx.voidPromise());
+    outbound.wrote(ctx.channel());
     if (!ctx.channel().isWritable()) {
       ctx.flush();
       if (!ctx.channel().isWritable()) {
         ctx.channel().config().setAutoRead(false);
       }
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    outbound.closed(ctx.channel());
+    ctx.fireChannelInactive();
   }
 
   @Override

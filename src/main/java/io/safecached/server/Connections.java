@@ -92,6 +92,15 @@ final class Connections extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The channels of the client connections open now. */
+  List<Channel> channels() {
+    List<Channel> out = new ArrayList<>(byId.size());
+    for (Info info : byId.values()) {
+      out.add(info.channel);
+    }
+    return out;
+  }
+
   /** Client connections open now. */
   int open() {
     return open.get();

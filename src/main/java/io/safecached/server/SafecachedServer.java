@@ -18,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.internal.PlatformDependent;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
@@ -64,6 +65,8 @@ public final class SafecachedServer implements AutoCloseable {
   /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
   static final int LOGIN_ITEM_SIZE = 2048;
   /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
+  /** How often the reply bytes queued over all connections are measured. */
+  private static final long PRESSURE_CHECK_MILLIS = 20;
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
   /** How often the store's crawler takes a step reclaiming expired and flushed items. */
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
@@ -77,6 +80,8 @@ public final class SafecachedServer implements AutoCloseable {
   private final Connections connections;
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
+  /** Reply bytes queued over all connections: at most a quarter of the direct memory. */
+  private final OutboundPressure outbound;
   /** Values still arriving are reserved in the store, within its limit and its cap for them. */
   private final ValueBudget valueBudget;
   private final TextEncoder textEncoder = new TextEncoder();
@@ -117,6 +122,9 @@ public final class SafecachedServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), io);
+    this.outbound = new OutboundPressure(connections::channels, PlatformDependent.maxDirectMemory() / 4);
+    bossGroup.next().scheduleWithFixedDelay(outbound::check, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -210,7 +218,7 @@ public final class SafecachedServer implements AutoCloseable {
     if (security.authenticates()) {
       p.addLast("auth", security.newGate(policy).unlocking(limits)); // unauthenticated commands never reach the handler
     }
-    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal));
+    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal, outbound));
   }
 
   private void installText(ChannelPipeline p, String after) {
@@ -391,7 +399,8 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("inflight_value_bytes", Long.toString(store.reservedBytes())),
           new Stat("inflight_value_limit", Long.toString(store.reservationLimit())),
           new Stat("outbound_bytes", Long.toString(connections.outboundBytes())),
-          new Stat("read_paused_conns", Integer.toString(connections.pausedReading()))));
+          new Stat("read_paused_conns", Integer.toString(connections.pausedReading())),
+          new Stat("outbound_held_conns", Integer.toString(outbound.held()))));
       if (!config.idleTimeout().isZero()) {
         out.add(new Stat("idle_kicks", Long.toString(counters.get(Counter.IDLE_KICKS))));
       }
@@ -458,6 +467,7 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("udp_sources_max", Integer.toString(UdpGuard.DEFAULT_MAX_SOURCES)),
           new Stat("outbound_pause_bytes", Integer.toString(WATER_MARK.high())),
           new Stat("outbound_resume_bytes", Integer.toString(WATER_MARK.low())),
+          new Stat("outbound_limit", Long.toString(outbound.limit())),
           new Stat("login_item_size_max", Integer.toString(connectionLimits().maxItemSize())),
           new Stat("login_line_max", Integer.toString(connectionLimits().maxMultigetLineLength())),
           new Stat("allow", config.access().allow().isEmpty() ? "any"

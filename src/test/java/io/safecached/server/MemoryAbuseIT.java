@@ -229,6 +229,51 @@ class MemoryAbuseIT {
     }
   }
 
+  /**
+   * Hundreds of peers that each ask for 8 MB of replies and read none: each stops below its own high-water mark,
+   * but together they would hold more than the direct memory, and then any connection's next reply failed to
+   * allocate and was closed. The total is bounded: no connection is closed, and a fresh client is served.
+   */
+  @Test
+  @Timeout(180)
+  void manyPeersThatNeverReadShareOneBound() throws Exception {
+    int clients = 400;
+    int value = 200_000;
+    try (ServerProcess server = ServerProcess.start(JVM, "-m", "64", "-c", "2048")) {
+      try (RawClient c = new RawClient(server.address())) {
+        c.send("set big 0 0 " + value + "\r\n").send(filled(value, (byte) 'b')).send("\r\n");
+        assertThat(c.readLine()).isEqualTo("STORED");
+      }
+      byte[] gets = ascii("get big\r\n".repeat(40));
+      for (int i = 0; i < clients; i++) {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(server.address(), 5000);
+        s.setSoTimeout(10_000);
+        sockets.add(s);
+        s.getOutputStream().write(gets);
+      }
+      assertThat(Poll.until(Duration.ofSeconds(30),
+          () -> Integer.parseInt(server.stats().get("read_paused_conns")) >= clients))
+          .as("no connection that does not read is read from").isTrue();
+      Map<String, String> stats = server.stats();
+      long outbound = Long.parseLong(stats.get("outbound_bytes"));
+      long limit = Long.parseLong(server.stats("settings").get("outbound_limit"));
+      System.out.printf("%d peers never reading: outbound %d MB queued (limit %d MB, %s held), RSS %d MB%n",
+          clients, outbound >> 20, limit >> 20, stats.get("outbound_held_conns"),
+          mb(ProcessMemory.rssKb(server.pid())));
+      assertThat(stats.get("curr_connections")).as("none closed").isEqualTo(Integer.toString(clients + 1));
+      // the limit, plus per connection what it may hold before it is stopped and the reply that crossed it
+      assertThat(outbound).isLessThanOrEqualTo(limit + clients * (64L * 1024 + value + 100));
+      healthy(server);
+      // a stopped peer that starts reading gets every reply, whole and in order
+      Socket first = sockets.get(0);
+      byte[] all = first.getInputStream().readNBytes(40 * ("VALUE big 0 200000\r\n".length() + value + 2 + 5));
+      assertThat(new String(all, 0, 30, StandardCharsets.US_ASCII)).startsWith("VALUE big 0 200000\r\nbbb");
+      assertThat(new String(all, all.length - 5, 5, StandardCharsets.US_ASCII)).isEqualTo("END\r\n");
+    }
+  }
+
   @Test
   @Timeout(120)
   void slowlorisWithAndWithoutLargeAnnouncements() throws Exception {

@@ -99,11 +99,20 @@ public final class ServerProcess implements AutoCloseable {
     return stats(address());
   }
 
+  /** {@code stats group} ({@code settings}, {@code items}, …), asked on a new connection. */
+  public Map<String, String> stats(String group) throws IOException {
+    return stats(address(), "stats " + group);
+  }
+
   /** The general {@code stats} of any memcached-compatible server at {@code address}. */
   public static Map<String, String> stats(InetSocketAddress address) throws IOException {
+    return stats(address, "stats");
+  }
+
+  private static Map<String, String> stats(InetSocketAddress address, String command) throws IOException {
     try (RawClient c = new RawClient(address)) {
       Map<String, String> out = new LinkedHashMap<>();
-      for (String line : c.send("stats\r\n").readUntil("END\r\n").split("\r\n")) {
+      for (String line : c.send(command + "\r\n").readUntil("END\r\n").split("\r\n")) {
         String[] f = line.split(" ", 3);
         if (f.length == 3) {
           out.put(f[1], f[2]);
