@@ -13,15 +13,16 @@ import java.util.function.Supplier;
  * connection: a thousand peers that each stop reading below their own mark could otherwise hold every byte of
  * direct memory, and then any connection's next reply fails to allocate.
  *
- * <p>Each connection publishes what its outbound buffer holds after every reply it writes ({@link #wrote}), and
- * {@link #check()} re-publishes every connection's figure every few milliseconds, so the total is exact at each
- * write and at most one period stale otherwise (stale only upwards: bytes the peer has read since). When a write
- * finds the total over the limit and its own connection holding more than {@link #HOLD_BYTES}, that connection is
- * made unwritable through a user-defined writability bit of Netty's outbound buffer: the decoder reads no further
- * request from it and the command handler stops reading its socket, exactly as at its own high-water mark. A
- * held connection is let go once its peer has read it below half of {@link #HOLD_BYTES} (a client that reads
- * goes on at its own pace), and every one when the total falls to half the limit. So the total stays under the
- * limit plus, per connection, {@link #HOLD_BYTES} and one reply.
+ * <p>A connection publishes what its outbound buffer holds after each reply that leaves more than {@link
+ * #HOLD_BYTES} queued ({@link #wrote}), and {@link #check()} re-publishes every connection's figure every few
+ * milliseconds; so the total is at most one period stale, and then short by less than {@link #HOLD_BYTES} per
+ * connection or over by what peers have read since. When a write finds the total over the limit and its own
+ * connection holding more than {@link #HOLD_BYTES}, that connection is made unwritable through a user-defined
+ * writability bit of Netty's outbound buffer: the decoder reads no further request from it and the command handler
+ * stops reading its socket, exactly as at its own high-water mark. A held connection is let go once its peer has
+ * read it below half of {@link #HOLD_BYTES} (a client that reads goes on at its own pace), and every one when the
+ * total falls to half the limit. So the total stays under the limit plus, per connection, {@link #HOLD_BYTES} and
+ * one reply.
  */
 final class OutboundPressure {
   /** A connection with more than this queued is held while the total is over the limit. */
@@ -58,8 +59,12 @@ final class OutboundPressure {
 
   /** {@code ch} (on its event loop) has just written a reply: publish its queue, hold it if it is heavy. */
   void wrote(Channel ch) {
-    long pending = publish(ch);
-    if (pending > HOLD_BYTES && total.get() > limit && held.add(ch)) {
+    long pending = pending(ch);
+    if (pending <= HOLD_BYTES) {
+      return; // the common case costs no shared write: small queues are counted by check(), every few ms
+    }
+    publish(ch, pending);
+    if (total.get() > limit && held.add(ch)) {
       writable(ch, false);
     }
   }
@@ -76,7 +81,7 @@ final class OutboundPressure {
   /** Re-publishes every connection's queue and lets go of the held connections whose peers have read. */
   void check() {
     for (Channel ch : channels.get()) {
-      publish(ch);
+      publish(ch, pending(ch));
     }
     boolean relieved = total.get() <= limit / 2;
     for (Channel ch : held) {
@@ -88,11 +93,11 @@ final class OutboundPressure {
     }
   }
 
-  private long publish(Channel ch) {
+  private void publish(Channel ch, long now) {
     AtomicLong published = ch.attr(PUBLISHED).get();
     if (published == null) {
       if (!ch.isActive()) {
-        return 0;
+        return;
       }
       published = new AtomicLong();
       AtomicLong raced = ch.attr(PUBLISHED).setIfAbsent(published);
@@ -100,9 +105,7 @@ final class OutboundPressure {
         published = raced;
       }
     }
-    long now = pending(ch);
     total.addAndGet(now - published.getAndSet(now));
-    return now;
   }
 
   private static void writable(Channel ch, boolean writable) {
