@@ -262,7 +262,8 @@ class MemoryAbuseIT {
       System.out.printf("%d peers never reading: outbound %d MB queued (limit %d MB, %s held), RSS %d MB%n",
           clients, outbound >> 20, limit >> 20, stats.get("outbound_held_conns"),
           mb(ProcessMemory.rssKb(server.pid())));
-      assertThat(stats.get("curr_connections")).as("none closed").isEqualTo(Integer.toString(clients + 1));
+      // the peers and this stats connection (an earlier one may not be closed yet on the server's side)
+      assertThat(Integer.parseInt(stats.get("curr_connections"))).as("none closed").isGreaterThanOrEqualTo(clients + 1);
       // the limit, plus per connection what it may hold before it is stopped and the reply that crossed it
       assertThat(outbound).isLessThanOrEqualTo(limit + clients * (64L * 1024 + value + 100));
       healthy(server);
