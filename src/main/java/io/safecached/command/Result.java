@@ -86,6 +86,9 @@ public sealed interface Result {
     }
   }
 
+  /** An admin command from a peer that may not run one ({@code --admin-users}; UDP, which cannot log in). */
+  ClientError PERMISSION_DENIED = new ClientError(Kind.NOT_PERMITTED, "permission denied");
+
   /** incr/decr (and ma) of a value that is not a number. */
   ClientError NON_NUMERIC = new ClientError(Kind.NON_NUMERIC, "cannot increment or decrement non-numeric value");
 

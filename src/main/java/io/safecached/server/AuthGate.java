@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.command.Command.StoreMode;
+import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result;
 import io.safecached.command.Result.Rejection.Kind;
 import io.safecached.config.Addresses;
@@ -60,8 +61,8 @@ import java.util.concurrent.TimeUnit;
  * <li><b>Admin commands</b> (commands of kind {@link CommandKind#ADMIN}: {@code flush_all}/FLUSH,
  * {@code shutdown}, {@code cache_memlimit}, {@code verbosity}, {@code refresh_certs}, {@code stats reset},
  * {@code stats conns}) are refused when the {@link AccessPolicy} says the user may not run them (outside
- * {@code --admin-users} when that is given): text {@code CLIENT_ERROR permission denied} (nothing with {@code noreply}),
- * binary AUTH_ERROR; the connection stays open.</li>
+ * {@code --admin-users} when that is given): text {@code CLIENT_ERROR permission denied} (nothing with
+ * {@code noreply}), binary AUTH_ERROR; the connection stays open.</li>
  * </ul>
  * Password bytes are wiped once checked. Replies travel to {@link CommandHandler} as {@link Result} messages, so
  * they keep their place among pipelined replies and share its flushing, back-pressure and closing.
@@ -79,7 +80,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   static final Result BAD_TOKEN_FORMAT = new Result.ClientError(Kind.NOT_PERMITTED,
       "bad authentication token format");
   static final Result BAD_TERMINATION = new Result.ClientError("bad command line termination");
-  static final Result PERMISSION_DENIED = new Result.ClientError(Kind.NOT_PERMITTED, "permission denied");
   private static final byte[] NO_KEY = new byte[0];
   private static final String PLAIN = "PLAIN";
   private static final int MAX_LOGGED_USER_LENGTH = 64;
@@ -517,8 +517,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     } else if (policy.refusal(inner.kind(), AccessPolicy.Admission.FULL, user) != null) {
       log.log(Level.WARNING, () -> "user " + printable(user) + " from " + Addresses.text(source(ctx))
           + " may not run admin commands: refused " + inner.getClass().getSimpleName());
-      ctx.fireChannelRead(frame != null ? authError(frame)
-          : inner.noreply() ? Result.None.INSTANCE : PERMISSION_DENIED);
+      ctx.fireChannelRead(frame != null ? authError(frame) : CommandExecutor.silence(inner, Result.PERMISSION_DENIED));
     } else {
       ctx.fireChannelRead(msg);
     }

@@ -50,9 +50,6 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
   /** Sent instead of running a storage or admin command for an untrusted source. */
   static final Result WRITES_REFUSED = new Result.ServerError(Result.Rejection.Kind.NOT_PERMITTED,
       "UDP writes not allowed from this source");
-  /** Sent instead of running an admin command when {@code --admin-users} is given: UDP cannot log in. */
-  static final Result PERMISSION_DENIED = new Result.ClientError(Result.Rejection.Kind.NOT_PERMITTED,
-      "permission denied");
   /** Sent instead of a reply that may not be sent. */
   static final byte[] TOO_LARGE = "SERVER_ERROR response too large for UDP\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -155,7 +152,7 @@ public final class UdpRequestHandler extends SimpleChannelInboundHandler<Datagra
       return CommandExecutor.silence(command, WRITES_REFUSED);
     }
     dropLog.note(DropLog.Kind.NOT_ADMIN, NetUtil.toAddressString(source));
-    return CommandExecutor.silence(command, PERMISSION_DENIED);
+    return CommandExecutor.silence(command, Result.PERMISSION_DENIED);
   }
 
   private void send(ChannelHandlerContext ctx, InetSocketAddress sender, int requestId, int requestBytes,
