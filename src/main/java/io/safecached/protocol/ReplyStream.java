@@ -37,12 +37,20 @@ public final class ReplyStream {
     }
     channel.eventLoop().execute(() -> {
       if (channel.isActive() && !busy(channel) && channel.isWritable()) {
-        channel.config().setAutoRead(true);
-        if (channel.pipeline().get(RequestDecoder.class) != null) {
-          channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
-          channel.pipeline().fireChannelReadComplete();
-        }
+        resumeReading(channel);
       }
     });
+  }
+
+  /**
+   * Reads from {@code channel} again (on its event loop) after a pause, and decodes the requests its decoder
+   * already holds: the peer may send nothing more that would trigger them.
+   */
+  public static void resumeReading(Channel channel) {
+    channel.config().setAutoRead(true);
+    if (channel.pipeline().get(RequestDecoder.class) != null) {
+      channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+      channel.pipeline().fireChannelReadComplete();
+    }
   }
 }

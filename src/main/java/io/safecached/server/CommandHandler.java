@@ -93,10 +93,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isWritable()) {
       ctx.channel().config().setAutoRead(false); // whatever filled the buffer: read nothing more until it drains
     } else if (!closing && !ReplyStream.busy(ctx.channel())) {
-      ctx.channel().config().setAutoRead(true);
-      // requests may already be buffered in the decoder with nothing more to come from the peer: decode them
-      ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
-      ctx.pipeline().fireChannelReadComplete();
+      ReplyStream.resumeReading(ctx.channel());
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -64,9 +64,9 @@ public final class SafecachedServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.safecached.server");
   /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
   static final int LOGIN_ITEM_SIZE = 2048;
-  /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   /** How often the reply bytes queued over all connections are measured. */
   private static final long PRESSURE_CHECK_MILLIS = 20;
+  /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
   /** How often the store's crawler takes a step reclaiming expired and flushed items. */
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
