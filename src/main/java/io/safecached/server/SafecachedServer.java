@@ -35,7 +35,7 @@ import io.safecached.security.UdpGuard;
 import io.safecached.server.udp.UdpListeners;
 import io.safecached.server.udp.UdpRequestHandler;
 import io.safecached.store.Clock;
-import io.safecached.store.SegmentedLruStore;
+import io.safecached.store.OffHeapStore;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
@@ -46,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -76,7 +77,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final Consumer<Throwable> onFatal;
   private final Clock clock = Clock.SYSTEM;
   private final Counters counters = new Counters();
-  private final SegmentedLruStore store;
+  private final OffHeapStore store;
   private final Connections connections;
   private final CommandExecutor executor;
   private final ProtocolLimits limits;
@@ -107,7 +108,8 @@ public final class SafecachedServer implements AutoCloseable {
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
-    this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
+    this.store = new OffHeapStore(config.memoryLimitBytes(), config.maxItemSize(), clock, counters,
+        ForkJoinPool.commonPool());
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.valueBudget = ValueBudget.of(store::reserve, store::release);
     this.connections = new Connections(config.maxConnections(), counters, clock);

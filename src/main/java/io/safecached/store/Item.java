@@ -15,7 +15,11 @@ public final class Item {
   private static final AtomicIntegerFieldUpdater<Item> TOKEN =
       AtomicIntegerFieldUpdater.newUpdater(Item.class, "tokenSent");
 
-  private final byte[] value;
+  private byte[] value;
+  /** Where the value can still be read while the store's lock is held, for an item seen inside compute. */
+  private ValueSource source;
+  /** Where a stored item's marks live, for an item read from a store; null for an item not stored. */
+  private Marks marks;
   private final int flags;
   private final long cas;
   private final long expiresAt;
@@ -57,7 +61,56 @@ public final class Item {
 
   /** The data; shared, never to be modified. */
   public byte[] value() {
-    return value;
+    byte[] v = value;
+    if (v == null) {
+      ValueSource src = source;
+      if (src == null) {
+        throw new IllegalStateException("the value of an item seen inside compute was read after it returned");
+      }
+      v = src.load();
+      value = v;
+    }
+    return v;
+  }
+
+  /** Reads a stored item's value from where the store keeps it, on the first {@link #value()}. */
+  interface ValueSource {
+    byte[] load();
+  }
+
+  /** The marks of a stored item, kept by the store rather than in this object. */
+  interface Marks {
+    void markFetched(long now);
+
+    boolean claimToken();
+  }
+
+  /** An item whose value is read from {@code source} when first asked for. */
+  static Item lazy(ValueSource source, int flags, long cas, long expiresAt, long storedAt, boolean stale,
+      boolean keyBinary) {
+    Item item = new Item(null, flags, cas, expiresAt, storedAt, stale, keyBinary);
+    item.source = source;
+    return item;
+  }
+
+  /** Sets the marks read back from a store, and where to write them from now on. */
+  Item restored(boolean wasFetched, long accessed, boolean tokenWasSent, boolean explicit, Marks storeMarks) {
+    fetched = wasFetched;
+    lastAccess = accessed;
+    tokenSent = tokenWasSent ? 1 : 0;
+    explicitCas = explicit;
+    marks = storeMarks;
+    return this;
+  }
+
+  /** After compute returns: a value not read by then can no longer be. */
+  void detach() {
+    source = null;
+  }
+
+  /** True when both items hold the very same data (one a copy of the other with another deadline). */
+  boolean sharesValueWith(Item other) {
+    return value != null ? value == other.value : source != null && source == other.source;
   }
 
   public int flags() {
@@ -94,7 +147,13 @@ public final class Item {
 
   /** Claims the win token; true for exactly one caller per item. */
   public boolean claimToken() {
-    return TOKEN.compareAndSet(this, 0, 1);
+    Marks m = marks;
+    if (m == null) {
+      return TOKEN.compareAndSet(this, 0, 1);
+    }
+    boolean won = m.claimToken();
+    tokenSent = 1;
+    return won;
   }
 
   /** True when the CAS was given by the client (meta {@code E}), not drawn from the store's sequence. */
@@ -139,6 +198,10 @@ public final class Item {
   public void markFetched(long now) {
     fetched = true;
     lastAccess = now;
+    Marks m = marks;
+    if (m != null) {
+      m.markFetched(now);
+    }
   }
 
   /** True when the deadline has passed at {@code now}. */
@@ -149,6 +212,8 @@ public final class Item {
   /** The same data with another deadline; keeps the CAS value, as memcached's touch does. */
   public Item withExpiry(long newExpiresAt) {
     Item copy = new Item(value, flags, cas, newExpiresAt, storedAt, stale, keyBinary);
+    copy.source = source;
+    copy.marks = marks;
     copy.fetched = fetched;
     copy.lastAccess = lastAccess;
     copy.tokenSent = tokenSent;

@@ -28,8 +28,38 @@ final class KeyHash {
     }
   }
 
+  /** A hash with the given multipliers (a warm restart's, saved by {@link #multipliers()}). */
+  KeyHash(long[] saved) {
+    if (saved.length != multipliers.length) {
+      throw new IllegalArgumentException("expected " + multipliers.length + " multipliers");
+    }
+    System.arraycopy(saved, 0, multipliers, 0, saved.length);
+  }
+
+  /** A copy of the multipliers, to save with a warm-restart file. */
+  long[] multipliers() {
+    return multipliers.clone();
+  }
+
   /** The hash of {@code k}. */
   int hash(byte[] k) {
+    return (int) (sum(k) >>> 32);
+  }
+
+  /**
+   * A 64-bit hash of {@code k}: the multilinear sum put through MurmurHash3's finaliser, a bijection that spreads
+   * the strong top bits over the low ones, which pick buckets.
+   */
+  long hash64(byte[] k) {
+    long h = sum(k);
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+
+  private long sum(byte[] k) {
     long[] m = multipliers;
     int len = k.length;
     long h = m[0] + m[1] * len;
@@ -45,6 +75,6 @@ final class KeyHash {
       }
       h += m[2 + (word & (HASHED_WORDS - 1))] * tail;
     }
-    return (int) (h >>> 32);
+    return h;
   }
 }

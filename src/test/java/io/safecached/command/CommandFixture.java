@@ -3,7 +3,7 @@ package io.safecached.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.command.Command.StoreMode;
-import io.safecached.store.SegmentedLruStore;
+import io.safecached.store.OffHeapStore;
 import io.safecached.store.FakeClock;
 import io.safecached.store.Item;
 import io.safecached.store.Key;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class CommandFixture {
   final FakeClock clock = new FakeClock();
   final Counters counters = new Counters();
-  final SegmentedLruStore store;
+  final OffHeapStore store;
   final FakeServerContext context = new FakeServerContext();
   final CommandExecutor executor;
 
@@ -28,7 +28,7 @@ final class CommandFixture {
   }
 
   CommandFixture(long memoryLimit) {
-    store = new SegmentedLruStore(memoryLimit, clock, counters, Runnable::run);
+    store = new OffHeapStore(memoryLimit, 1 << 20, clock, counters, Runnable::run);
     executor = new CommandExecutor(store, context);
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.command.Result.Stat;
 import io.safecached.command.Result.Status;
-import io.safecached.store.SegmentedLruStore;
+import io.safecached.store.OffHeapStore;
 import io.safecached.store.stats.Counter;
 import io.safecached.command.Result.Rejection.Kind;
 import java.util.LinkedHashMap;
@@ -79,7 +79,7 @@ class StatsTest {
     assertThat(m).containsEntry("cmd_set", "1").containsEntry("cmd_get", "2").containsEntry("get_hits", "1")
         .containsEntry("get_misses", "1").containsEntry("delete_misses", "1").containsEntry("curr_items", "1")
         .containsEntry("total_items", "1")
-        .containsEntry("bytes", Long.toString(1 + 4 + SegmentedLruStore.PER_ITEM_OVERHEAD))
+        .containsEntry("bytes", Long.toString(OffHeapStore.footprint(1, 4)))
         .containsEntry("limit_maxbytes", Long.toString(64L * 1024 * 1024));
     f.counters.add(Counter.BYTES_READ, 77);
     assertThat(byName(stats(null))).containsEntry("bytes_read", "77");

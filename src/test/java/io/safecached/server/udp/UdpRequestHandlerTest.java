@@ -16,7 +16,7 @@ import io.safecached.config.ServerConfig.UdpPolicy;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.security.AccessPolicy;
 import io.safecached.security.UdpGuard;
-import io.safecached.store.SegmentedLruStore;
+import io.safecached.store.OffHeapStore;
 import io.safecached.store.FakeClock;
 import io.safecached.store.Key;
 import io.safecached.store.stats.Counter;
@@ -40,8 +40,8 @@ class UdpRequestHandlerTest {
       false, false);
 
   private final Counters counters = new Counters();
-  private final SegmentedLruStore store =
-      new SegmentedLruStore(64L * 1024 * 1024, new FakeClock(), counters, Runnable::run);
+  private final OffHeapStore store =
+      new OffHeapStore(64L * 1024 * 1024, 1 << 20, new FakeClock(), counters, Runnable::run);
   private final CommandExecutor executor = new CommandExecutor(store, new FakeServerContext());
   private final List<ByteBuf> sent = new ArrayList<>();
   private long nanos = 1_000_000_000L;

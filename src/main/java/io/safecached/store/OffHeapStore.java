@@ -1,0 +1,1220 @@
+package io.safecached.store;
+
+import io.safecached.store.KeyIndex.Stripe;
+import io.safecached.store.stats.Counter;
+import io.safecached.store.stats.Counters;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link ItemStore} that keeps every item (key, value, flags, CAS, times, marks) in segments off the Java heap,
+ * found through a compact index; log-structured after Segcache.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Segments (Segcache, memcached's slab pages).</b> {@code -m} is cut into equal segments
+ *       ({@value #DEFAULT_SEGMENT} bytes, or enough for the largest item, or less for a tiny limit), allocated
+ *       off the heap when first used ({@link RegionMemory}). Items are appended, each an exact-size record of
+ *       32 bytes of header, key and value padded to 8 ({@link ItemLayout}), so there are no slab classes to
+ *       waste up to a quarter of each item, as memcached's do. A change writes a new record and the old one
+ *       is dead space until its segment is evicted.</li>
+ *   <li><b>Index (Segcache's hash table, memcached's primary hash).</b> {@link KeyIndex}: 8 bytes a slot, no
+ *       Java object per item, striped locks; keys are hashed with a keyed multilinear hash drawn per store
+ *       ({@link KeyHash}), so clients cannot choose colliding keys. Like memcached's hash table it lives outside
+ *       {@code -m}.</li>
+ *   <li><b>Write heads grouped by lifetime (Segcache's TTL buckets).</b> New records go to one of
+ *       {@value #TTL_CLASSES} open segments by remaining lifetime (none, up to 10 s, 1 min, 10 min, 1 h, 1 day,
+ *       longer), so a segment's items tend to expire together. Each segment records the latest deadline and the
+ *       latest store time of what it holds: a segment whose items are all expired or flushed is reclaimed whole
+ *       by the {@link ExpirySweeper} without looking at any other item, and one whose items were all deleted or
+ *       replaced is reused without being read at all.</li>
+ *   <li><b>Eviction (FIFO with reinsertion: Segcache's merge, S3-FIFO's second chance, memcached's ACTIVE).</b>
+ *       When no segment is free, the oldest full segment is walked once: each record still indexed that was read
+ *       at least twice since it was written (memcached's ACTIVE bit) is kept, compacted to the segment's start
+ *       with its bit cleared, up to half the segment; the rest is evicted (or reclaimed when dead). The segment
+ *       then takes new writes after its survivors, so they are the newest again. So a key just written lives
+ *       until older ones are gone, and a key read often survives a scan.</li>
+ *   <li><b>Locks.</b> A lookup takes its stripe's read lock (readers never block each other) and copies the
+ *       record out; a change takes the stripe's write lock, appends under its head's short lock and points the
+ *       slot at the new record. Eviction holds one stripe lock at a time, so no thread holds two stripe locks;
+ *       a writer that needs room releases its stripe lock first and retries. A segment with writes still being
+ *       copied into it is never evicted ({@code writers}).</li>
+ *   <li><b>Marks.</b> Fetched, active, win token and last access are written in the record; the token is
+ *       claimed with an atomic compare-and-set there, so exactly one client wins it.</li>
+ *   <li><b>Expiry and flush</b> follow memcached's rules as {@link SegmentedLruStore} did: every lookup checks
+ *       them; {@code flush_all} is O(1) (by CAS, by store time for client-chosen CAS values, and by the second
+ *       for a delayed flush).</li>
+ *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it.</li>
+ *   <li><b>Warm restart (memcached's {@code -e}).</b> With a memory file the segments are its pages, and a
+ *       clean {@link #close()} writes the index and the segments' metadata beside it with checksums
+ *       ({@link WarmRestart}); the next start with the same limit and file serves every unexpired item.</li>
+ * </ul>
+ */
+public final class OffHeapStore implements ItemStore, AutoCloseable {
+  /** The usual segment size. */
+  public static final int DEFAULT_SEGMENT = 1 << 20;
+  /** The smallest segment, for tiny limits. */
+  static final int MIN_SEGMENT = 4096;
+  /** The largest segment: offsets are kept in 24 bits of 8-byte units. */
+  static final int MAX_SEGMENT = 1 << 27;
+  /** Values still arriving may reserve at most 1/this of the limit. */
+  static final int RESERVATION_SHARE = 2;
+  static final int TTL_CLASSES = 7;
+  private static final long[] TTL_BOUNDS = {10_000L, 60_000L, 600_000L, 3_600_000L, 86_400_000L};
+  /** Sweep steps look at this many dead segments at most. */
+  static final int SWEEP_BATCH = 64;
+
+  private final RegionMemory memory;
+  private final int segmentSize;
+  private final int segmentCount;
+  private final KeyIndex index;
+  private final KeyHash keyHash;
+  private final Clock clock;
+  private final Counters counters;
+  private final Executor background;
+  private final long baseSecond;
+
+  // per segment
+  private final int[] writeEnd;
+  private final AtomicIntegerArray writers;
+  private final AtomicLongArray liveBytes;
+  private final AtomicIntegerArray liveItems;
+  private final AtomicLongArray maxDeadline;
+  private final AtomicLongArray maxStored;
+
+  /** Guards the FIFO, the free list and the segment counts; taken inside a head's lock, never the other way. */
+  private final Object segmentLock = new Object();
+  private final ArrayDeque<Integer> fifo = new ArrayDeque<>();
+  private final ArrayDeque<Integer> free = new ArrayDeque<>();
+  /** Segments holding records: heads, FIFO and free segments with survivors. */
+  private int occupied;
+  /** The next segment never used. */
+  private int fresh;
+  private final int[] heads = new int[TTL_CLASSES];
+  private final Object[] headLocks = new Object[TTL_CLASSES];
+  private final Object evictLock = new Object();
+
+  private final AtomicLong casSequence = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong reserved = new AtomicLong();
+  private volatile long limit;
+  private volatile long flushedCas;
+  private volatile long flushedAt = Long.MIN_VALUE;
+  private volatile long flushSecond;
+  private volatile ExpirySweeper sweeper;
+  private volatile boolean closed;
+  private final String restartNote;
+
+  /** A store of {@code memoryLimitBytes} whose largest item takes {@code maxItemBytes}, memory off the heap. */
+  public OffHeapStore(long memoryLimitBytes, int maxItemBytes, Clock clock, Counters counters, Executor background) {
+    this(memoryLimitBytes, segmentSizeFor(memoryLimitBytes, maxItemBytes), clock, counters, background, null);
+  }
+
+  /** A store on the system clock with 1 MB items at most; background work in the common pool. */
+  public OffHeapStore(long memoryLimitBytes, Counters counters) {
+    this(memoryLimitBytes, 1 << 20, Clock.SYSTEM, counters, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * A store whose segments are pages of {@code memoryFile} (memcached's {@code -e}): when the file holds a
+   * clean stop's state for the same limit and segment size, every unexpired item is served again; otherwise it
+   * starts empty and {@link #restartNote()} says why.
+   */
+  public static OffHeapStore withMemoryFile(long memoryLimitBytes, int maxItemBytes, Clock clock, Counters counters,
+      Executor background, java.nio.file.Path memoryFile) {
+    return new OffHeapStore(memoryLimitBytes, segmentSizeFor(memoryLimitBytes, maxItemBytes), clock, counters,
+        background, memoryFile);
+  }
+
+  OffHeapStore(long memoryLimitBytes, int segmentSize, Clock clock, Counters counters, Executor background,
+      java.nio.file.Path memoryFile) {
+    if (segmentSize < 64 || segmentSize > MAX_SEGMENT || (segmentSize & 7) != 0) {
+      throw new IllegalArgumentException("segment size must be a multiple of 8 up to " + MAX_SEGMENT);
+    }
+    this.segmentSize = segmentSize;
+    this.segmentCount = (int) Math.max(1, Math.min(1 << 23, memoryLimitBytes / segmentSize));
+    this.limit = memoryLimitBytes;
+    this.clock = clock;
+    this.counters = counters;
+    this.background = background;
+    this.writeEnd = new int[segmentCount];
+    this.writers = new AtomicIntegerArray(segmentCount);
+    this.liveBytes = new AtomicLongArray(segmentCount);
+    this.liveItems = new AtomicIntegerArray(segmentCount);
+    this.maxDeadline = new AtomicLongArray(segmentCount);
+    this.maxStored = new AtomicLongArray(segmentCount);
+    for (int i = 0; i < TTL_CLASSES; i++) {
+      heads[i] = -1;
+      headLocks[i] = new Object();
+    }
+    if (memoryFile == null) {
+      this.memory = new RegionMemory(segmentCount, segmentSize);
+      this.keyHash = new KeyHash();
+      this.baseSecond = Math.floorDiv(clock.millis(), 1000);
+      this.index = new KeyIndex(new Locations());
+      this.restartNote = null;
+    } else {
+      this.memory = new RegionMemory(segmentCount, segmentSize, memoryFile);
+      WarmRestart.State saved = WarmRestart.load(memoryFile, memoryLimitBytes, segmentSize, segmentCount, memory);
+      this.keyHash = saved.ok() ? new KeyHash(saved.multipliers()) : new KeyHash();
+      this.baseSecond = saved.ok() ? saved.baseSecond() : Math.floorDiv(clock.millis(), 1000);
+      this.index = new KeyIndex(new Locations());
+      this.restartNote = saved.note();
+      if (saved.ok()) {
+        restore(saved);
+      }
+    }
+  }
+
+  /**
+   * The segment size for a limit and largest item: {@value #DEFAULT_SEGMENT}, larger when one item needs more,
+   * smaller for a limit under 64 of them (at least {@value #MIN_SEGMENT}), always a multiple of 8.
+   */
+  static int segmentSizeFor(long limit, int maxItemBytes) {
+    long need = ItemLayout.footprint(250, Math.max(0, maxItemBytes));
+    long size = DEFAULT_SEGMENT;
+    while (size > MIN_SEGMENT && limit / size < 64) {
+      size >>= 1;
+    }
+    size = Math.max(size, need);
+    return (int) Math.min(MAX_SEGMENT, (size + 4095) & ~4095L);
+  }
+
+  /** Bytes a record of this key and value length takes; {@code bytes} in stats counts these. */
+  public static int footprint(int keyLength, int valueLength) {
+    return ItemLayout.footprint(keyLength, valueLength);
+  }
+
+  /** Why a memory file's contents were not used, or null when they were, or when there is no file. */
+  public String restartNote() {
+    return restartNote;
+  }
+
+  /** The segment size in bytes. */
+  public int segmentSize() {
+    return segmentSize;
+  }
+
+  /** Bytes the index's tables take (outside the limit, like memcached's hash table). */
+  public long indexBytes() {
+    return index.tableBytes();
+  }
+
+  /** Segments allocated so far. */
+  public int segmentsAllocated() {
+    return memory.allocated();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private long hashOf(byte[] k) {
+    return keyHash.hash64(k);
+  }
+
+  @Override
+  public Item get(Key key) {
+    byte[] k = key.bytes();
+    long h = hashOf(k);
+    Stripe s = index.stripe(h);
+    long now = clock.millis();
+    long stamp = s.lock.readLock();
+    try {
+      int i = s.find(k, h);
+      if (i < 0) {
+        return null;
+      }
+      long loc = s.locationAt(i);
+      ByteBuffer b = buffer(loc);
+      int off = KeyIndex.offsetOf(loc);
+      if (isLive(b, off, now)) {
+        int m = ItemLayout.marks(b, off);
+        if ((m & ItemLayout.FETCHED) != 0 && (m & ItemLayout.ACTIVE) == 0) {
+          ItemLayout.setMarks(b, off, ItemLayout.ACTIVE);
+        }
+        Item item = read(b, off, true);
+        return item.restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
+            (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
+      }
+    } finally {
+      s.lock.unlockRead(stamp);
+    }
+    // dead: remove it under the write lock, if it is still there
+    stamp = s.lock.writeLock();
+    try {
+      int i = s.find(k, h);
+      if (i >= 0) {
+        long loc = s.locationAt(i);
+        ByteBuffer b = buffer(loc);
+        int off = KeyIndex.offsetOf(loc);
+        if (!isLive(b, off, now)) {
+          countDead(b, off, now);
+          unindex(s, i, loc);
+        }
+      }
+    } finally {
+      s.lock.unlockWrite(stamp);
+    }
+    return null;
+  }
+
+  /** The item at {@code off}, its value copied out ({@code copy}) or read later while the lock is held. */
+  private Item read(ByteBuffer b, int off, boolean copy) {
+    long cas = b.getLong(off + ItemLayout.CAS);
+    int flags = b.getInt(off + ItemLayout.FLAGS);
+    int valueLength = ItemLayout.valueLength(b, off);
+    int keyLength = ItemLayout.keyLength(b, off);
+    int m = ItemLayout.marks(b, off);
+    long stored = storedMillis(b, off);
+    long deadline = deadline(b, off, m);
+    boolean stale = (m & ItemLayout.STALE) != 0;
+    boolean keyBinary = (m & ItemLayout.KEY_BINARY) != 0;
+    int at = off + ItemLayout.HEADER + keyLength;
+    if (copy) {
+      byte[] v = new byte[valueLength];
+      b.get(at, v);
+      return new Item(v, flags, cas, deadline, stored, stale, keyBinary);
+    }
+    return Item.lazy(() -> {
+      byte[] v = new byte[valueLength];
+      b.get(at, v);
+      return v;
+    }, flags, cas, deadline, stored, stale, keyBinary);
+  }
+
+  /** When the record was stored, to the millisecond. */
+  private long storedMillis(ByteBuffer b, int off) {
+    return storedSecondMillis(b, off) + ItemLayout.storedMilli(b, off);
+  }
+
+  /** The start of the second in which the record was stored; its deadline counts from there. */
+  private long storedSecondMillis(ByteBuffer b, int off) {
+    return (baseSecond + (b.getInt(off + ItemLayout.STORED) & 0xFFFF_FFFFL)) * 1000L;
+  }
+
+  private long accessMillis(ByteBuffer b, int off) {
+    return (baseSecond + (b.getInt(off + ItemLayout.ACCESS) & 0xFFFF_FFFFL)) * 1000L;
+  }
+
+  private long deadline(ByteBuffer b, int off, int marks) {
+    int d = b.getInt(off + ItemLayout.DEADLINE);
+    if (d == ItemLayout.NEVER) {
+      return 0;
+    }
+    long delta = d & 0xFFFF_FFFFL;
+    return storedSecondMillis(b, off) + ((marks & ItemLayout.DEADLINE_SECONDS) != 0 ? delta * 1000L : delta);
+  }
+
+  /** Seconds since the base second, as a record keeps times. */
+  private int relativeSecond(long millis) {
+    long s = Math.floorDiv(millis, 1000) - baseSecond;
+    return (int) Math.max(0, Math.min(0xFFFF_FFFEL, s));
+  }
+
+  // ---------------------------------------------------------------- liveness and counting
+
+  private boolean isLive(ByteBuffer b, int off, long now) {
+    int m = ItemLayout.marks(b, off);
+    long deadline = deadline(b, off, m);
+    if (deadline != 0 && now >= deadline) {
+      return false;
+    }
+    return !flushed(b, off, m, now);
+  }
+
+  private boolean flushed(ByteBuffer b, int off, int marks, long now) {
+    long stored = storedMillis(b, off);
+    // a CAS the client chose (meta E) orders nothing: such an item is flushed when it was stored by the time of
+    // the flush (in the same millisecond too, erring towards flushed)
+    if ((marks & ItemLayout.EXPLICIT_CAS) != 0 ? stored <= flushedAt : b.getLong(off) <= flushedCas) {
+      return true;
+    }
+    long second = flushSecond;
+    return second != 0 && now >= second && stored < second + 1000;
+  }
+
+  private void countDead(ByteBuffer b, int off, long now) {
+    if (flushed(b, off, ItemLayout.marks(b, off), now)) {
+      counters.increment(Counter.GET_FLUSHED);
+    } else {
+      counters.increment(Counter.GET_EXPIRED);
+    }
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  public Item compute(Key key, UnaryOperator<Item> fn) {
+    byte[] k = key.bytes();
+    long h = hashOf(k);
+    Stripe s = index.stripe(h);
+    Item next = null;
+    boolean decided = false;
+    long decidedOn = -1;
+    while (true) {
+      long now = clock.millis();
+      long stamp = s.lock.writeLock();
+      try {
+        int i = s.find(k, h);
+        long loc = i < 0 ? 0 : s.locationAt(i);
+        Item live = null;
+        if (i >= 0) {
+          ByteBuffer b = buffer(loc);
+          int off = KeyIndex.offsetOf(loc);
+          if (isLive(b, off, now)) {
+            int m = ItemLayout.marks(b, off);
+            live = read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off),
+                (m & ItemLayout.TOKEN) != 0, (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
+          } else {
+            countDead(b, off, now);
+            unindex(s, i, loc);
+            i = -1;
+            loc = 0;
+          }
+        }
+        if (!decided || decidedOn != loc) {
+          next = fn.apply(live);
+          decided = true;
+          decidedOn = loc;
+        }
+        boolean inPlace = live != null && next != null && next != live && sameVersion(live, next);
+        if (next == live && live != null || inPlace) {
+          next.value(); // read while the lock is held: the caller may want it
+        }
+        if (live != null) {
+          live.detach();
+        }
+        if (next == null) {
+          if (i >= 0) {
+            unindex(s, i, loc);
+          }
+          return null;
+        }
+        if (next == live) {
+          return next;
+        }
+        byte[] value = next.value();
+        int fp = ItemLayout.footprint(k.length, value.length);
+        if (fp > segmentSize || fp > limit) {
+          // more than a segment or the whole limit: never kept, counted as stored and evicted at once
+          if (i >= 0) {
+            unindex(s, i, loc);
+          }
+          countEviction(next.fetched());
+          return next;
+        }
+        if (inPlace) {
+          rewriteInPlace(loc, next);
+          return next;
+        }
+        long at = allocate(lifetimeClass(next.expiresAt(), now), fp);
+        if (at >= 0) {
+          int seg = KeyIndex.segmentOf(at);
+          try {
+            write(at, k, next, now);
+          } finally {
+            writers.decrementAndGet(seg);
+          }
+          if (i >= 0) {
+            s.replace(i, at);
+            retire(loc);
+          } else {
+            s.insert(at, h);
+          }
+          liveBytes.addAndGet(seg, fp);
+          liveItems.incrementAndGet(seg);
+          bytes.addAndGet(fp);
+          long deadline = next.expiresAt();
+          maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
+          maxStored.accumulateAndGet(seg, now, Math::max);
+          return next;
+        }
+      } finally {
+        s.lock.unlockWrite(stamp);
+      }
+      makeRoom(ItemLayout.footprint(k.length, next.value().length));
+    }
+  }
+
+  /** The same version of the same data with, at most, another deadline: touch keeps the record's place. */
+  private static boolean sameVersion(Item live, Item next) {
+    return live.cas() == next.cas() && next.sharesValueWith(live) && live.flags() == next.flags()
+        && live.stale() == next.stale() && live.keyBinary() == next.keyBinary();
+  }
+
+  private void rewriteInPlace(long loc, Item next) {
+    ByteBuffer b = buffer(loc);
+    int off = KeyIndex.offsetOf(loc);
+    writeDeadline(b, off, next.expiresAt(), storedSecondMillis(b, off));
+    if (next.tokenSent()) {
+      ItemLayout.setMarks(b, off, ItemLayout.TOKEN);
+    }
+    long deadline = next.expiresAt();
+    maxDeadline.accumulateAndGet(KeyIndex.segmentOf(loc), deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
+  }
+
+  private void writeDeadline(ByteBuffer b, int off, long deadline, long storedSecondMillis) {
+    if (deadline == 0) {
+      b.putInt(off + ItemLayout.DEADLINE, ItemLayout.NEVER);
+      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
+      return;
+    }
+    long delta = Math.max(0, deadline - storedSecondMillis);
+    if (delta < 0xFFFF_FFFFL) {
+      b.putInt(off + ItemLayout.DEADLINE, (int) delta);
+      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
+    } else {
+      b.putInt(off + ItemLayout.DEADLINE, (int) Math.min(0xFFFF_FFFEL, (delta + 999) / 1000));
+      ItemLayout.setMarks(b, off, ItemLayout.DEADLINE_SECONDS);
+    }
+  }
+
+  private void write(long at, byte[] k, Item item, long now) {
+    ByteBuffer b = buffer(at);
+    int off = KeyIndex.offsetOf(at);
+    byte[] v = item.value();
+    int stored = relativeSecond(item.storedAt());
+    int milli = (int) Math.floorMod(item.storedAt(), 1000L);
+    int marks = (item.fetched() ? ItemLayout.FETCHED : 0) | (item.tokenSent() ? ItemLayout.TOKEN : 0)
+        | (item.stale() ? ItemLayout.STALE : 0) | (item.keyBinary() ? ItemLayout.KEY_BINARY : 0)
+        | (item.explicitCas() ? ItemLayout.EXPLICIT_CAS : 0);
+    b.putLong(off + ItemLayout.CAS, item.cas());
+    b.putInt(off + ItemLayout.FLAGS, item.flags());
+    b.putInt(off + ItemLayout.VALUE_LENGTH, v.length);
+    b.putInt(off + ItemLayout.STORED, stored);
+    b.putInt(off + ItemLayout.ACCESS, relativeSecond(item.lastAccess()));
+    b.putInt(off + ItemLayout.WORD, k.length | marks | milli << 16);
+    writeDeadline(b, off, item.expiresAt(), (baseSecond + stored) * 1000L);
+    b.put(off + ItemLayout.HEADER, k);
+    b.put(off + ItemLayout.HEADER + k.length, v);
+  }
+
+  @Override
+  public boolean remove(Key key) {
+    byte[] k = key.bytes();
+    long h = hashOf(k);
+    Stripe s = index.stripe(h);
+    long now = clock.millis();
+    long stamp = s.lock.writeLock();
+    try {
+      int i = s.find(k, h);
+      if (i < 0) {
+        return false;
+      }
+      long loc = s.locationAt(i);
+      ByteBuffer b = buffer(loc);
+      int off = KeyIndex.offsetOf(loc);
+      boolean live = isLive(b, off, now);
+      if (!live) {
+        countDead(b, off, now);
+      }
+      unindex(s, i, loc);
+      return live;
+    } finally {
+      s.lock.unlockWrite(stamp);
+    }
+  }
+
+  /** Takes slot {@code i} (holding {@code loc}) out of the index; its record becomes dead space. */
+  private void unindex(Stripe s, int i, long loc) {
+    s.removeAt(i);
+    retire(loc);
+  }
+
+  /** Accounts the record at {@code loc} as gone. */
+  private void retire(long loc) {
+    ByteBuffer b = buffer(loc);
+    int fp = ItemLayout.footprint(b, KeyIndex.offsetOf(loc));
+    int seg = KeyIndex.segmentOf(loc);
+    liveBytes.addAndGet(seg, -fp);
+    liveItems.decrementAndGet(seg);
+    bytes.addAndGet(-fp);
+  }
+
+  private static int lifetimeClass(long deadline, long now) {
+    if (deadline == 0) {
+      return 0;
+    }
+    long left = deadline - now;
+    for (int c = 0; c < TTL_BOUNDS.length; c++) {
+      if (left <= TTL_BOUNDS[c]) {
+        return c + 1;
+      }
+    }
+    return TTL_CLASSES - 1;
+  }
+
+  private ByteBuffer buffer(long loc) {
+    return memory.segment(KeyIndex.segmentOf(loc));
+  }
+
+  // ---------------------------------------------------------------- segments
+
+  /**
+   * Room for {@code fp} bytes in the head of {@code ttlClass}: the location, with the segment's writer count
+   * raised (the caller lowers it when the record is written), or -1 when a segment is needed and none is free.
+   */
+  private long allocate(int ttlClass, int fp) {
+    synchronized (headLocks[ttlClass]) {
+      while (true) {
+        int seg = heads[ttlClass];
+        if (seg >= 0 && writeEnd[seg] + fp <= segmentSize) {
+          int off = writeEnd[seg];
+          writeEnd[seg] = off + fp;
+          writers.incrementAndGet(seg);
+          return KeyIndex.location(seg, off);
+        }
+        synchronized (segmentLock) {
+          if (closed) {
+            throw new IllegalStateException("store closed");
+          }
+          int next = takeFree();
+          if (next < 0) {
+            return -1;
+          }
+          if (seg >= 0) {
+            fifo.addLast(seg);
+          }
+          heads[ttlClass] = next;
+        }
+      }
+    }
+  }
+
+  /** A free segment for a head, or -1 (segment lock held). */
+  private int takeFree() {
+    Integer f = free.pollFirst();
+    if (f != null) {
+      if (writeEnd[f] == 0) {
+        occupied++;
+      }
+      return f;
+    }
+    if (occupied < allowedSegments() && fresh < segmentCount) {
+      occupied++;
+      return fresh++;
+    }
+    return -1;
+  }
+
+  /** Segments items may occupy: the limit less the reservations, in segments. */
+  private int allowedSegments() {
+    long room = limit - reserved.get();
+    return (int) Math.max(1, Math.min(segmentCount, (room + segmentSize - 1) / segmentSize));
+  }
+
+  /**
+   * Frees a segment when none is free, evicting the oldest; it keeps its active records up to half of it, and
+   * never so many that a record of {@code fp} bytes would not fit after them.
+   */
+  private void makeRoom(int fp) {
+    synchronized (evictLock) {
+      while (!closed) {
+        synchronized (segmentLock) {
+          if (!free.isEmpty() || occupied < allowedSegments() && fresh < segmentCount) {
+            return;
+          }
+        }
+        if (!freeOne(Math.min(segmentSize / 2, segmentSize - fp))) {
+          Thread.onSpinWait();
+        }
+      }
+    }
+  }
+
+  /** Evicts until the segments occupied fit the limit (after it was lowered, or values were reserved). */
+  private void shrinkToLimit() {
+    synchronized (evictLock) {
+      while (!closed) {
+        synchronized (segmentLock) {
+          if (occupied <= allowedSegments()) {
+            return;
+          }
+        }
+        if (!freeOne(0)) {
+          Thread.onSpinWait();
+        }
+      }
+    }
+  }
+
+  /**
+   * Frees one segment (evict lock held): an emptied one at once, else a dead one, else the oldest, else an open
+   * head. An evicted segment keeps its active records up to {@code keepBytes}. Returns false when every
+   * candidate still has writes in progress.
+   */
+  private boolean freeOne(int keepBytes) {
+    long now = clock.millis();
+    int victim = -1;
+    boolean dead = false;
+    synchronized (segmentLock) {
+      for (Integer seg : fifo) {
+        if (writers.get(seg) == 0 && liveItems.get(seg) == 0) {
+          fifo.remove(seg);
+          reset(seg);
+          return true;
+        }
+      }
+      for (Integer seg : fifo) {
+        if (writers.get(seg) == 0 && segmentDead(seg, now)) {
+          victim = seg;
+          dead = true;
+          break;
+        }
+      }
+      if (victim < 0) {
+        for (Integer seg : fifo) {
+          if (writers.get(seg) == 0) {
+            victim = seg;
+            break;
+          }
+        }
+      }
+      if (victim >= 0) {
+        fifo.remove(victim);
+      }
+    }
+    if (victim < 0) {
+      victim = stealHead();
+      if (victim < 0) {
+        return false;
+      }
+    }
+    evictSegment(victim, dead ? segmentSize : keepBytes, dead, now);
+    return true;
+  }
+
+  /**
+   * Takes the fullest open head's segment away from its head for eviction, when everything is open heads (a
+   * limit of few segments); -1 when every head has writes in progress. Takes each head's lock, then the
+   * segment lock, in the order writers do.
+   */
+  private int stealHead() {
+    int best = -1;
+    int bestEnd = -1;
+    for (int c = 0; c < TTL_CLASSES; c++) {
+      int seg = heads[c];
+      if (seg >= 0 && writeEnd[seg] > bestEnd) {
+        best = c;
+        bestEnd = writeEnd[seg];
+      }
+    }
+    if (best < 0) {
+      return -1;
+    }
+    synchronized (headLocks[best]) {
+      synchronized (segmentLock) {
+        int seg = heads[best];
+        if (seg < 0 || writers.get(seg) != 0) {
+          return -1;
+        }
+        heads[best] = -1;
+        return seg;
+      }
+    }
+  }
+
+  /** True when every record of {@code seg} is expired or flushed by now. */
+  private boolean segmentDead(int seg, long now) {
+    long d = maxDeadline.get(seg);
+    if (d != Long.MAX_VALUE && d != 0 && now >= d) {
+      return true;
+    }
+    long stored = maxStored.get(seg);
+    if (stored < flushedAt) {
+      return true;
+    }
+    long second = flushSecond;
+    return second != 0 && now >= second && stored < second + 1000;
+  }
+
+  /** An empty segment back on the free list (segment lock held). */
+  private void reset(int seg) {
+    writeEnd[seg] = 0;
+    maxDeadline.set(seg, 0);
+    maxStored.set(seg, 0);
+    occupied--;
+    free.addLast(seg);
+  }
+
+  /**
+   * Walks {@code seg} once: records still indexed that are live and active (or live at all, for a sweep of a
+   * segment thought dead) are compacted to its start, up to {@code keepBytes}; the rest are evicted or, when
+   * dead, reclaimed. The segment then goes to the free list with its survivors.
+   */
+  private void evictSegment(int seg, int keepBytes, boolean keepAnyLive, long now) {
+    ByteBuffer b = memory.segment(seg);
+    int end = writeEnd[seg];
+    int dst = 0;
+    long kept = 0;
+    long keptDeadline = 0;
+    long keptStored = 0;
+    for (int off = 0; off < end; ) {
+      int fp = ItemLayout.footprint(b, off);
+      int keyLength = ItemLayout.keyLength(b, off);
+      if (keyLength == 0) {
+        off += fp;
+        continue;
+      }
+      byte[] key = ItemLayout.key(b, off);
+      long h = hashOf(key);
+      Stripe s = index.stripe(h);
+      long loc = KeyIndex.location(seg, off);
+      long stamp = s.lock.writeLock();
+      try {
+        int i = s.findLocation(loc, h);
+        if (i >= 0) {
+          boolean live = isLive(b, off, now);
+          int m = ItemLayout.marks(b, off);
+          boolean keep = live && (keepAnyLive || (m & ItemLayout.ACTIVE) != 0) && kept + fp <= keepBytes;
+          if (keep) {
+            if (dst != off) {
+              b.put(dst, b, off, fp);
+              s.replace(i, KeyIndex.location(seg, dst));
+            }
+            if (!keepAnyLive) {
+              ItemLayout.clearMarks(b, dst, ItemLayout.ACTIVE);
+            }
+            long d = deadline(b, dst, m);
+            keptDeadline = Math.max(keptDeadline, d == 0 ? Long.MAX_VALUE : d);
+            keptStored = Math.max(keptStored, storedMillis(b, dst));
+            kept += fp;
+            dst += fp;
+          } else {
+            s.removeAt(i);
+            liveBytes.addAndGet(seg, -fp);
+            liveItems.decrementAndGet(seg);
+            bytes.addAndGet(-fp);
+            if (live) {
+              countEviction((m & ItemLayout.FETCHED) != 0);
+            } else {
+              counters.increment(Counter.RECLAIMED);
+              if ((m & ItemLayout.FETCHED) == 0) {
+                counters.increment(Counter.EXPIRED_UNFETCHED);
+              }
+            }
+          }
+        }
+      } finally {
+        s.lock.unlockWrite(stamp);
+      }
+      off += fp;
+    }
+    synchronized (segmentLock) {
+      writeEnd[seg] = dst;
+      maxDeadline.set(seg, keptDeadline);
+      maxStored.set(seg, keptStored);
+      if (dst == 0) {
+        occupied--;
+      }
+      free.addLast(seg);
+    }
+  }
+
+  private void countEviction(boolean fetched) {
+    counters.increment(Counter.EVICTIONS);
+    if (!fetched) {
+      counters.increment(Counter.EVICTED_UNFETCHED);
+    }
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  /**
+   * Reclaims segments whose records are all expired or flushed, at most {@link #SWEEP_BATCH} of them, each
+   * walked once; segments emptied by deletes go back to the free list unread. Returns the segments freed.
+   */
+  int sweep() {
+    long now = clock.millis();
+    int freed = 0;
+    synchronized (evictLock) {
+      List<Integer> dead = new ArrayList<>();
+      synchronized (segmentLock) {
+        for (java.util.Iterator<Integer> it = fifo.iterator(); it.hasNext() && dead.size() < SWEEP_BATCH; ) {
+          int seg = it.next();
+          if (writers.get(seg) != 0) {
+            continue;
+          }
+          if (liveItems.get(seg) == 0) {
+            it.remove();
+            reset(seg);
+            freed++;
+          } else if (segmentDead(seg, now)) {
+            it.remove();
+            dead.add(seg);
+          }
+        }
+      }
+      for (int seg : dead) {
+        evictSegment(seg, segmentSize, true, now);
+        freed++;
+      }
+    }
+    return freed;
+  }
+
+  /**
+   * Reclaims every expired and flushed record now, wherever it is, by walking the index one stripe at a time;
+   * for tests and for an operator's explicit request. Returns how many it reclaimed.
+   */
+  public long crawl() {
+    long now = clock.millis();
+    long reclaimed = 0;
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      Stripe s = index.stripe(si);
+      long stamp = s.lock.writeLock();
+      try {
+        long[] t = s.table;
+        List<Long> dead = new ArrayList<>();
+        for (long slot : t) {
+          if (slot != 0) {
+            long loc = slot & KeyIndex.LOCATION_MASK;
+            if (!isLive(buffer(loc), KeyIndex.offsetOf(loc), now)) {
+              dead.add(loc);
+            }
+          }
+        }
+        for (long loc : dead) {
+          ByteBuffer b = buffer(loc);
+          int off = KeyIndex.offsetOf(loc);
+          int i = s.findLocation(loc, hashOf(ItemLayout.key(b, off)));
+          if (i >= 0) {
+            boolean fetched = (ItemLayout.marks(b, off) & ItemLayout.FETCHED) != 0;
+            unindex(s, i, loc);
+            counters.increment(Counter.RECLAIMED);
+            if (!fetched) {
+              counters.increment(Counter.EXPIRED_UNFETCHED);
+            }
+            reclaimed++;
+          }
+        }
+      } finally {
+        s.lock.unlockWrite(stamp);
+      }
+    }
+    return reclaimed;
+  }
+
+  /** Runs the crawler now: reclaims every expired and flushed item at once (tests call it). */
+  public void cleanUp() {
+    crawl();
+    sweep();
+  }
+
+  /** Starts the background sweeper, every {@code periodMillis}; {@link #close()} stops it. */
+  public synchronized void startCrawler(long periodMillis) {
+    if (sweeper == null && !closed) {
+      sweeper = ExpirySweeper.start(this::sweep, periodMillis);
+    }
+  }
+
+  // ---------------------------------------------------------------- ItemStore
+
+  @Override
+  public long nextCas() {
+    return casSequence.incrementAndGet();
+  }
+
+  @Override
+  public long now() {
+    return clock.millis();
+  }
+
+  /**
+   * An immediate flush is exact (by CAS). A delayed one follows memcached, whose clock ticks whole seconds: it
+   * takes hold at the start of the second before the deadline's, and drops every item stored before the end of
+   * that second.
+   */
+  @Override
+  public void flushAll(long deadlineMillis) {
+    long now = clock.millis();
+    if (deadlineMillis <= now) {
+      flushedCas = casSequence.get();
+      flushedAt = now;
+      flushSecond = 0;
+      background.execute(this::sweep);
+      return;
+    }
+    long second = (Math.floorDiv(deadlineMillis, 1000) - 1) * 1000;
+    flushSecond = second;
+    if (second <= now) {
+      flushedCas = casSequence.get();
+      flushedAt = now;
+      background.execute(this::sweep);
+    }
+  }
+
+  @Override
+  public long itemCount() {
+    return index.count();
+  }
+
+  @Override
+  public long bytesUsed() {
+    return bytes.get();
+  }
+
+  @Override
+  public long memoryLimit() {
+    return limit;
+  }
+
+  /**
+   * Lowering the limit evicts whole segments, oldest first, down to it. The segments are fixed when the store
+   * is made, so a limit raised beyond the starting one holds no more than the starting one did.
+   */
+  @Override
+  public void setMemoryLimit(long newLimit) {
+    limit = newLimit;
+    shrinkToLimit();
+  }
+
+  /**
+   * Reserves room for a value still arriving, as memcached allocates an item when its header arrives: the bytes
+   * count against the limit with the segments (evicting as a write does) until {@link #release}d, and all
+   * reservations together stay within {@link #reservationLimit()}.
+   */
+  @Override
+  public boolean reserve(long n) {
+    if (reserved.addAndGet(n) > reservationLimit()) {
+      reserved.addAndGet(-n);
+      return false;
+    }
+    shrinkToLimit();
+    return true;
+  }
+
+  @Override
+  public void release(long n) {
+    reserved.addAndGet(-n);
+  }
+
+  @Override
+  public long reservedBytes() {
+    return reserved.get();
+  }
+
+  /** Half the limit: memcached's own rule for the item size ({@code -I} at most half of {@code -m}) fits one. */
+  @Override
+  public long reservationLimit() {
+    return limit / RESERVATION_SHARE;
+  }
+
+  @Override
+  public Counters counters() {
+    return counters;
+  }
+
+  /**
+   * Stops the sweeper and frees the memory. With a memory file, first saves what a warm restart needs (the
+   * index, the segments' metadata and checksums) and writes the file's pages to disk.
+   */
+  @Override
+  public void close() {
+    ExpirySweeper sw;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      sw = sweeper;
+      sweeper = null;
+    }
+    if (sw != null) {
+      sw.close();
+    }
+    synchronized (evictLock) {
+      for (int si = 0; si < KeyIndex.STRIPES; si++) {
+        index.stripe(si).lock.asWriteLock().lock();
+      }
+      try {
+        synchronized (segmentLock) {
+          if (memory.fileBacked()) {
+            WarmRestart.save(memory, snapshot());
+          }
+          closed = true;
+          memory.close();
+        }
+      } finally {
+        for (int si = 0; si < KeyIndex.STRIPES; si++) {
+          index.stripe(si).lock.asWriteLock().unlock();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- warm restart
+
+  /** Everything a warm restart needs besides the segments' bytes (all locks held). */
+  private WarmRestart.State snapshot() {
+    long[][] tables = new long[KeyIndex.STRIPES][];
+    int[] counts = new int[KeyIndex.STRIPES];
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      tables[si] = index.stripe(si).table;
+      counts[si] = index.stripe(si).count;
+    }
+    int[] order = new int[fifo.size() + TTL_CLASSES];
+    int n = 0;
+    for (int seg : fifo) {
+      order[n++] = seg;
+    }
+    for (int c = 0; c < TTL_CLASSES; c++) {
+      if (heads[c] >= 0) {
+        order[n++] = heads[c];
+      }
+    }
+    int[] withSurvivors = free.stream().filter(f -> writeEnd[f] > 0).mapToInt(Integer::intValue).toArray();
+    int[] sealed = java.util.Arrays.copyOf(order, n);
+    int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(sealed),
+        java.util.Arrays.stream(withSurvivors)).toArray();
+    long[] segs = new long[segmentCount * 5];
+    for (int seg = 0; seg < segmentCount; seg++) {
+      segs[seg * 5] = writeEnd[seg];
+      segs[seg * 5 + 1] = liveBytes.get(seg);
+      segs[seg * 5 + 2] = liveItems.get(seg);
+      segs[seg * 5 + 3] = maxDeadline.get(seg);
+      segs[seg * 5 + 4] = maxStored.get(seg);
+    }
+    return new WarmRestart.State(true, null, keyHash.multipliers(), baseSecond, casSequence.get(), flushedCas,
+        flushedAt, flushSecond, limit, segmentSize, segmentCount, all, fresh, segs, tables, counts, bytes.get());
+  }
+
+  /** Takes over a saved state: the index, the segments holding records (all sealed now), the sequences. */
+  private void restore(WarmRestart.State st) {
+    casSequence.set(st.casSequence());
+    flushedCas = st.flushedCas();
+    flushedAt = st.flushedAt();
+    flushSecond = st.flushSecond();
+    for (int seg = 0; seg < segmentCount; seg++) {
+      writeEnd[seg] = (int) st.segments()[seg * 5];
+      liveBytes.set(seg, st.segments()[seg * 5 + 1]);
+      liveItems.set(seg, (int) st.segments()[seg * 5 + 2]);
+      maxDeadline.set(seg, st.segments()[seg * 5 + 3]);
+      maxStored.set(seg, st.segments()[seg * 5 + 4]);
+    }
+    for (int seg : st.order()) {
+      fifo.addLast(seg);
+    }
+    occupied = st.order().length;
+    fresh = st.fresh();
+    boolean[] used = new boolean[segmentCount];
+    for (int seg : st.order()) {
+      used[seg] = true;
+    }
+    for (int seg = 0; seg < fresh; seg++) {
+      if (!used[seg]) {
+        writeEnd[seg] = 0;
+        free.addLast(seg);
+      }
+    }
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      index.stripe(si).load(st.tables()[si], st.counts()[si]);
+    }
+    bytes.set(st.bytes());
+  }
+
+  // ---------------------------------------------------------------- index callbacks and marks
+
+  /** Reads keys and their hashes where the index points. */
+  private final class Locations implements KeyIndex.Locations {
+    @Override
+    public boolean keyAt(long location, byte[] key) {
+      return ItemLayout.keyEquals(buffer(location), KeyIndex.offsetOf(location), key);
+    }
+
+    @Override
+    public int hashAt(long location) {
+      return (int) hashOf(ItemLayout.key(buffer(location), KeyIndex.offsetOf(location)));
+    }
+  }
+
+  /** Writes a read item's marks into its record, if the record is still where the read found it. */
+  private final class StoredMarks implements Item.Marks {
+    private final Stripe stripe;
+    private final long hash;
+    private final long location;
+
+    StoredMarks(Stripe stripe, long hash, long location) {
+      this.stripe = stripe;
+      this.hash = hash;
+      this.location = location;
+    }
+
+    @Override
+    public void markFetched(long now) {
+      long stamp = stripe.lock.readLock();
+      try {
+        if (stripe.findLocation(location, hash) >= 0) {
+          ByteBuffer b = buffer(location);
+          int off = KeyIndex.offsetOf(location);
+          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          if ((ItemLayout.marks(b, off) & ItemLayout.FETCHED) == 0) {
+            ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
+          }
+        }
+      } finally {
+        stripe.lock.unlockRead(stamp);
+      }
+    }
+
+    @Override
+    public boolean claimToken() {
+      long stamp = stripe.lock.readLock();
+      try {
+        if (stripe.findLocation(location, hash) < 0) {
+          return false; // replaced meanwhile: the new version has its own token
+        }
+        int off = KeyIndex.offsetOf(location);
+        return (ItemLayout.setMarks(buffer(location), off, ItemLayout.TOKEN) & ItemLayout.TOKEN) == 0;
+      } finally {
+        stripe.lock.unlockRead(stamp);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- consistency (tests)
+
+  /** Checks the index against the segments' counts; call while nothing else uses the store. Returns {items, bytes}. */
+  long[] audit() {
+    long count = 0;
+    long weight = 0;
+    long[] perSegBytes = new long[segmentCount];
+    int[] perSegItems = new int[segmentCount];
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      Stripe s = index.stripe(si);
+      for (long slot : s.table) {
+        if (slot != 0) {
+          long loc = slot & KeyIndex.LOCATION_MASK;
+          ByteBuffer b = buffer(loc);
+          int off = KeyIndex.offsetOf(loc);
+          byte[] key = ItemLayout.key(b, off);
+          long h = hashOf(key);
+          if (index.stripe(h) != s || s.find(key, h) < 0 || s.locationAt(s.find(key, h)) != loc) {
+            throw new IllegalStateException("slot not found by its own key");
+          }
+          int fp = ItemLayout.footprint(b, off);
+          count++;
+          weight += fp;
+          perSegBytes[KeyIndex.segmentOf(loc)] += fp;
+          perSegItems[KeyIndex.segmentOf(loc)]++;
+        }
+      }
+    }
+    for (int seg = 0; seg < segmentCount; seg++) {
+      if (perSegBytes[seg] != liveBytes.get(seg) || perSegItems[seg] != liveItems.get(seg)) {
+        throw new IllegalStateException("segment " + seg + " counts disagree");
+      }
+    }
+    if (count != index.count() || weight != bytes.get()) {
+      throw new IllegalStateException("store totals disagree: " + count + " items, " + weight + " bytes reachable; "
+          + index.count() + " items, " + bytes.get() + " bytes counted");
+    }
+    return new long[] {count, weight};
+  }
+}
