@@ -103,6 +103,12 @@ public final class Item {
     return this;
   }
 
+  /** From now on writes the marks to where the store keeps them. */
+  Item bind(Marks storeMarks) {
+    marks = storeMarks;
+    return this;
+  }
+
   /** After compute returns: a value not read by then can no longer be. */
   void detach() {
     source = null;

@@ -16,8 +16,8 @@ import java.nio.ByteOrder;
  * 20  int   deadline: milliseconds after the stored second (seconds when {@link #DEADLINE_SECONDS} is set),
  *           {@link #NEVER} for none
  * 24  int   last access: seconds since the store's base second
- * 28  int   bits 0-7 key length, bits 8-15 marks ({@link #FETCHED} ...), changed only atomically, bits 16-25
- *           the millisecond of the stored second
+ * 28  int   bits 0-7 key length, bits 8-15 marks ({@link #FETCHED} ...), bits 16-25 the millisecond of the
+ *           stored second, bits 26-27 the read frequency (0-3); marks and frequency change only atomically
  * 32        key bytes, then value bytes
  * </pre>
  *
@@ -39,8 +39,6 @@ final class ItemLayout {
 
   /** Mark: some client read the item. */
   static final int FETCHED = 1 << 8;
-  /** Mark: read again after it was fetched; survives the next eviction of its segment (memcached's ACTIVE). */
-  static final int ACTIVE = 1 << 9;
   /** Mark: the meta win token was handed out for this version. */
   static final int TOKEN = 1 << 10;
   /** Mark: invalidated by meta I (served with X until replaced). */
@@ -51,6 +49,10 @@ final class ItemLayout {
   static final int EXPLICIT_CAS = 1 << 13;
   /** Mark: the deadline field counts seconds, not milliseconds (deadlines beyond 49 days). */
   static final int DEADLINE_SECONDS = 1 << 14;
+
+  /** The read frequency's lowest bit, and its mask: S3-FIFO's 2-bit counter. */
+  static final int FREQ_ONE = 1 << 26;
+  static final int FREQ_MASK = 3 << 26;
 
   private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
@@ -77,6 +79,27 @@ final class ItemLayout {
   /** Sets {@code bits} in the marks atomically; returns the marks before. */
   static int setMarks(ByteBuffer b, int off, int bits) {
     return (int) INTS.getAndBitwiseOr(b, off + WORD, bits);
+  }
+
+  /** The read frequency, 0 to 3. */
+  static int frequency(int marks) {
+    return (marks & FREQ_MASK) >>> 26;
+  }
+
+  /** Counts a read: the frequency goes up by one unless it is 3 already (no write then). */
+  static void countRead(ByteBuffer b, int off) {
+    int w = (int) INTS.getVolatile(b, off + WORD);
+    while ((w & FREQ_MASK) != FREQ_MASK && !INTS.compareAndSet(b, off + WORD, w, w + FREQ_ONE)) {
+      w = (int) INTS.getVolatile(b, off + WORD);
+    }
+  }
+
+  /** Sets the read frequency to {@code f}. */
+  static void setFrequency(ByteBuffer b, int off, int f) {
+    int w = (int) INTS.getVolatile(b, off + WORD);
+    while (!INTS.compareAndSet(b, off + WORD, w, (w & ~FREQ_MASK) | f << 26)) {
+      w = (int) INTS.getVolatile(b, off + WORD);
+    }
   }
 
   /** Clears {@code bits} in the marks atomically. */

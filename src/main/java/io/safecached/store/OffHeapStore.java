@@ -69,6 +69,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   static final int RESERVATION_SHARE = 2;
   static final int TTL_CLASSES = 7;
   private static final long[] TTL_BOUNDS = {10_000L, 60_000L, 600_000L, 3_600_000L, 86_400_000L};
+  /** Eviction modes: see {@link #evictSegment}. */
+  private static final int PROMOTE = 0;
+  private static final int REINSERT = 1;
+  private static final int KEEP_LIVE = 2;
   /** Sweep steps look at this many dead segments at most. */
   static final int SWEEP_BATCH = 64;
 
@@ -92,10 +96,21 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   /** Guards the FIFO, the free list and the segment counts; taken inside a head's lock, never the other way. */
   private final Object segmentLock = new Object();
-  private final ArrayDeque<Integer> fifo = new ArrayDeque<>();
+  /** S3-FIFO's small queue: full segments of new records, oldest first. */
+  private final ArrayDeque<Integer> small = new ArrayDeque<>();
+  /** S3-FIFO's main queue: full segments of records read while in the small queue, or moved again since. */
+  private final ArrayDeque<Integer> main = new ArrayDeque<>();
+  private final List<ArrayDeque<Integer>> queues = List.of(small, main);
+  /** Empty segments ready for a head. */
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
-  /** Segments holding records: heads, FIFO and free segments with survivors. */
+  /** Empty segments not counted against the limit (after it was lowered): used again before fresh ones. */
+  private final ArrayDeque<Integer> unused = new ArrayDeque<>();
+  /** Segments counted against the limit: heads, queued, free, the main head and the spare. */
   private int occupied;
+  /** The open segment evictions move surviving records into; -1 when none. */
+  private int mainHead = -1;
+  /** An empty segment kept for the main head, so that an eviction can always move what it keeps; -1 if none. */
+  private int spare = -1;
   /** The next segment never used. */
   private int fresh;
   private final int[] heads = new int[TTL_CLASSES];
@@ -236,9 +251,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       int off = KeyIndex.offsetOf(loc);
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
-        if ((m & ItemLayout.FETCHED) != 0 && (m & ItemLayout.ACTIVE) == 0) {
-          ItemLayout.setMarks(b, off, ItemLayout.ACTIVE);
-        }
+        ItemLayout.countRead(b, off);
         Item item = read(b, off, true);
         return item.restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
@@ -434,12 +447,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           long deadline = next.expiresAt();
           maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
           maxStored.accumulateAndGet(seg, now, Math::max);
-          return next;
+          return next.bind(new StoredMarks(s, h, at));
         }
       } finally {
         s.lock.unlockWrite(stamp);
       }
-      makeRoom(ItemLayout.footprint(k.length, next.value().length));
+      makeRoom();
     }
   }
 
@@ -580,7 +593,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
             return -1;
           }
           if (seg >= 0) {
-            fifo.addLast(seg);
+            small.addLast(seg);
           }
           heads[ttlClass] = next;
         }
@@ -588,41 +601,42 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     }
   }
 
-  /** A free segment for a head, or -1 (segment lock held). */
+  /** An empty segment for a head, or -1 (segment lock held). */
   private int takeFree() {
     Integer f = free.pollFirst();
     if (f != null) {
-      if (writeEnd[f] == 0) {
-        occupied++;
-      }
       return f;
     }
-    if (occupied < allowedSegments() && fresh < segmentCount) {
-      occupied++;
-      return fresh++;
+    if (occupied < allowedSegments()) {
+      Integer u = unused.pollFirst();
+      if (u != null) {
+        occupied++;
+        return u;
+      }
+      if (fresh < segmentCount) {
+        occupied++;
+        return fresh++;
+      }
     }
     return -1;
   }
 
-  /** Segments items may occupy: the limit less the reservations, in segments. */
+  /** Segments items may occupy: the limit less the reservations, in whole segments (at least one). */
   private int allowedSegments() {
     long room = limit - reserved.get();
-    return (int) Math.max(1, Math.min(segmentCount, (room + segmentSize - 1) / segmentSize));
+    return (int) Math.max(1, Math.min(segmentCount, room / segmentSize));
   }
 
-  /**
-   * Frees a segment when none is free, evicting the oldest; it keeps its active records up to half of it, and
-   * never so many that a record of {@code fp} bytes would not fit after them.
-   */
-  private void makeRoom(int fp) {
+  /** Frees a segment when none is free (no lock held but the caller's own). */
+  private void makeRoom() {
     synchronized (evictLock) {
       while (!closed) {
         synchronized (segmentLock) {
-          if (!free.isEmpty() || occupied < allowedSegments() && fresh < segmentCount) {
+          if (!free.isEmpty() || occupied < allowedSegments() && (fresh < segmentCount || !unused.isEmpty())) {
             return;
           }
         }
-        if (!freeOne(Math.min(segmentSize / 2, segmentSize - fp))) {
+        if (!freeOne()) {
           Thread.onSpinWait();
         }
       }
@@ -637,8 +651,18 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           if (occupied <= allowedSegments()) {
             return;
           }
+          Integer f = free.pollFirst();
+          if (f != null) {
+            release(f);
+            continue;
+          }
+          if (spare >= 0) {
+            release(spare);
+            spare = -1;
+            continue;
+          }
         }
-        if (!freeOne(0)) {
+        if (!freeOne()) {
           Thread.onSpinWait();
         }
       }
@@ -646,57 +670,90 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   /**
-   * Frees one segment (evict lock held): an emptied one at once, else a dead one, else the oldest, else an open
-   * head. An evicted segment keeps its active records up to {@code keepBytes}. Returns false when every
-   * candidate still has writes in progress.
+   * Frees one segment (evict lock held). First one whose records were all deleted or replaced (reused unread),
+   * then one whose records are all expired or flushed, then S3-FIFO's choice: the oldest of the small queue while
+   * it holds a tenth of the segments or more (or the main queue is empty), else the oldest of the main queue;
+   * when everything is an open head, the fullest head. Returns false when every candidate still has writes in
+   * progress.
    */
-  private boolean freeOne(int keepBytes) {
+  private boolean freeOne() {
     long now = clock.millis();
     int victim = -1;
-    boolean dead = false;
+    int mode;
     synchronized (segmentLock) {
-      for (Integer seg : fifo) {
-        if (writers.get(seg) == 0 && liveItems.get(seg) == 0) {
-          fifo.remove(seg);
-          reset(seg);
-          return true;
-        }
-      }
-      for (Integer seg : fifo) {
-        if (writers.get(seg) == 0 && segmentDead(seg, now)) {
-          victim = seg;
-          dead = true;
-          break;
-        }
-      }
-      if (victim < 0) {
-        for (Integer seg : fifo) {
-          if (writers.get(seg) == 0) {
-            victim = seg;
-            break;
+      for (ArrayDeque<Integer> q : queues) {
+        for (Integer seg : q) {
+          if (writers.get(seg) == 0 && liveItems.get(seg) == 0) {
+            q.remove(seg);
+            recycle(seg);
+            return true;
           }
         }
       }
-      if (victim >= 0) {
-        fifo.remove(victim);
+      mode = KEEP_LIVE;
+      victim = deadSegment(now);
+      if (victim < 0) {
+        boolean fromSmall = !small.isEmpty() && (small.size() * 10 >= occupied || main.isEmpty());
+        mode = fromSmall ? PROMOTE : REINSERT;
+        victim = oldestIdle(fromSmall ? small : main);
+        if (victim < 0) {
+          mode = fromSmall ? REINSERT : PROMOTE;
+          victim = oldestIdle(fromSmall ? main : small);
+        }
       }
     }
     if (victim < 0) {
       victim = stealHead();
+      mode = PROMOTE;
       if (victim < 0) {
         return false;
       }
     }
-    evictSegment(victim, dead ? segmentSize : keepBytes, dead, now);
+    evictSegment(victim, mode, now);
     return true;
   }
 
+  /** A queued segment whose records are all dead by now, taken off its queue; -1 if none (segment lock held). */
+  private int deadSegment(long now) {
+    for (ArrayDeque<Integer> q : queues) {
+      for (Integer seg : q) {
+        if (writers.get(seg) == 0 && segmentDead(seg, now)) {
+          q.remove(seg);
+          return seg;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The oldest segment of {@code q} with no writes in progress, taken off it; -1 if none (segment lock held). */
+  private static int oldestIdleOf(ArrayDeque<Integer> q, AtomicIntegerArray writers) {
+    for (Integer seg : q) {
+      if (writers.get(seg) == 0) {
+        q.remove(seg);
+        return seg;
+      }
+    }
+    return -1;
+  }
+
+  private int oldestIdle(ArrayDeque<Integer> q) {
+    return oldestIdleOf(q, writers);
+  }
+
   /**
-   * Takes the fullest open head's segment away from its head for eviction, when everything is open heads (a
-   * limit of few segments); -1 when every head has writes in progress. Takes each head's lock, then the
-   * segment lock, in the order writers do.
+   * Takes the fullest open head's segment (the main head's too) away for eviction, when everything is open heads
+   * (a limit of few segments); -1 when every head has writes in progress. Takes a head's lock, then the segment
+   * lock, in the order writers do.
    */
   private int stealHead() {
+    synchronized (segmentLock) {
+      if (mainHead >= 0) {
+        int seg = mainHead;
+        mainHead = -1;
+        return seg;
+      }
+    }
     int best = -1;
     int bestEnd = -1;
     for (int c = 0; c < TTL_CLASSES; c++) {
@@ -735,31 +792,40 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return second != 0 && now >= second && stored < second + 1000;
   }
 
-  /** An empty segment back on the free list (segment lock held). */
-  private void reset(int seg) {
+  /** An emptied segment: the evictor's spare if it has none, else the free list (segment lock held). */
+  private void recycle(int seg) {
     writeEnd[seg] = 0;
     maxDeadline.set(seg, 0);
     maxStored.set(seg, 0);
+    if (spare < 0) {
+      spare = seg;
+    } else if (occupied > allowedSegments()) {
+      release(seg);
+    } else {
+      free.addLast(seg);
+    }
+  }
+
+  /** Gives an empty segment back to the limit's count (its memory stays with the store). */
+  private void release(int seg) {
+    writeEnd[seg] = 0;
     occupied--;
-    free.addLast(seg);
+    unused.addLast(seg);
   }
 
   /**
-   * Walks {@code seg} once: records still indexed that are live and active (or live at all, for a sweep of a
-   * segment thought dead) are compacted to its start, up to {@code keepBytes}; the rest are evicted or, when
-   * dead, reclaimed. The segment then goes to the free list with its survivors.
+   * Walks {@code seg} once (evict lock held; the segment is off every queue). Each record still indexed either
+   * moves to the main head or is evicted (reclaimed when dead): from the small queue ({@link #PROMOTE}) the ones
+   * read since they were written move, with their count reset; from the main queue ({@link #REINSERT}) the ones
+   * read since their last move, with their count less one; from a segment thought dead ({@link #KEEP_LIVE})
+   * whatever is still live. A record that cannot move (no room left) is evicted. The emptied segment is recycled.
    */
-  private void evictSegment(int seg, int keepBytes, boolean keepAnyLive, long now) {
+  private void evictSegment(int seg, int mode, long now) {
     ByteBuffer b = memory.segment(seg);
     int end = writeEnd[seg];
-    int dst = 0;
-    long kept = 0;
-    long keptDeadline = 0;
-    long keptStored = 0;
     for (int off = 0; off < end; ) {
       int fp = ItemLayout.footprint(b, off);
-      int keyLength = ItemLayout.keyLength(b, off);
-      if (keyLength == 0) {
+      if (ItemLayout.keyLength(b, off) == 0) {
         off += fp;
         continue;
       }
@@ -773,20 +839,23 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         if (i >= 0) {
           boolean live = isLive(b, off, now);
           int m = ItemLayout.marks(b, off);
-          boolean keep = live && (keepAnyLive || (m & ItemLayout.ACTIVE) != 0) && kept + fp <= keepBytes;
-          if (keep) {
-            if (dst != off) {
-              b.put(dst, b, off, fp);
-              s.replace(i, KeyIndex.location(seg, dst));
-            }
-            if (!keepAnyLive) {
-              ItemLayout.clearMarks(b, dst, ItemLayout.ACTIVE);
-            }
-            long d = deadline(b, dst, m);
-            keptDeadline = Math.max(keptDeadline, d == 0 ? Long.MAX_VALUE : d);
-            keptStored = Math.max(keptStored, storedMillis(b, dst));
-            kept += fp;
-            dst += fp;
+          int freq = ItemLayout.frequency(m);
+          boolean keep = live && (mode == KEEP_LIVE || freq > 0);
+          long to = keep ? mainRoom(fp) : -1;
+          if (to >= 0) {
+            int toSeg = KeyIndex.segmentOf(to);
+            ByteBuffer d = memory.segment(toSeg);
+            int toOff = KeyIndex.offsetOf(to);
+            d.put(toOff, b, off, fp);
+            ItemLayout.setFrequency(d, toOff, mode == PROMOTE ? 0 : mode == REINSERT ? freq - 1 : freq);
+            s.replace(i, to);
+            liveBytes.addAndGet(seg, -fp);
+            liveItems.decrementAndGet(seg);
+            liveBytes.addAndGet(toSeg, fp);
+            liveItems.incrementAndGet(toSeg);
+            long dl = deadline(d, toOff, m);
+            maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
+            maxStored.accumulateAndGet(toSeg, storedMillis(d, toOff), Math::max);
           } else {
             s.removeAt(i);
             liveBytes.addAndGet(seg, -fp);
@@ -808,13 +877,29 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       off += fp;
     }
     synchronized (segmentLock) {
-      writeEnd[seg] = dst;
-      maxDeadline.set(seg, keptDeadline);
-      maxStored.set(seg, keptStored);
-      if (dst == 0) {
-        occupied--;
+      recycle(seg);
+    }
+  }
+
+  /**
+   * Room for {@code fp} bytes in the main head (evict lock held): when it is full it joins the main queue and
+   * the spare segment takes its place. -1 when there is no spare.
+   */
+  private long mainRoom(int fp) {
+    synchronized (segmentLock) {
+      if (mainHead < 0 || writeEnd[mainHead] + fp > segmentSize) {
+        if (spare < 0) {
+          return -1;
+        }
+        if (mainHead >= 0) {
+          main.addLast(mainHead);
+        }
+        mainHead = spare;
+        spare = -1;
       }
-      free.addLast(seg);
+      int off = writeEnd[mainHead];
+      writeEnd[mainHead] = off + fp;
+      return KeyIndex.location(mainHead, off);
     }
   }
 
@@ -837,23 +922,25 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     synchronized (evictLock) {
       List<Integer> dead = new ArrayList<>();
       synchronized (segmentLock) {
-        for (java.util.Iterator<Integer> it = fifo.iterator(); it.hasNext() && dead.size() < SWEEP_BATCH; ) {
-          int seg = it.next();
-          if (writers.get(seg) != 0) {
-            continue;
-          }
-          if (liveItems.get(seg) == 0) {
-            it.remove();
-            reset(seg);
-            freed++;
-          } else if (segmentDead(seg, now)) {
-            it.remove();
-            dead.add(seg);
+        for (ArrayDeque<Integer> q : queues) {
+          for (java.util.Iterator<Integer> it = q.iterator(); it.hasNext() && dead.size() < SWEEP_BATCH; ) {
+            int seg = it.next();
+            if (writers.get(seg) != 0) {
+              continue;
+            }
+            if (liveItems.get(seg) == 0) {
+              it.remove();
+              recycle(seg);
+              freed++;
+            } else if (segmentDead(seg, now)) {
+              it.remove();
+              dead.add(seg);
+            }
           }
         }
       }
       for (int seg : dead) {
-        evictSegment(seg, segmentSize, true, now);
+        evictSegment(seg, KEEP_LIVE, now);
         freed++;
       }
     }
@@ -1059,20 +1146,23 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       tables[si] = index.stripe(si).table;
       counts[si] = index.stripe(si).count;
     }
-    int[] order = new int[fifo.size() + TTL_CLASSES];
+    int[] all = new int[small.size() + main.size() + TTL_CLASSES + 1];
     int n = 0;
-    for (int seg : fifo) {
-      order[n++] = seg;
+    for (int seg : main) {
+      all[n++] = seg;
+    }
+    if (mainHead >= 0) {
+      all[n++] = mainHead;
+    }
+    for (int seg : small) {
+      all[n++] = seg;
     }
     for (int c = 0; c < TTL_CLASSES; c++) {
       if (heads[c] >= 0) {
-        order[n++] = heads[c];
+        all[n++] = heads[c];
       }
     }
-    int[] withSurvivors = free.stream().filter(f -> writeEnd[f] > 0).mapToInt(Integer::intValue).toArray();
-    int[] sealed = java.util.Arrays.copyOf(order, n);
-    int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(sealed),
-        java.util.Arrays.stream(withSurvivors)).toArray();
+    all = java.util.Arrays.copyOf(all, n);
     long[] segs = new long[segmentCount * 5];
     for (int seg = 0; seg < segmentCount; seg++) {
       segs[seg * 5] = writeEnd[seg];
@@ -1099,7 +1189,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       maxStored.set(seg, st.segments()[seg * 5 + 4]);
     }
     for (int seg : st.order()) {
-      fifo.addLast(seg);
+      small.addLast(seg); // read counts survive, so the next evictions sort them out again
     }
     occupied = st.order().length;
     fresh = st.fresh();
@@ -1110,7 +1200,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     for (int seg = 0; seg < fresh; seg++) {
       if (!used[seg]) {
         writeEnd[seg] = 0;
-        free.addLast(seg);
+        unused.addLast(seg);
       }
     }
     for (int si = 0; si < KeyIndex.STRIPES; si++) {

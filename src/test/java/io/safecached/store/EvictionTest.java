@@ -20,11 +20,11 @@ class EvictionTest {
   void weightCountsKeyValueAndOverhead() {
     StoreFixture f = new StoreFixture();
     f.put("key", "value");
-    assertThat(f.store.bytesUsed()).isEqualTo(3 + 5 + SegmentedLruStore.PER_ITEM_OVERHEAD);
-    assertThat(SegmentedLruStore.weight(Key.of("key"), new Item(new byte[5], 0, 1, 0, 0)))
-        .isEqualTo(3 + 5 + SegmentedLruStore.PER_ITEM_OVERHEAD);
-    f.put("key", "v");
-    assertThat(f.store.bytesUsed()).as("replacing re-weighs").isEqualTo(3 + 1 + SegmentedLruStore.PER_ITEM_OVERHEAD);
+    assertThat(f.store.bytesUsed()).as("32-byte header, key and value, padded to 8").isEqualTo(40);
+    assertThat(OffHeapStore.footprint(3, 5)).isEqualTo(40);
+    assertThat(OffHeapStore.footprint(3, 6)).isEqualTo(48);
+    f.put("key", "v".repeat(100));
+    assertThat(f.store.bytesUsed()).as("replacing re-weighs").isEqualTo(136);
     f.store.remove(Key.of("key"));
     assertThat(f.store.bytesUsed()).isZero();
   }

@@ -130,7 +130,7 @@ class FlushTest {
     f.clock.set(deadline);
     f.put("k", "v");
     assertThat(f.value("k")).isEqualTo("v");
-    f.store.purgeDead();
+    f.store.cleanUp();
     assertThat(f.value("k")).isEqualTo("v");
   }
 
@@ -193,14 +193,14 @@ class FlushTest {
     f.put("b", "2");
     long deadline = f.clock.millis() + 2_000;
     f.store.flushAll(deadline);
-    f.store.purgeDead();
+    f.store.cleanUp();
     assertThat(f.store.itemCount()).as("not dead before the flush takes hold").isEqualTo(2);
     f.clock.set(deadline - 1_000);
-    f.store.purgeDead();
+    f.store.cleanUp();
     assertThat(f.store.itemCount()).isZero();
     f.clock.set(deadline);
     f.put("d", "4");
-    f.store.purgeDead();
+    f.store.cleanUp();
     assertThat(f.store.itemCount()).isEqualTo(1);
     assertThat(f.value("d")).isEqualTo("4");
   }

@@ -47,17 +47,18 @@ class RecencyTest {
 
   @Test
   void recentlyWrittenItemsSurviveWhileOlderUnreadOnesAreEvicted() {
-    int capacity = 100;
-    StoreFixture f = new StoreFixture((long) capacity * weightOf("k000"));
+    int capacity = 1000;
+    StoreFixture f = new StoreFixture((long) capacity * weightOf("k0000"));
     int n = 3 * capacity;
     for (int i = 0; i < n; i++) {
-      f.put(String.format("k%03d", i), "x".repeat(VALUE_SIZE));
+      f.put(String.format("k%04d", i), "x".repeat(VALUE_SIZE));
     }
-    // LRU among unread items: what is left is exactly the newest ones
+    // FIFO among unread items: what is left is exactly the newest ones; whole segments go, and each wastes the
+    // tail an item does not fit in, so a little less than the capacity is held
     int held = (int) f.store.itemCount();
-    assertThat(held).isEqualTo(capacity);
+    assertThat(held).isGreaterThan(capacity * 8 / 10).isLessThanOrEqualTo(capacity);
     for (int i = 0; i < n; i++) {
-      assertThat(f.value(String.format("k%03d", i)) != null).as("k%03d held", i).isEqualTo(i >= n - held);
+      assertThat(f.value(String.format("k%04d", i)) != null).as("k%04d held", i).isEqualTo(i >= n - held);
     }
     assertThat(f.count(Counter.EVICTIONS)).isEqualTo(n - held);
     assertThat(f.count(Counter.EVICTED_UNFETCHED)).isEqualTo(n - held);

@@ -4,26 +4,32 @@ import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.charset.StandardCharsets;
 
-/** A {@link SegmentedLruStore} on a {@link FakeClock} with purges on the calling thread. */
+/** An {@link OffHeapStore} on a {@link FakeClock} with purges on the calling thread. */
 final class StoreFixture {
   /** The value size of the store tests' items. */
   static final int VALUE_SIZE = 1000;
 
   final FakeClock clock = new FakeClock();
   final Counters counters = new Counters();
-  final SegmentedLruStore store;
+  final OffHeapStore store;
 
   StoreFixture() {
     this(64L * 1024 * 1024);
   }
 
+  /** A store whose segments suit items of up to four times {@link #VALUE_SIZE}. */
   StoreFixture(long memoryLimit) {
-    store = new SegmentedLruStore(memoryLimit, clock, counters, Runnable::run);
+    this(memoryLimit, OffHeapStore.segmentSizeFor(memoryLimit, 4 * VALUE_SIZE), null);
   }
 
-  /** A store with an explicit number of segments. */
+  /** A store of {@code segments} segments. */
   StoreFixture(long memoryLimit, int segments) {
-    store = new SegmentedLruStore(memoryLimit, clock, counters, Runnable::run, segments);
+    this(memoryLimit, (int) (memoryLimit / segments) & ~7, null);
+  }
+
+  /** A store with an explicit segment size, its segments in {@code memoryFile} when that is not null. */
+  StoreFixture(long memoryLimit, int segmentSize, java.nio.file.Path memoryFile) {
+    store = new OffHeapStore(memoryLimit, segmentSize, clock, counters, Runnable::run, memoryFile);
   }
 
   /** Stores {@code value} under {@code key} like {@code set key 0 <exptime>}; returns the new item. */
@@ -54,7 +60,7 @@ final class StoreFixture {
 
   /** What an item of {@link #VALUE_SIZE} bytes under {@code key} weighs in the store. */
   static int weightOf(String key) {
-    return key.length() + VALUE_SIZE + SegmentedLruStore.PER_ITEM_OVERHEAD;
+    return OffHeapStore.footprint(key.length(), VALUE_SIZE);
   }
 
   long count(Counter c) {
