@@ -90,6 +90,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "item memory in megabytes (default: 64; an m suffix is allowed)")
   String memoryLimit;
 
+  @Option(names = {"-e", "--memory-file"}, paramLabel = "<file>",
+      description = "keep the items' memory in this file, for a warm restart after a clean stop (memcached's -e)")
+  String memoryFile;
+
   @Option(names = {"-c", "--conn-limit"}, paramLabel = "<num>",
       description = "max simultaneous connections (default: 1024)")
   String connLimit;
@@ -238,11 +242,12 @@ final class ServeCommand implements Callable<Integer> {
         throw new ConfigException("memory limit is out of range (-m " + memoryLimit + ")");
       }
       b.memoryLimitBytes(mb * MIB);
-      long heap = Runtime.getRuntime().maxMemory();
-      if (heap != Long.MAX_VALUE && mb * MIB > heap) {
-        warnings.add("-m " + mb + " is more than the JVM's maximum heap (" + heap / MIB
-            + " MB); give it more with SAFECACHED_JAVA_OPTS=-Xmx<size>");
+    }
+    if (memoryFile != null) {
+      if (memoryFile.isBlank()) {
+        throw new ConfigException("memory file name is empty (-e)");
       }
+      b.memoryFile(Path.of(memoryFile));
     }
     if (connLimit != null) {
       b.maxConnections(Values.integer("connection limit", "-c", connLimit));

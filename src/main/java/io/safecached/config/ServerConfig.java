@@ -32,7 +32,8 @@ public record ServerConfig(
     UdpPolicy udp,
     Protocol protocol,
     Access access,
-    Tls tls) {
+    Tls tls,
+    Path memoryFile) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -42,6 +43,8 @@ public record ServerConfig(
   public static final int MIN_ITEM_SIZE = 1024;
   /** Largest accepted {@code -I}: 1 GiB, as memcached. */
   public static final int MAX_ITEM_SIZE = 1024 * 1024 * 1024;
+  /** Largest {@code -I} the store's segments hold (an item never spans segments): 127 MiB. */
+  public static final int MAX_STORED_ITEM_SIZE = 127 * 1024 * 1024;
   /** A command line with no newline within this many bytes closes the connection (memcached: 2048). */
   public static final int DEFAULT_MAX_LINE_LENGTH = 2048;
   /** get/gets/gat/gats lines may be longer, up to this bound (memcached has none). */
@@ -209,6 +212,7 @@ public record ServerConfig(
     private Protocol protocol = Protocol.AUTO;
     private Access access = Access.OPEN;
     private Tls tls;
+    private Path memoryFile;
 
     private Builder() {}
 
@@ -235,6 +239,8 @@ public record ServerConfig(
     public Builder access(Access v) { this.access = Objects.requireNonNull(v); return this; }
     /** TLS on the TCP listeners; null turns it off. */
     public Builder tls(Tls v) { this.tls = v; return this; }
+    /** memcached's {@code -e}: the file the items' memory is mapped from, for a warm restart; null for none. */
+    public Builder memoryFile(Path v) { this.memoryFile = v; return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -250,6 +256,8 @@ public record ServerConfig(
       require(maxItemSize >= MIN_ITEM_SIZE,
           "item size limit must be at least 1k (-I " + maxItemSize + " bytes is too small)");
       require(maxItemSize <= MAX_ITEM_SIZE, "item size limit cannot be more than 1024m (-I)");
+      require(maxItemSize <= MAX_STORED_ITEM_SIZE,
+          "item size limit cannot be more than 127m here (-I): an item lives in one segment of at most 128 MB");
       require(maxItemSize <= memoryLimitBytes / 2,
           "item size limit (-I) cannot be more than half the memory limit (-m)");
       require(verbosity >= 0, "verbosity cannot be negative");
@@ -285,7 +293,7 @@ public record ServerConfig(
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

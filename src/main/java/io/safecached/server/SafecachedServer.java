@@ -23,6 +23,7 @@ import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
+import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import io.safecached.protocol.ProtocolLimits;
 import io.safecached.protocol.ValueBudget;
@@ -69,6 +70,9 @@ public final class SafecachedServer implements AutoCloseable {
   private static final long PRESSURE_CHECK_MILLIS = 20;
   /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+  /** Direct memory left for the transport's buffers besides the items, at the least. */
+  static final long MIN_TRANSPORT_MEMORY = 16L << 20;
+
   /** How often the store's crawler takes a step reclaiming expired and flushed items. */
   private static final long CRAWL_PERIOD_MILLIS = 2_000;
 
@@ -108,8 +112,24 @@ public final class SafecachedServer implements AutoCloseable {
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
-    this.store = new OffHeapStore(config.memoryLimitBytes(), config.maxItemSize(), clock, counters,
-        ForkJoinPool.commonPool());
+    long regionBytes = config.memoryFile() == null ? config.memoryLimitBytes() : 0;
+    long direct = jvmMaxDirectMemory();
+    if (regionBytes > direct - MIN_TRANSPORT_MEMORY) {
+      throw new ConfigException("-m " + (config.memoryLimitBytes() >> 20) + " does not fit in the JVM's direct memory ("
+          + (direct >> 20) + " MB), where items live: give it at least " + ((regionBytes + MIN_TRANSPORT_MEMORY) >> 20)
+          + " MB with SAFECACHED_JAVA_OPTS=-XX:MaxDirectMemorySize=<size>m (bin/safecached sizes it from -m)");
+    }
+    this.store = config.memoryFile() == null
+        ? new OffHeapStore(config.memoryLimitBytes(), config.maxItemSize(), clock, counters,
+            ForkJoinPool.commonPool())
+        : OffHeapStore.withMemoryFile(config.memoryLimitBytes(), config.maxItemSize(), clock, counters,
+            ForkJoinPool.commonPool(), config.memoryFile());
+    if (config.memoryFile() != null) {
+      String note = store.restartNote();
+      LOG.log(note == null ? Level.INFO : Level.WARNING, note == null
+          ? "warm restart from " + config.memoryFile() + ": " + store.itemCount() + " items"
+          : "memory file " + config.memoryFile() + ": " + note);
+    }
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.valueBudget = ValueBudget.of(store::reserve, store::release);
     this.connections = new Connections(config.maxConnections(), counters, clock);
@@ -124,9 +144,24 @@ public final class SafecachedServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), io);
-    this.outbound = new OutboundPressure(connections::channels, PlatformDependent.maxDirectMemory() / 4);
+    // the items' segments take -m of the direct memory when they are not mapped from a file: a quarter of the rest
+    this.outbound = new OutboundPressure(connections::channels,
+        Math.max(MIN_TRANSPORT_MEMORY, PlatformDependent.maxDirectMemory() - regionBytes) / 4);
     bossGroup.next().scheduleWithFixedDelay(outbound::check, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** The JVM's limit on direct buffers ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum). */
+  static long jvmMaxDirectMemory() {
+    try {
+      String v = java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .getVMOption("MaxDirectMemorySize").getValue();
+      long n = Long.parseLong(v);
+      return n > 0 ? n : Runtime.getRuntime().maxMemory();
+    } catch (RuntimeException e) {
+      return Runtime.getRuntime().maxMemory();
+    }
   }
 
   /**

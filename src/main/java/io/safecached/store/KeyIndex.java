@@ -69,6 +69,15 @@ final class KeyIndex {
     return n;
   }
 
+  /** The longest probe run over all stripes (for tests; call while nothing else uses the index). */
+  int longestRun() {
+    int n = 0;
+    for (Stripe s : stripes) {
+      n = Math.max(n, s.longestRun());
+    }
+    return n;
+  }
+
   /** Bytes of the slot tables. */
   long tableBytes() {
     long n = 0;
@@ -178,6 +187,17 @@ final class KeyIndex {
         }
       }
       table = t;
+    }
+
+    /** The longest run of occupied slots: what a lookup that misses may have to probe (for tests). */
+    int longestRun() {
+      int longest = 0;
+      int run = 0;
+      for (int i = 0; i < 2 * table.length; i++) {
+        run = table[i & (table.length - 1)] != 0 ? run + 1 : 0;
+        longest = Math.max(longest, Math.min(run, table.length));
+      }
+      return longest;
     }
 
     /** Replaces the table wholesale (warm restart; write lock). */

@@ -223,6 +223,11 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return index.tableBytes();
   }
 
+  /** The longest probe run in the index (for tests). */
+  int longestProbeRun() {
+    return index.longestRun();
+  }
+
   /** Segments allocated so far. */
   public int segmentsAllocated() {
     return memory.allocated();

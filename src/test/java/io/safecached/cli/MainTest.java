@@ -116,7 +116,8 @@ class MainTest {
 
   /** Every flag the brief and docs/cli.md promise, short and long. */
   private static final List<String> PROMISED_FLAGS = List.of(
-      "-p", "--port", "-l", "--listen", "-U", "--udp-port", "-m", "--memory-limit", "-c", "--conn-limit",
+      "-p", "--port", "-l", "--listen", "-U", "--udp-port", "-m", "--memory-limit", "-e", "--memory-file",
+      "-c", "--conn-limit",
       "-t", "--threads", "-I", "--max-item-size", "-v", "--verbose", "-A", "--enable-shutdown",
       "-F", "--disable-flush-all", "-o", "--extended", "--allow-unauthenticated-network", "-h", "--help",
       "--udp-allow", "--udp-max-amplification", "--udp-writes", "-B", "--protocol",

@@ -141,8 +141,10 @@ class ServeCommandTest {
   }
 
   @Test
-  void itemSizeBoundsAre1kAnd1024m() {
-    assertThat(parse("-m", "4096", "-I", "1024m").config().maxItemSize()).isEqualTo(1024 * 1024 * 1024);
+  void itemSizeBoundsAre1kAnd127m() {
+    assertThat(parse("-m", "4096", "-I", "127m").config().maxItemSize()).isEqualTo(127 * 1024 * 1024);
+    assertThatThrownBy(() -> parse("-m", "4096", "-I", "128m"))
+        .hasMessageStartingWith("item size limit cannot be more than 127m here (-I)");
     assertThatThrownBy(() -> parse("-I", "1023")).hasMessage("item size limit must be at least 1k (-I 1023)");
     assertThatThrownBy(() -> parse("-m", "4096", "-I", "1025m"))
         .hasMessage("item size limit cannot be more than 1024m (-I 1025m)");
@@ -308,5 +310,12 @@ class ServeCommandTest {
   void unknownFlagsAreRefusedWithTheirName() {
     assertThatThrownBy(() -> parse("-s")).isInstanceOf(ConfigException.class).hasMessageContaining("'-s'");
     assertThatThrownBy(() -> parse("--unix-socket")).hasMessageContaining("'--unix-socket'");
+  }
+
+  @Test
+  void memoryFileIsMemcachedsDashE() {
+    assertThat(parse("-e", "/dev/shm/cache").config().memoryFile()).isEqualTo(java.nio.file.Path.of("/dev/shm/cache"));
+    assertThat(parse().config().memoryFile()).isNull();
+    assertThatThrownBy(() -> parse("-e", " ")).hasMessage("memory file name is empty (-e)");
   }
 }
