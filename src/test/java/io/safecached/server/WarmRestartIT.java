@@ -52,8 +52,10 @@ class WarmRestartIT {
         values.put(key, v);
       }
       for (int i = 1; i < n; i += 7) {
-        assertThat(c.delete("key:" + i).get(10, TimeUnit.SECONDS)).isTrue();
-        values.remove("key:" + i);
+        if (i % 10 != 0) { // not one that may have expired already
+          assertThat(c.delete("key:" + i).get(10, TimeUnit.SECONDS)).as("delete key:%d", i).isTrue();
+          values.remove("key:" + i);
+        }
       }
       Map<String, Long> cas = new HashMap<>();
       long max = 0;
@@ -105,7 +107,7 @@ class WarmRestartIT {
         assertThat(wrong).isEmpty();
         assertThat(served).isGreaterThan(7_000);
         for (int i = 1; i < 10_000; i += 7) {
-          assertThat(c.get("key:" + i)).as("deleted before the stop").isNull();
+          assertThat(c.get("key:" + i)).as("deleted or expired before the stop").isNull();
         }
         assertThat(c.set("new", 0, "v").get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(c.gets("new").getCas()).as("CAS values keep increasing").isGreaterThan(saved.maxCas());
