@@ -65,8 +65,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   static final int MIN_SEGMENT = 4096;
   /** The largest segment: offsets are kept in 24 bits of 8-byte units. */
   static final int MAX_SEGMENT = 1 << 27;
-  /** Values still arriving may reserve at most 1/this of the limit. */
+  /** Values still arriving may reserve at most 1/this of the limit... */
   static final int RESERVATION_SHARE = 2;
+  /** ...and at most this plus 1/16 of the limit: they wait on the heap, which should not grow with -m. */
+  static final long RESERVATION_BASE = 64L << 20;
   static final int TTL_CLASSES = 7;
   private static final long[] TTL_BOUNDS = {10_000L, 60_000L, 600_000L, 3_600_000L, 86_400_000L};
   /** Eviction modes: see {@link #evictSegment}. */
@@ -1093,10 +1095,14 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return reserved.get();
   }
 
-  /** Half the limit: memcached's own rule for the item size ({@code -I} at most half of {@code -m}) fits one. */
+  /**
+   * Half the limit (memcached's own rule for the item size, {@code -I} at most half of {@code -m}, fits one), but
+   * no more than 64 MB and a sixteenth of the limit: values still arriving wait on the heap until they are
+   * stored, and the heap stays small when {@code -m} is large (-m 1024: 128 MB).
+   */
   @Override
   public long reservationLimit() {
-    return limit / RESERVATION_SHARE;
+    return Math.min(limit / RESERVATION_SHARE, RESERVATION_BASE + limit / 16);
   }
 
   @Override

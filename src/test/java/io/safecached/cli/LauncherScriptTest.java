@@ -116,8 +116,8 @@ class LauncherScriptTest {
     Result r = run(Map.of(), "serve", "-l", "a b", "-p", "0", "");
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
-    assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx138m]",
-        "[-XX:MaxDirectMemorySize=226m]", "[-jar]",
+    assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
+        "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -145,15 +145,15 @@ class LauncherScriptTest {
     buildJar();
     fakeJdk(jvms, "jdk-21", "21.0.2", true);
     // items live in -m of direct memory, beside 160 MB and two items for buffers; the heap holds values in
-    // flight (half of -m), the index (an eighth) and two items, plus 96 MB
+    // flight (half of -m, at most 64 MB and a sixteenth), the index (an eighth) and two items, plus 48 MB
     Map<List<String>, List<String>> sizes = Map.of(
-        List.of("serve"), List.of("[-Xmx138m]", "[-XX:MaxDirectMemorySize=226m]"),
-        List.of("serve", "-m", "1024"), List.of("[-Xmx738m]", "[-XX:MaxDirectMemorySize=1186m]"),
-        List.of("serve", "-m1024m", "-I", "2m"), List.of("[-Xmx740m]", "[-XX:MaxDirectMemorySize=1188m]"),
+        List.of("serve"), List.of("[-Xmx90m]", "[-XX:MaxDirectMemorySize=226m]"),
+        List.of("serve", "-m", "1024"), List.of("[-Xmx306m]", "[-XX:MaxDirectMemorySize=1186m]"),
+        List.of("serve", "-m1024m", "-I", "2m"), List.of("[-Xmx308m]", "[-XX:MaxDirectMemorySize=1188m]"),
         List.of("serve", "--memory-limit=256", "--max-item-size=512k"),
-        List.of("[-Xmx258m]", "[-XX:MaxDirectMemorySize=418m]"),
+        List.of("[-Xmx162m]", "[-XX:MaxDirectMemorySize=418m]"),
         List.of("serve", "-v", "-I=4M", "--memory-limit", "100"),
-        List.of("[-Xmx166m]", "[-XX:MaxDirectMemorySize=268m]"));
+        List.of("[-Xmx118m]", "[-XX:MaxDirectMemorySize=268m]"));
     for (Map.Entry<List<String>, List<String>> e : sizes.entrySet()) {
       Result r = run(Map.of(), e.getKey().toArray(String[]::new));
       assertThat(r.out()).as(e.getKey().toString()).contains("[-XX:+ExitOnOutOfMemoryError]")
@@ -175,7 +175,7 @@ class LauncherScriptTest {
     assertThat(bad.out()).as("safecached reports the bad value itself").noneMatch(a -> a.startsWith("[-Xmx"))
         .contains("[-XX:+ExitOnOutOfMemoryError]", "[lots]");
     Result direct = run(Map.of("SAFECACHED_JAVA_OPTS", "-XX:MaxDirectMemorySize=2g"), "serve", "-m", "1024");
-    assertThat(direct.out()).contains("[-Xmx738m]", "[-XX:MaxDirectMemorySize=2g]")
+    assertThat(direct.out()).contains("[-Xmx306m]", "[-XX:MaxDirectMemorySize=2g]")
         .filteredOn(a -> a.startsWith("[-XX:MaxDirect")).hasSize(1);
     Result audit = run(Map.of(), "audit", "-m", "1024");
     assertThat(audit.out()).noneMatch(a -> a.startsWith("[-Xmx") || a.startsWith("[-XX:MaxDirect"));
