@@ -104,7 +104,7 @@ def memory(rows):
             want = density_target(m, size)
             r = ratio(items_sc, items_mc)
             target = "-" if want is None else "%s %.2fx: %s" % (
-                "\u2265", want, "-" if r is None else ("met" if r >= want else "not met"))
+                "\u2265", want, "-" if r is None else ("%s (%.3fx)" % ("met" if r >= want else "not met", r)))
             print("| %d | %s | %s | %s | %s | %s | %s | %s |" % (
                 m, "%d B" % size, side(items_mc, items_sc), target,
                 side(mb(num(mc, "rss_loaded_kb")), mb(num(sc, "rss_loaded_kb")), 1),
