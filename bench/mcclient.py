@@ -32,6 +32,14 @@ class Client:
                 return out
             self._fill()
 
+    def read(self, n):
+        """The next n bytes."""
+        while len(self.buf) < n:
+            self._fill()
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
     def skip(self, n):
         """Drops the next n bytes."""
         while len(self.buf) < n:

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Fills a server with fixed-size items until 'stats' shows the first eviction; prints items held and RSS per item.
 
-Usage: memload.py --port P --pid PID [--value-size 100] [--batch 5000]
-Prints one line of key=value pairs: curr_items at the first eviction, the server's own byte count, idle and
-loaded VmRSS (kB, from /proc/PID/status) and resident bytes per item.
+Usage: memload.py --port P --pid PID [--value-size 100] [--batch N] [--overfill 2]
+Keys are 11 bytes (mem:0000000, mem:0000001, ...; 12 from the 10 millionth on). Prints one line of key=value
+pairs: curr_items at the first eviction, the server's own byte count, idle and loaded VmRSS (kB, from
+/proc/PID/status) and resident bytes per item. With --overfill F it then goes on setting F times as many new
+keys again (a full cache that keeps evicting) and adds the items held then, the RSS at the end and the highest
+RSS seen after any batch (rss_full_kb, rss_full_max_kb).
 """
 import argparse
 import sys
@@ -26,10 +29,14 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--value-size", type=int, default=100)
-    ap.add_argument("--batch", type=int, default=5000)
+    ap.add_argument("--batch", type=int, default=0,
+                    help="sets between two 'stats' (default: about 500 KB of values, at most 5000)")
     ap.add_argument("--max-items", type=int, default=100_000_000)
+    ap.add_argument("--overfill", type=float, default=0.0)
     a = ap.parse_args()
 
+    if a.batch <= 0:
+        a.batch = max(1, min(5000, 500_000 // max(1, a.value_size)))
     c = Client(a.host, a.port)
     c.sync()
     idle = rss_kb(a.pid)
@@ -39,7 +46,7 @@ def main():
     last = {}
     held = None
     while n < a.max_items:
-        keys = [b"mem:%d" % i for i in range(n, n + a.batch)]
+        keys = [b"mem:%07d" % i for i in range(n, n + a.batch)]
         c.set_noreply(keys, value)
         n += a.batch
         st = c.stats()
@@ -53,10 +60,23 @@ def main():
     loaded = rss_kb(a.pid)
     items = int(held["curr_items"])
     per_item = (loaded - idle) * 1024.0 / items
-    print("items_at_first_eviction=%d items_before_it=%s sets_sent=%d bytes=%s limit_maxbytes=%s "
-          "rss_idle_kb=%d rss_loaded_kb=%d rss_bytes_per_item=%.1f load_seconds=%.1f"
-          % (items, last.get("curr_items", "?"), n, held.get("bytes", "?"), held.get("limit_maxbytes", "?"),
-             idle, loaded, per_item, time.monotonic() - start))
+    out = ("items_at_first_eviction=%d items_before_it=%s sets_sent=%d bytes=%s limit_maxbytes=%s "
+           "rss_idle_kb=%d rss_loaded_kb=%d rss_bytes_per_item=%.1f load_seconds=%.1f"
+           % (items, last.get("curr_items", "?"), n, held.get("bytes", "?"), held.get("limit_maxbytes", "?"),
+              idle, loaded, per_item, time.monotonic() - start))
+    if a.overfill > 0:
+        end = n + int(items * a.overfill)
+        top = loaded
+        while n < end:
+            keys = [b"mem:%07d" % i for i in range(n, n + a.batch)]
+            c.set_noreply(keys, value)
+            n += a.batch
+            c.sync()
+            top = max(top, rss_kb(a.pid))
+        st = c.stats()
+        out += (" overfill_sets=%d items_full=%s evictions_full=%s rss_full_kb=%d rss_full_max_kb=%d"
+                % (n, st.get("curr_items", "?"), st.get("evictions", "?"), rss_kb(a.pid), top))
+    print(out)
     c.close()
     return 0
 

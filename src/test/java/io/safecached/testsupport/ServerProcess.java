@@ -23,6 +23,9 @@ public final class ServerProcess implements AutoCloseable {
   /** The packaged jar the process runs. */
   public static final Path JAR = Paths.get("target", "safecached.jar").toAbsolutePath();
 
+  /** The launcher an operator runs. */
+  public static final Path LAUNCHER = Paths.get("bin", "safecached").toAbsolutePath();
+
   private final Process process;
   private final int port;
   private final Path log;
@@ -38,15 +41,32 @@ public final class ServerProcess implements AutoCloseable {
    * until it listens.
    */
   public static ServerProcess start(List<String> jvmArgs, String... serveArgs) throws IOException {
+    List<String> java = new ArrayList<>();
+    java.add(ProcessHandle.current().info().command().orElse("java"));
+    java.addAll(jvmArgs);
+    java.addAll(List.of("-jar", JAR.toString()));
+    return run(java, serveArgs);
+  }
+
+  /**
+   * Starts {@code bin/safecached serve -l 127.0.0.1 -p <free port> <serveArgs>} without SAFECACHED_JAVA_OPTS, so
+   * with the JDK, heap and flags the launcher picks, as an operator runs it (the launcher execs the JVM, so
+   * {@link #pid()} is the JVM's), and waits until it listens.
+   */
+  public static ServerProcess launch(String... serveArgs) throws IOException {
+    return run(List.of(LAUNCHER.toString()), serveArgs);
+  }
+
+  private static ServerProcess run(List<String> command, String... serveArgs) throws IOException {
     Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/safecached.jar is not built; run mvn package first");
     int port = MemcachedProcess.freePort();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-jar", JAR.toString(), "serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
+    List<String> cmd = new ArrayList<>(command);
+    cmd.addAll(List.of("serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
     cmd.addAll(List.of(serveArgs));
     Path log = Files.createTempFile("safecached", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().remove("SAFECACHED_JAVA_OPTS");
+    Process p = pb.start();
     ServerProcess server = new ServerProcess(p, port, log);
     try {
       server.awaitListening(Duration.ofSeconds(30));
