@@ -134,7 +134,7 @@ class ScaleOutIT {
     b.setConnectionPoolSize(1);
     b.setHealSessionInterval(500);
     net.rubyeye.xmemcached.MemcachedClient c = b.build();
-    c.setEnableHeartBeat(false); // its heartbeat is "version", which twemproxy does not forward
+    c.setEnableHeartBeat(false); // no idle "version" probes: the test stops a node on purpose
     return new Kv() {
       @Override
       public int setAll(int from, int to) throws Exception {
@@ -256,8 +256,9 @@ class ScaleOutIT {
           assertThat(reader.get(key(i))).as("%s: a key of the stopped node now goes to another one, which lacks it",
               how).isNull();
         } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
-          // spymemcached's Redistribute mode tries 7 more ketama points for a key of a stopped node; when all 7
-          // are that node too (1 key in 3^7 with three nodes) the get still waits for it and times out
+          // spymemcached's Redistribute mode walks 7 ketama points for a key of a stopped node, the first being
+          // that node; when the other 6 are that node too (about 1 key in 3^6 here) the get waits for it and
+          // times out
           unanswered++;
         }
         continue;
