@@ -78,6 +78,32 @@ class ArchitectureTest {
   }
 
   @Test
+  void embeddedApiStartsTheServerOnly() {
+    // the embedded API wraps server and config; it never reaches past SafecachedServer into the layers below
+    assertHolds(noClasses().that().resideInAPackage("io.safecached.embed..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.safecached.cli..", "io.safecached.audit..",
+            "io.safecached.junit..", "io.safecached.protocol..", "io.safecached.command..", "io.safecached.store..",
+            "io.safecached.security..", "io.netty.."));
+  }
+
+  @Test
+  void junitExtensionUsesOnlyTheEmbeddedApi() {
+    assertHolds(noClasses().that().resideInAPackage("io.safecached.junit..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.safecached.cli..", "io.safecached.audit..",
+            "io.safecached.server..", "io.safecached.protocol..", "io.safecached.command..", "io.safecached.store..",
+            "io.safecached.security..", "io.safecached.config..", "io.netty.."));
+  }
+
+  @Test
+  void nothingBelowUsesTheEmbeddedApiOrJunit() {
+    // junit-jupiter-api is an optional dependency: only the extension may need it at run time
+    assertHolds(noClasses().that().resideOutsideOfPackages("io.safecached.embed..", "io.safecached.junit..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.safecached.embed..", "io.safecached.junit.."));
+    assertHolds(noClasses().that().resideOutsideOfPackage("io.safecached.junit..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.opentest4j.."));
+  }
+
+  @Test
   void onlyTheCliPrintsOrExits() {
     assertHolds(noClasses().that().resideOutsideOfPackage("io.safecached.cli..")
         .should().accessField(System.class, "out").orShould().accessField(System.class, "err")

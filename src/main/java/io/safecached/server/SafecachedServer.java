@@ -311,6 +311,14 @@ public final class SafecachedServer implements AutoCloseable {
         || message.startsWith("Direct buffer memory") || message.startsWith("Cannot reserve");
   }
 
+  /**
+   * Invalidates every item at once, as an immediate {@code flush_all} does, for the program that owns the server
+   * (the embedded API): it is not a command, so {@code -F} does not refuse it and {@code cmd_flush} does not count it.
+   */
+  public void flushAll() {
+    store.flushAll(store.now());
+  }
+
   /** The addresses actually bound (with the real port when the config asked for port 0). */
   public List<InetSocketAddress> boundAddresses() {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();

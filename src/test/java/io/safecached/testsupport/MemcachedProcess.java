@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,26 +81,7 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   private void awaitListening(Duration timeout) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("memcached exited: " + Files.readString(log));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(address(), 200);
-      } catch (IOException notYet) {
-        Poll.sleep(20);
-        continue;
-      }
-      // what answered may not be memcached: another server that took the port first, or this very probe
-      // connected to itself (the port is in the ephemeral range), which makes memcached's bind fail. memcached
-      // exits within milliseconds when it cannot bind: only one still running after a moment is listening.
-      Poll.sleep(100);
-      if (process.isAlive()) {
-        return;
-      }
-    }
-    throw new IOException("memcached did not listen within " + timeout);
+    Poll.untilListening("memcached", process, address(), timeout, () -> Files.readString(log));
   }
 
   /** A port that was free a moment ago on 127.0.0.1. */
