@@ -49,7 +49,7 @@ import java.util.function.UnaryOperator;
  *       copied into it is never evicted ({@code writers}).</li>
  *   <li><b>Marks.</b> Fetched, active, win token and last access are written in the record; the token is
  *       claimed with an atomic compare-and-set there, so exactly one client wins it.</li>
- *   <li><b>Expiry and flush</b> follow memcached's rules as {@link SegmentedLruStore} did: every lookup checks
+ *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
  *       them; {@code flush_all} is O(1) (by CAS, by store time for client-chosen CAS values, and by the second
  *       for a delayed flush).</li>
  *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it.</li>
@@ -75,6 +75,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private static final int PROMOTE = 0;
   private static final int REINSERT = 1;
   private static final int KEEP_LIVE = 2;
+  /** An eviction picks, of this many oldest segments of a queue, the one with the fewest live bytes. */
+  static final int VICTIM_WINDOW = 4;
   /** Sweep steps look at this many dead segments at most. */
   static final int SWEEP_BATCH = 64;
 
@@ -249,6 +251,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long now = clock.millis();
     long stamp = s.lock.readLock();
     try {
+      ensureOpen();
       int i = s.find(k, h);
       if (i < 0) {
         return null;
@@ -269,6 +272,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     // dead: remove it under the write lock, if it is still there
     stamp = s.lock.writeLock();
     try {
+      ensureOpen();
       int i = s.find(k, h);
       if (i >= 0) {
         long loc = s.locationAt(i);
@@ -338,6 +342,13 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return (int) Math.max(0, Math.min(0xFFFF_FFFEL, s));
   }
 
+  /** Refuses use after {@link #close()}, whose memory is freed (checked with a stripe lock held). */
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("store closed");
+    }
+  }
+
   // ---------------------------------------------------------------- liveness and counting
 
   private boolean isLive(ByteBuffer b, int off, long now) {
@@ -382,6 +393,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       long now = clock.millis();
       long stamp = s.lock.writeLock();
       try {
+        ensureOpen();
         int i = s.find(k, h);
         long loc = i < 0 ? 0 : s.locationAt(i);
         Item live = null;
@@ -524,6 +536,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long now = clock.millis();
     long stamp = s.lock.writeLock();
     try {
+      ensureOpen();
       int i = s.find(k, h);
       if (i < 0) {
         return false;
@@ -733,19 +746,33 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return -1;
   }
 
-  /** The oldest segment of {@code q} with no writes in progress, taken off it; -1 if none (segment lock held). */
-  private static int oldestIdleOf(ArrayDeque<Integer> q, AtomicIntegerArray writers) {
+  /**
+   * Of the {@value #VICTIM_WINDOW} oldest segments of {@code q} with no writes in progress, the one holding the
+   * fewest live bytes (the oldest among equals), taken off the queue; -1 if none (segment lock held). Deleted and
+   * replaced records are dead space until their segment goes, so under churn this frees the most room per walk
+   * while still taking one of the oldest, as a log-structured file system's cleaner does.
+   */
+  private int oldestIdle(ArrayDeque<Integer> q) {
+    int best = -1;
+    long bestLive = Long.MAX_VALUE;
+    int seen = 0;
     for (Integer seg : q) {
-      if (writers.get(seg) == 0) {
-        q.remove(seg);
-        return seg;
+      if (writers.get(seg) != 0) {
+        continue;
+      }
+      long live = liveBytes.get(seg);
+      if (live < bestLive) {
+        best = seg;
+        bestLive = live;
+      }
+      if (++seen == VICTIM_WINDOW) {
+        break;
       }
     }
-    return -1;
-  }
-
-  private int oldestIdle(ArrayDeque<Integer> q) {
-    return oldestIdleOf(q, writers);
+    if (best >= 0) {
+      q.remove(best);
+    }
+    return best;
   }
 
   /**
@@ -927,6 +954,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long now = clock.millis();
     int freed = 0;
     synchronized (evictLock) {
+      if (closed) {
+        return 0;
+      }
       List<Integer> dead = new ArrayList<>();
       synchronized (segmentLock) {
         for (ArrayDeque<Integer> q : queues) {
@@ -965,6 +995,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       Stripe s = index.stripe(si);
       long stamp = s.lock.writeLock();
       try {
+        if (closed) {
+          return reclaimed;
+        }
         long[] t = s.table;
         List<Long> dead = new ArrayList<>();
         for (long slot : t) {
@@ -1024,7 +1057,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   /**
    * An immediate flush is exact (by CAS). A delayed one follows memcached, whose clock ticks whole seconds: it
    * takes hold at the start of the second before the deadline's, and drops every item stored before the end of
-   * that second.
+   * that second. Once it holds, the background executor reclaims every flushed item ({@link #cleanUp()}: a walk of
+   * the index, one stripe lock at a time), so {@code curr_items} drops soon after, as memcached's crawler makes
+   * it drop.
    */
   @Override
   public void flushAll(long deadlineMillis) {
@@ -1033,7 +1068,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       flushedCas = casSequence.get();
       flushedAt = now;
       flushSecond = 0;
-      background.execute(this::sweep);
+      background.execute(this::cleanUp);
       return;
     }
     long second = (Math.floorDiv(deadlineMillis, 1000) - 1) * 1000;
@@ -1041,7 +1076,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     if (second <= now) {
       flushedCas = casSequence.get();
       flushedAt = now;
-      background.execute(this::sweep);
+      background.execute(this::cleanUp);
     }
   }
 
@@ -1251,7 +1286,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     public void markFetched(long now) {
       long stamp = stripe.lock.readLock();
       try {
-        if (stripe.findLocation(location, hash) >= 0) {
+        if (!closed && stripe.findLocation(location, hash) >= 0) {
           ByteBuffer b = buffer(location);
           int off = KeyIndex.offsetOf(location);
           b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
@@ -1268,7 +1303,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     public boolean claimToken() {
       long stamp = stripe.lock.readLock();
       try {
-        if (stripe.findLocation(location, hash) < 0) {
+        if (closed || stripe.findLocation(location, hash) < 0) {
           return false; // replaced meanwhile: the new version has its own token
         }
         int off = KeyIndex.offsetOf(location);

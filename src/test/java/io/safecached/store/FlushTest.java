@@ -33,7 +33,7 @@ class FlushTest {
     List<Runnable> pending = new ArrayList<>();
     FakeClock clock = new FakeClock();
     Counters counters = new Counters();
-    SegmentedLruStore store = new SegmentedLruStore(1 << 20, clock, counters, pending::add);
+    OffHeapStore store = new OffHeapStore(1 << 20, 4096, clock, counters, pending::add);
     Key a = Key.of("a");
     store.compute(a, old -> new Item(new byte[] {'1'}, 0, store.nextCas(), 0, clock.millis()));
     store.flushAll(clock.millis());
@@ -167,7 +167,7 @@ class FlushTest {
     List<Runnable> pending = new ArrayList<>();
     FakeClock clock = new FakeClock();
     Counters counters = new Counters();
-    SegmentedLruStore store = new SegmentedLruStore(1 << 20, clock, counters, pending::add);
+    OffHeapStore store = new OffHeapStore(1 << 20, 4096, clock, counters, pending::add);
     for (int i = 0; i < 100; i++) {
       Key k = Key.of("k" + i);
       store.compute(k, old -> new Item(new byte[10], 0, store.nextCas(), 0, clock.millis()));

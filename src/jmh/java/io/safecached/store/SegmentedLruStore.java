@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
+ * The on-heap store safecached had before {@link OffHeapStore}, kept only as the JMH baseline ({@code StoreBench}):
  * {@link ItemStore} with memcached 1.6's segmented LRU (HOT, WARM, COLD), striped over hash segments.
  *
  * <h2>Design notes</h2>
