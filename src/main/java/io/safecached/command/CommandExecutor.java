@@ -130,6 +130,9 @@ public final class CommandExecutor {
       Hit hit = hit(c, keys.get(0));
       return new Result.Values(hit == null ? List.of() : List.of(hit), c.withCas());
     }
+    if (keys.size() > LazyHits.LAZY_FROM) {
+      return new Result.Values(new LazyHits(keys.size(), i -> hit(c, keys.get(i))), c.withCas());
+    }
     List<Hit> hits = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       Hit hit = hit(c, keys.get(i));

@@ -19,7 +19,10 @@ public sealed interface Result {
   /** One item found by a get. */
   record Hit(byte[] key, int flags, byte[] value, long cas) {}
 
-  /** The items found by a get; misses are left out, duplicates repeated, in request order. */
+  /**
+   * The items found by a get, in request order, duplicates repeated; misses are left out, or, in a
+   * {@link LazyHits} (a get of many keys), null elements that an encoder skips.
+   */
   record Values(List<Hit> hits, boolean withCas) implements Result {}
 
   /** The new value after incr/decr, unsigned. */

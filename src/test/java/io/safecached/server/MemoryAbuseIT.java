@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Timeout;
 class MemoryAbuseIT {
   /** The most resident memory, in MB, safecached may use in any of these scenarios. */
   static final long RSS_BOUND_MB = 350;
-  private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+  // what bin/safecached gives -m 64, with more heap for the values held in flight by the tests below
+  private static final List<String> JVM =
+      List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError");
   private static final int VALUE = 1_000_000;
   private static final byte[] BODY = filled(VALUE - 1, (byte) 'x');
 
@@ -506,18 +508,27 @@ class MemoryAbuseIT {
   @Test
   @Timeout(60)
   void anOutOfMemoryErrorEndsTheProcessAtOnceWithExitCode3() throws Exception {
-    // a heap far too small for -m, without the JVM's own exit flag: safecached's handler must stop the process
-    try (ServerProcess server = ServerProcess.start(List.of("-Xmx48m"), "-m", "1024", "-I", "8m")) {
-      byte[] value = filled(8_000_000, (byte) 'z');
-      try (RawClient c = new RawClient(server.address())) {
-        for (int i = 0; i < 20 && server.process().isAlive(); i++) {
-          c.send("set oom" + i + " 0 0 " + value.length + "\r\n").send(value).send("\r\n");
-          c.readLine();
+    // a heap far too small for the values in flight (they wait on the heap until complete; items live off it),
+    // without the JVM's own exit flag: safecached's handler must stop the process
+    try (ServerProcess server = ServerProcess.start(List.of("-Xmx48m", "-XX:MaxDirectMemorySize=1200m"),
+        "-m", "1024", "-I", "8m")) {
+      byte[] part = filled(1_000_000, (byte) 'z');
+      List<RawClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < 12 && server.process().isAlive(); i++) {
+          RawClient c = new RawClient(server.address());
+          clients.add(c);
+          c.send("set oom" + i + " 0 0 8000000\r\n").send(part);
         }
+        assertThat(server.process().waitFor(20, TimeUnit.SECONDS)).as("the process ended").isTrue();
       } catch (IOException closed) {
         // the process went away
+        assertThat(server.process().waitFor(20, TimeUnit.SECONDS)).as("the process ended").isTrue();
+      } finally {
+        for (RawClient c : clients) {
+          c.close();
+        }
       }
-      assertThat(server.process().waitFor(20, TimeUnit.SECONDS)).as("the process ended").isTrue();
       assertThat(server.process().exitValue()).isEqualTo(3);
       assertThat(server.log()).contains("safecached: fatal: java.lang.OutOfMemoryError");
     }

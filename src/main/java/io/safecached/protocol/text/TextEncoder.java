@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.safecached.command.LazyHits;
 import io.safecached.command.Result;
 import io.safecached.protocol.Ascii;
 import io.safecached.protocol.ReplyStream;
@@ -227,7 +228,13 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       }
       ByteBuf buf = alloc.buffer(Math.toIntExact(size));
       for (int i = from; i < to; i++) {
-        write(buf, hits.get(i), withCas);
+        Result.Hit hit = hits.get(i);
+        if (hit != null) {
+          write(buf, hit, withCas);
+        }
+        if (hits instanceof LazyHits lazy) {
+          lazy.release(i);
+        }
       }
       if (to == n) {
         buf.writeBytes(END_BYTES);
@@ -251,8 +258,11 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
     }
   }
 
-  /** The bytes of one hit: {@code VALUE <key> <flags> <bytes>[ <cas>]}, CRLF, the value, CRLF. */
+  /** The bytes of one hit: {@code VALUE <key> <flags> <bytes>[ <cas>]}, CRLF, the value, CRLF; 0 for a miss. */
   private static long length(Result.Hit hit, boolean withCas) {
+    if (hit == null) {
+      return 0;
+    }
     int valueLength = hit.value().length;
     return VALUE_PREFIX.length + hit.key().length + 1 + Ascii.digits(Integer.toUnsignedLong(hit.flags())) + 1
         + Ascii.digits(valueLength) + (withCas ? 1 + Ascii.digits(hit.cas()) : 0) + 2 + (long) valueLength + 2;
