@@ -32,7 +32,8 @@ public record ServerConfig(
     UdpPolicy udp,
     Protocol protocol,
     Access access,
-    Tls tls) {
+    Tls tls,
+    Transport transport) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -53,6 +54,7 @@ public record ServerConfig(
     Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(transport, "transport");
   }
 
   /**
@@ -98,6 +100,21 @@ public record ServerConfig(
       return verifyMode >= 2;
     }
   }
+
+  /** The Netty transport connections are served on ({@code -o transport=}). */
+  public enum Transport {
+    /** io_uring where the kernel allows it, else epoll, else NIO. */
+    AUTO,
+    IO_URING,
+    EPOLL,
+    NIO;
+
+    /** How {@code -o transport=} spells it. */
+    public String optionName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /**
    * Which protocols a TCP connection may speak ({@code -B}): {@code AUTO} picks binary when the first byte is
    * 0x80 and text (with meta) otherwise, as memcached does; {@code ASCII} and {@code BINARY} allow only one.
@@ -209,6 +226,7 @@ public record ServerConfig(
     private Protocol protocol = Protocol.AUTO;
     private Access access = Access.OPEN;
     private Tls tls;
+    private Transport transport = Transport.AUTO;
 
     private Builder() {}
 
@@ -235,6 +253,8 @@ public record ServerConfig(
     public Builder access(Access v) { this.access = Objects.requireNonNull(v); return this; }
     /** TLS on the TCP listeners; null turns it off. */
     public Builder tls(Tls v) { this.tls = v; return this; }
+    /** The network transport ({@code -o transport=}); AUTO picks the best this machine allows. */
+    public Builder transport(Transport v) { this.transport = Objects.requireNonNull(v); return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -285,7 +305,7 @@ public record ServerConfig(
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, transport);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

@@ -6,16 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
@@ -93,7 +86,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final TrafficCounter traffic = new TrafficCounter(counters);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
-  private final boolean epoll;
+  private final NettyTransport transport;
   private final List<Channel> listeners = new ArrayList<>();
   private volatile UdpListeners udp;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -104,6 +97,7 @@ public final class SafecachedServer implements AutoCloseable {
   private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
     this.onFatal = onFatal;
+    this.transport = NettyTransport.select(config.transport()); // a transport this machine lacks starts nothing
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
@@ -118,10 +112,8 @@ public final class SafecachedServer implements AutoCloseable {
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
         config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
         .withSasl(security.authenticates());
-    this.epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-    this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), io);
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandler().get());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandler().get());
     this.outbound = new OutboundPressure(connections::channels, PlatformDependent.maxDirectMemory() / 4);
     bossGroup.next().scheduleWithFixedDelay(outbound::check, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -152,11 +144,9 @@ public final class SafecachedServer implements AutoCloseable {
   }
 
   private void bind() throws IOException {
-    Class<? extends ServerChannel> channelClass =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
-        .channel(channelClass)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -193,7 +183,7 @@ public final class SafecachedServer implements AutoCloseable {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits, policy, counters, System::nanoTime);
-      udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
+      udp = UdpListeners.bind(udpAddresses, workerGroup, transport.datagramChannel(), handler);
     }
   }
 
@@ -296,7 +286,7 @@ public final class SafecachedServer implements AutoCloseable {
         + "; tls: " + (config.tls() == null ? "off" : config.tls().requiresClientCertificates()
             ? "on, client certificates required" : "on")
         + "; shutdown command: " + (config.shutdownEnabled() ? "enabled" : "disabled")
-        + "; transport: " + (epoll ? "epoll" : "nio");
+        + "; transport: " + transport.describe();
   }
 
   private String protocols() {
