@@ -83,7 +83,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final AccessFilter tcpFilter;
   private final AccessFilter tlsFilter;
   private final ServerSecurity security;
-  private final TrafficCounter traffic = new TrafficCounter(counters);
+  private final Traffic traffic = new Traffic();
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final NettyTransport transport;
@@ -115,8 +115,10 @@ public final class SafecachedServer implements AutoCloseable {
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandler().get());
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandler().get());
     this.outbound = new OutboundPressure(connections::channels, PlatformDependent.maxDirectMemory() / 4);
-    bossGroup.next().scheduleWithFixedDelay(outbound::check, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS,
-        TimeUnit.MILLISECONDS);
+    bossGroup.next().scheduleWithFixedDelay(() -> {
+      outbound.check();
+      traffic.drainInto(counters); // bytes_read/bytes_written reach the shared counters within a few ms
+    }, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -198,8 +200,12 @@ public final class SafecachedServer implements AutoCloseable {
     }
     if (tls) {
       p.addLast("tls", security.sslHandler(ch));
+      p.addLast("traffic", traffic.handler()); // the plaintext, as memcached counts it
+    } else {
+      // counted where Netty already sees every read and write: no handler on the request path
+      ch.config().setRecvByteBufAllocator(traffic.countingReads(ch.config().getRecvByteBufAllocator()));
+      ch.config().setMessageSizeEstimator(traffic.countingWrites(ch));
     }
-    p.addLast("traffic", traffic);
     p.addLast("connections", connections);
     if (!config.idleTimeout().isZero()) {
       p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -363,6 +369,7 @@ public final class SafecachedServer implements AutoCloseable {
 
     @Override
     public List<Stat> processStats() {
+      traffic.drainInto(counters); // asked first by 'stats': the counter snapshot after it is exact
       long now = clock.millis();
       long[] cpu = ProcessStats.cpuMicros();
       return List.of(

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.safecached.config.ServerConfig;
 import io.safecached.testsupport.TestServer;
 import io.safecached.testsupport.TestTransport;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The harness really runs the server on the transport the build asked for (-Dsafecached.transport). */
@@ -32,6 +36,18 @@ class TransportIT {
       s.setSoTimeout(10_000);
       InputStream in = s.getInputStream();
       assertThat(in.readNBytes(expected.length)).isEqualTo(expected);
+
+      // counted without a pipeline handler: every byte read and written, 'stats' itself read but not yet answered
+      out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Map<String, String> stats = new HashMap<>();
+      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+      for (String line = lines.readLine(); line != null && !line.equals("END"); line = lines.readLine()) {
+        String[] f = line.split(" ", 3);
+        stats.put(f[1], f[2]);
+      }
+      assertThat(stats).containsEntry("bytes_read", Integer.toString(23 + 7))
+          .containsEntry("bytes_written", Integer.toString(expected.length));
     }
   }
 }
