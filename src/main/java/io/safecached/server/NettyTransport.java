@@ -10,12 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
-import io.netty.channel.uring.IoUringBufferRingConfig;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -30,19 +25,10 @@ import java.util.function.Supplier;
  * <p>{@code AUTO} takes io_uring when the kernel allows it (containers often block it with seccomp, old
  * kernels lack it), else epoll, else NIO, and says why in {@link #reason()}. A transport asked for by name that
  * this machine cannot run stops start-up with the reason; nothing falls back silently then.
- *
- * <p>On io_uring, connections read with multishot receive into a ring of provided buffers (one per event loop,
- * {@value #RING_SIZE} buffers sized by Netty's adaptive allocator): one submission keeps a socket readable for
- * many reads, instead of one receive submitted per read.
  */
 record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
                       Class<? extends ServerChannel> serverChannel,
                       Class<? extends DatagramChannel> datagramChannel, String reason) {
-
-  /** The buffer group of the provided-buffer ring that io_uring connections receive into. */
-  private static final short BUFFER_GROUP = 1;
-  /** Buffers in each event loop's ring (a power of two). */
-  static final short RING_SIZE = 512;
 
   /** The transport for {@code wanted}, or a {@link ConfigException} when this machine cannot run it. */
   static NettyTransport select(Transport wanted) {
@@ -69,26 +55,8 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
     if (!IoUring.isAvailable()) {
       return Optional.empty();
     }
-    return Optional.of(new NettyTransport(Transport.IO_URING, NettyTransport::ioUringHandler,
+    return Optional.of(new NettyTransport(Transport.IO_URING, IoUringIoHandler::newFactory,
         IoUringServerSocketChannel.class, IoUringDatagramChannel.class, why));
-  }
-
-  private static IoHandlerFactory ioUringHandler() {
-    IoUringBufferRingConfig ring = IoUringBufferRingConfig.builder()
-        .bufferGroupId(BUFFER_GROUP)
-        .bufferRingSize(RING_SIZE)
-        .batchSize(RING_SIZE / 8)
-        .allocator(new IoUringAdaptiveBufferRingAllocator())
-        .build();
-    return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(ring));
-  }
-
-  /** Sets what this transport needs on each accepted connection. */
-  ServerBootstrap configureChildren(ServerBootstrap bootstrap) {
-    if (kind == Transport.IO_URING) {
-      bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
-    }
-    return bootstrap;
   }
 
   private static Optional<NettyTransport> epoll(String why) {

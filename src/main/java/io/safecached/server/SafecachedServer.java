@@ -146,7 +146,7 @@ public final class SafecachedServer implements AutoCloseable {
   }
 
   private void bind() throws IOException {
-    ServerBootstrap bootstrap = transport.configureChildren(new ServerBootstrap())
+    ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
