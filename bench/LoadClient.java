@@ -114,7 +114,7 @@ public final class LoadClient {
   static void preload() throws IOException {
     Conn c = new Conn(SocketChannel.open(new InetSocketAddress(host, port)));
     c.ch.configureBlocking(true);
-    int batch = 200;
+    int batch = Math.max(1, Math.min(200, (512 * 1024) / (valueSize + keySize + 64))); // fits the write buffer
     for (int i = 0; i < keys; i += batch) {
       int n = Math.min(batch, keys - i);
       for (int j = 0; j < n; j++) {

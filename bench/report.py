@@ -109,8 +109,12 @@ def latency_table(root, cells):
                 if c and r["requests"] else "-"
             calls = syscalls(os.path.join(d, s + "-strace.txt"))
             lf = os.path.join(d, s + "-strace-load.txt")
-            lr = load_client(open(lf, errors="replace").read()) if os.path.exists(lf) else None
-            sysc[s] = "%.2f" % (calls / lr["requests"]) if calls and lr and lr["requests"] else "-"
+            text = open(lf, errors="replace").read() if os.path.exists(lf) else ""
+            lr = load_client(text)
+            # strace saw the whole client run, warm-up included: at a fixed rate that is rate x (warm-up + run)
+            w = re.search(r"--warmup (\S+)", text)
+            sent = lr["rate"] * (lr["seconds"] + float(w.group(1) if w else 0)) if lr else 0
+            sysc[s] = "%.2f" % (calls / sent) if calls and sent else "-"
         load = open(os.path.join(d, "load.txt")).read().strip() if os.path.exists(os.path.join(d, "load.txt")) else "-"
         print("| %s | %s | %s | %s | %s / %s | %s / %s | %s |" % (
             desc, fmt_int(rate), lat["memcached"], lat["safecached"], cpu["memcached"], cpu["safecached"],
