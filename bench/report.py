@@ -114,7 +114,10 @@ def latency_table(root, cells):
             # strace saw the whole client run, warm-up included: at a fixed rate that is rate x (warm-up + run)
             w = re.search(r"--warmup (\S+)", text)
             sent = lr["rate"] * (lr["seconds"] + float(w.group(1) if w else 0)) if lr else 0
-            sysc[s] = "%.2f" % (calls / sent) if calls and sent else "-"
+            if calls is not None and sent and calls < sent / 100:
+                sysc[s] = "(strace missed the run)"  # it attached to the threads only after the load
+            else:
+                sysc[s] = "%.2f" % (calls / sent) if calls and sent else "-"
         load = open(os.path.join(d, "load.txt")).read().strip() if os.path.exists(os.path.join(d, "load.txt")) else "-"
         print("| %s | %s | %s | %s | %s / %s | %s / %s | %s |" % (
             desc, fmt_int(rate), lat["memcached"], lat["safecached"], cpu["memcached"], cpu["safecached"],
