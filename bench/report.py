@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Reads the memaslap outputs bench/compare saved and prints the comparison table (markdown).
 
-Usage: report.py RESULTS_DIR
+Usage: report.py [--latency] RESULTS_DIR
 RESULTS_DIR/<cell>/<server>-r<round>.txt are memaslap outputs (run with -S equal to the run time, so each holds
-one 'Total Statistics' block with a log2 latency histogram); RESULTS_DIR/cells lists 'cell|description' lines.
+one 'Total Statistics' block with a log2 latency histogram) or, in the meta cell, bench/LoadClient.java outputs
+(closed loop, measured percentiles); RESULTS_DIR/cells lists 'cell|description' lines.
+With --latency: the table of the fixed-rate runs (<server>-latency.txt, .cpu; <server>-strace.txt with
+<server>-strace-load.txt for system calls per request).
 """
 import os
 import re
@@ -17,13 +20,17 @@ def parse(path):
     """ops/s, average latency (us), estimated p99 (us) and get misses of one memaslap run, or None."""
     text = open(path, errors="replace").read()
     m = re.search(r"^Run time: \S+ Ops: (\d+) TPS: (\d+)", text, re.M)
-    if not m:
+    client = load_client(text)
+    if not m and not client:
         return None
-    tps = int(m.group(2))
-    run = {"tps": tps, "avg": None, "p99": None, "miss": None, "ops": int(m.group(1)), "cpu_user": None,
-           "cpu_sys": None}
+    if client:
+        run = {"tps": client["ops_per_s"], "avg": client["mean_us"], "p99": client["p99_us"], "miss": None,
+               "ops": client["requests"] * client["multiget"], "cpu_user": None, "cpu_sys": None}
+    else:
+        run = {"tps": int(m.group(2)), "avg": None, "p99": None, "miss": None, "ops": int(m.group(1)),
+               "cpu_user": None, "cpu_sys": None}
     total = text.rfind("Total Statistics (")
-    if total >= 0:
+    if total >= 0 and not client:
         block = text[total:]
         a = re.search(r"^\s+Avg:\s+(\d+)", block, re.M)
         if a:
@@ -40,6 +47,81 @@ def parse(path):
     if g and cg and int(cg.group(1)) > 0:
         run["miss"] = int(g.group(1)) / int(cg.group(1))
     return run
+
+
+def load_client(text):
+    """The key=value line bench/LoadClient.java prints, as numbers (strings where not numbers), or None."""
+    for line in text.splitlines():
+        if line.startswith("mode="):
+            out = {}
+            for kv in line.split():
+                k, _, v = kv.partition("=")
+                try:
+                    out[k] = float(v)
+                except ValueError:
+                    out[k] = v
+            return out
+    return None
+
+
+def cpu_seconds(path):
+    """User and system CPU seconds a .cpu file (ticks before, ticks after, ticks per second) records."""
+    if not os.path.exists(path):
+        return None
+    u0, s0, u1, s1, hz = (int(x) for x in open(path).read().split())
+    return (u1 - u0) / hz, (s1 - s0) / hz
+
+
+def syscalls(path):
+    """Total calls in an strace -c summary, or None."""
+    if not os.path.exists(path):
+        return None
+    for line in open(path, errors="replace"):
+        parts = line.split()
+        if parts and parts[-1] == "total":
+            nums = [p for p in parts[:-1] if re.match(r"^[\d.]+$", p)]
+            # % time, seconds, usecs/call, calls, errors (errors may be missing)
+            return int(nums[3]) if len(nums) >= 4 else None
+    return None
+
+
+def latency_table(root, cells):
+    print("| cell | rate req/s | p50 / p99 / p99.9 µs memcached | p50 / p99 / p99.9 µs safecached "
+          "| server CPU µs/req user+sys mc / sc | syscalls/req mc / sc | load avg at cell start |")
+    print("|---|---|---|---|---|---|---|")
+    for name, desc in cells:
+        d = os.path.join(root, name)
+        lat, cpu, sysc, rate = {}, {}, {}, None
+        for s in SERVERS:
+            f = os.path.join(d, s + "-latency.txt")
+            r = load_client(open(f, errors="replace").read()) if os.path.exists(f) else None
+            if r is None:
+                lat[s] = "no result"
+                cpu[s] = "-"
+                sysc[s] = "-"
+                continue
+            rate = r["rate"]
+            lat[s] = "%s / %s / %s" % (fmt_int(r["p50_us"]), fmt_int(r["p99_us"]), fmt_int(r["p999_us"]))
+            if r.get("errors") or r.get("unanswered"):
+                lat[s] += " (%d errors, %d unanswered)" % (r["errors"], r["unanswered"])
+            c = cpu_seconds(os.path.join(d, s + "-latency.cpu"))
+            cpu[s] = "%.1f+%.1f" % (c[0] * 1e6 / r["requests"], c[1] * 1e6 / r["requests"]) \
+                if c and r["requests"] else "-"
+            calls = syscalls(os.path.join(d, s + "-strace.txt"))
+            lf = os.path.join(d, s + "-strace-load.txt")
+            text = open(lf, errors="replace").read() if os.path.exists(lf) else ""
+            lr = load_client(text)
+            # strace saw the whole client run, warm-up included: at a fixed rate that is rate x (warm-up + run)
+            w = re.search(r"--warmup (\S+)", text)
+            sent = lr["rate"] * (lr["seconds"] + float(w.group(1) if w else 0)) if lr else 0
+            if calls is not None and sent and calls < sent / 100:
+                sysc[s] = "(strace missed the run)"  # it attached to the threads only after the load
+            else:
+                sysc[s] = "%.2f" % (calls / sent) if calls and sent else "-"
+        load = open(os.path.join(d, "load.txt")).read().strip() if os.path.exists(os.path.join(d, "load.txt")) else "-"
+        print("| %s | %s | %s | %s | %s / %s | %s / %s | %s |" % (
+            desc, fmt_int(rate), lat["memcached"], lat["safecached"], cpu["memcached"], cpu["safecached"],
+            sysc["memcached"], sysc["safecached"], load))
 
 
 def p99(block):
@@ -78,13 +160,17 @@ def fmt_int(v):
 
 
 def main():
-    root = sys.argv[1]
+    latency = sys.argv[1] == "--latency"
+    root = sys.argv[2] if latency else sys.argv[1]
     cells = []
     with open(os.path.join(root, "cells")) as f:
         for line in f:
             if line.strip():
                 name, desc = line.rstrip("\n").split("|", 1)
                 cells.append((name, desc))
+    if latency:
+        latency_table(root, cells)
+        return 0
     print("| cell | memcached ops/s median (min–max) | safecached ops/s median (min–max) | ratio sc/mc "
           "| avg µs mc / sc | p99 µs mc / sc (est.) | server CPU µs/op user+sys mc / sc | get miss % mc / sc |")
     print("|---|---|---|---|---|---|---|---|")

@@ -18,9 +18,9 @@ final class ExtendedOptions {
   /** The keys safecached understands. */
   static final List<String> SUPPORTED = List.of("idle_timeout", "multiget_line_max", "udp_source_pps",
       "udp_source_bps", "udp_global_pps", "udp_global_bps", "ssl_chain_cert", "ssl_key", "ssl_ca_cert",
-      "ssl_verify_mode", "ssl_min_version", "ssl_ciphers");
+      "ssl_verify_mode", "ssl_min_version", "ssl_ciphers", "transport");
   /** The TLS keys, kept as given for {@code serve} to build the TLS settings from (with {@code -Z}). */
-  static final List<String> SSL_KEYS = SUPPORTED.subList(6, SUPPORTED.size());
+  static final List<String> SSL_KEYS = SUPPORTED.subList(6, SUPPORTED.indexOf("transport"));
 
   private static final String NO_SLABS =
       "safecached has no slabs and no LRU threads; its store expires and evicts by itself";
@@ -99,6 +99,7 @@ final class ExtendedOptions {
           case "udp_source_bps" -> sourceBps = rate(key, prefix, arg, true);
           case "udp_global_pps" -> globalPps = rate(key, prefix, arg, false);
           case "udp_global_bps" -> globalBps = rate(key, prefix, arg, true);
+          case "transport" -> b.transport(transport(required(key, arg, "auto, io_uring, epoll or nio")));
           case "ssl_chain_cert", "ssl_key", "ssl_ca_cert", "ssl_verify_mode", "ssl_min_version", "ssl_ciphers" ->
               ssl.put(key, required(key, arg, "a value"));
           default -> {
@@ -116,6 +117,15 @@ final class ExtendedOptions {
     }
     b.udp(udp.withRates((int) sourcePps, sourceBps, (int) globalPps, globalBps));
     return ssl;
+  }
+
+  private static ServerConfig.Transport transport(String value) {
+    for (ServerConfig.Transport t : ServerConfig.Transport.values()) {
+      if (t.optionName().equals(value)) {
+        return t;
+      }
+    }
+    throw new ConfigException("transport must be auto, io_uring, epoll or nio (-o transport=" + value + ")");
   }
 
   private static long rate(String key, String prefix, String arg, boolean bytes) {

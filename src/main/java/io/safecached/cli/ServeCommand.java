@@ -362,6 +362,7 @@ final class ServeCommand implements Callable<Integer> {
     lines.add("  udp_source_bps=<bytes>       UDP reply bytes per second to one untrusted source (default: 32k)");
     lines.add("  udp_global_pps=<n>           UDP requests per second from all untrusted sources (default: 5000)");
     lines.add("  udp_global_bps=<bytes>       UDP reply bytes per second to all untrusted sources (default: 4m)");
+    lines.add("  transport=<name>             auto (io_uring, else epoll, else nio), io_uring, epoll or nio");
     lines.add("  accepted and ignored with a warning (also with a no_ prefix):");
     StringBuilder line = new StringBuilder("   ");
     for (String key : ExtendedOptions.IGNORED.keySet().stream().sorted().toList()) {

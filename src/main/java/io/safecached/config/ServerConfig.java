@@ -33,7 +33,8 @@ public record ServerConfig(
     Protocol protocol,
     Access access,
     Tls tls,
-    Path memoryFile) {
+    Path memoryFile,
+    Transport transport) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -56,6 +57,7 @@ public record ServerConfig(
     Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(transport, "transport");
   }
 
   /**
@@ -101,6 +103,21 @@ public record ServerConfig(
       return verifyMode >= 2;
     }
   }
+
+  /** The Netty transport connections are served on ({@code -o transport=}). */
+  public enum Transport {
+    /** io_uring where the kernel allows it, else epoll, else NIO. */
+    AUTO,
+    IO_URING,
+    EPOLL,
+    NIO;
+
+    /** How {@code -o transport=} spells it. */
+    public String optionName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /**
    * Which protocols a TCP connection may speak ({@code -B}): {@code AUTO} picks binary when the first byte is
    * 0x80 and text (with meta) otherwise, as memcached does; {@code ASCII} and {@code BINARY} allow only one.
@@ -213,6 +230,7 @@ public record ServerConfig(
     private Access access = Access.OPEN;
     private Tls tls;
     private Path memoryFile;
+    private Transport transport = Transport.AUTO;
 
     private Builder() {}
 
@@ -241,6 +259,8 @@ public record ServerConfig(
     public Builder tls(Tls v) { this.tls = v; return this; }
     /** memcached's {@code -e}: the file the items' memory is mapped from, for a warm restart; null for none. */
     public Builder memoryFile(Path v) { this.memoryFile = v; return this; }
+    /** The network transport ({@code -o transport=}); AUTO picks the best this machine allows. */
+    public Builder transport(Transport v) { this.transport = Objects.requireNonNull(v); return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -293,7 +313,7 @@ public record ServerConfig(
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile, transport);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

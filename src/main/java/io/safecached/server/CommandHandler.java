@@ -32,6 +32,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private final Consumer<Throwable> onFatal;
   private final OutboundPressure outbound;
   private boolean closing;
+  /** A command arrived in the read batch under way: {@code secs_since_last_cmd} is updated once per batch. */
+  private boolean commandInBatch;
 
   /** {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it. */
   CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal,
@@ -51,7 +53,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
     Result result;
     if (msg instanceof Command command) {
-      connections.commandSeen(ctx.channel());
+      commandInBatch = true;
       result = executor.respond(command);
     } else if (msg instanceof Result r) {
       result = r;
@@ -85,7 +87,11 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    ctx.flush();
+    if (commandInBatch) {
+      commandInBatch = false;
+      connections.commandSeen(ctx.channel());
+    }
+    ctx.flush(); // one flush for every reply of the batch
   }
 
   @Override

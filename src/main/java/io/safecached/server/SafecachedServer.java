@@ -6,16 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
@@ -95,10 +88,10 @@ public final class SafecachedServer implements AutoCloseable {
   private final AccessFilter tcpFilter;
   private final AccessFilter tlsFilter;
   private final ServerSecurity security;
-  private final TrafficCounter traffic = new TrafficCounter(counters);
+  private final Traffic traffic = new Traffic();
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
-  private final boolean epoll;
+  private final NettyTransport transport;
   private final List<Channel> listeners = new ArrayList<>();
   private volatile UdpListeners udp;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -109,6 +102,7 @@ public final class SafecachedServer implements AutoCloseable {
   private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
     this.onFatal = onFatal;
+    this.transport = NettyTransport.select(config.transport()); // a transport this machine lacks starts nothing
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.startMillis = clock.millis();
@@ -140,15 +134,15 @@ public final class SafecachedServer implements AutoCloseable {
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
         config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
         .withSasl(security.authenticates());
-    this.epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-    this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), io);
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandler().get());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandler().get());
     // the items' segments take -m of the direct memory when they are not mapped from a file: a quarter of the rest
     this.outbound = new OutboundPressure(connections::channels,
         Math.max(MIN_TRANSPORT_MEMORY, PlatformDependent.maxDirectMemory() - regionBytes) / 4);
-    bossGroup.next().scheduleWithFixedDelay(outbound::check, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS,
-        TimeUnit.MILLISECONDS);
+    bossGroup.next().scheduleWithFixedDelay(() -> {
+      outbound.check();
+      traffic.drainInto(counters); // bytes_read/bytes_written reach the shared counters within a few ms
+    }, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** The JVM's limit on direct buffers ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum). */
@@ -189,11 +183,9 @@ public final class SafecachedServer implements AutoCloseable {
   }
 
   private void bind() throws IOException {
-    Class<? extends ServerChannel> channelClass =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
-        .channel(channelClass)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -230,7 +222,7 @@ public final class SafecachedServer implements AutoCloseable {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits, policy, counters, System::nanoTime);
-      udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
+      udp = UdpListeners.bind(udpAddresses, workerGroup, transport.datagramChannel(), handler);
     }
   }
 
@@ -245,8 +237,12 @@ public final class SafecachedServer implements AutoCloseable {
     }
     if (tls) {
       p.addLast("tls", security.sslHandler(ch));
+      p.addLast("traffic", traffic.handler()); // the plaintext, as memcached counts it
+    } else {
+      // counted where Netty already sees every read and write: no handler on the request path
+      ch.config().setRecvByteBufAllocator(traffic.countingReads(ch.config().getRecvByteBufAllocator()));
+      ch.config().setMessageSizeEstimator(traffic.countingWrites(ch));
     }
-    p.addLast("traffic", traffic);
     p.addLast("connections", connections);
     if (!config.idleTimeout().isZero()) {
       p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -341,7 +337,7 @@ public final class SafecachedServer implements AutoCloseable {
         + "; tls: " + (config.tls() == null ? "off" : config.tls().requiresClientCertificates()
             ? "on, client certificates required" : "on")
         + "; shutdown command: " + (config.shutdownEnabled() ? "enabled" : "disabled")
-        + "; transport: " + (epoll ? "epoll" : "nio");
+        + "; transport: " + transport.describe();
   }
 
   private String protocols() {
@@ -418,6 +414,7 @@ public final class SafecachedServer implements AutoCloseable {
 
     @Override
     public List<Stat> processStats() {
+      traffic.drainInto(counters); // asked first by 'stats': the counter snapshot after it is exact
       long now = clock.millis();
       long[] cpu = ProcessStats.cpuMicros();
       return List.of(

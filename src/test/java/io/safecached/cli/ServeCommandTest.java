@@ -167,6 +167,14 @@ class ServeCommandTest {
     assertThat(parse("-o", "idle_timeout=7,").config().idleTimeout()).isEqualTo(Duration.ofSeconds(7));
   }
 
+  @Test
+  void transportIsChosenByName() {
+    assertThat(parse().config().transport()).isEqualTo(ServerConfig.Transport.AUTO);
+    for (ServerConfig.Transport t : ServerConfig.Transport.values()) {
+      assertThat(parse("-o", "transport=" + t.optionName()).config().transport()).isEqualTo(t);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "idle_timeout=abc      | idle_timeout must be a number (-o idle_timeout=abc)",
@@ -176,6 +184,8 @@ class ServeCommandTest {
       "multiget_line_max=1k  | multiget line limit cannot be smaller than the line limit",
       "multiget_line_max=3g  | multiget_line_max must be a number of bytes",
       "multiget_line_max=4096m | multiget_line_max is out of range",
+      "transport=kqueue      | transport must be auto, io_uring, epoll or nio (-o transport=kqueue)",
+      "transport             | transport needs a value",
       "bogus=1               | unknown extended option 'bogus'",
       "ssl_engine=x          | unknown extended option 'ssl_engine'",
       "=5                    | unknown extended option ''"})

@@ -62,6 +62,7 @@ public final class ServerProcess implements AutoCloseable {
     int port = MemcachedProcess.freePort();
     List<String> cmd = new ArrayList<>(command);
     cmd.addAll(List.of("serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
+    cmd.addAll(List.of(TestTransport.serveArgs()));
     cmd.addAll(List.of(serveArgs));
     Path log = Files.createTempFile("safecached", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

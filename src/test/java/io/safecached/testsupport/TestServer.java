@@ -20,12 +20,13 @@ public final class TestServer implements AutoCloseable {
     return start(b -> { });
   }
 
-  /** Starts on 127.0.0.1, any free port, after {@code settings} adjusted the builder. */
+  /** Starts on 127.0.0.1, any free port, on {@link TestTransport}'s transport, after {@code settings} adjusted the builder. */
   public static TestServer start(Consumer<ServerConfig.Builder> settings) throws IOException {
     ServerConfig.Builder b = ServerConfig.builder()
         .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
         .port(0)
-        .threads(2);
+        .threads(2)
+        .transport(TestTransport.transport());
     settings.accept(b);
     return new TestServer(SafecachedServer.start(b.build()));
   }

@@ -6,8 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,14 +26,15 @@ public final class UdpListeners implements AutoCloseable {
   }
 
   /**
-   * Binds a UDP socket on each of {@code addresses} (epoll when {@code epoll}, else NIO; {@code group} must be
-   * of the same kind). Throws, closing whatever was bound, when one cannot be bound.
+   * Binds a UDP socket on each of {@code addresses}, of {@code channel}'s class ({@code group} must be of the
+   * same transport). Throws, closing whatever was bound, when one cannot be bound.
    */
-  public static UdpListeners bind(List<InetSocketAddress> addresses, EventLoopGroup group, boolean epoll,
+  public static UdpListeners bind(List<InetSocketAddress> addresses, EventLoopGroup group,
+                                  Class<? extends DatagramChannel> channel,
                                   UdpRequestHandler handler) throws IOException {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
-        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+        .channel(channel)
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

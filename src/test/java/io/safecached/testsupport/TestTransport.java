@@ -1,0 +1,52 @@
+package io.safecached.testsupport;
+
+import io.netty.channel.uring.IoUring;
+import io.safecached.config.ServerConfig;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The transport the integration tests run safecached on: the system property {@value #PROPERTY}
+ * ({@code auto}, {@code io_uring}, {@code epoll} or {@code nio}; {@code auto} when unset). The build runs the
+ * integration tests once with the default and once more per other transport this machine supports (pom.xml,
+ * failsafe executions), so that one suite covers every transport.
+ *
+ * <p>As a JUnit condition (registered for those extra runs through the service loader), it skips a run whose
+ * transport this machine cannot use, or that would only repeat the default run: without io_uring, {@code auto}
+ * already is epoll.
+ */
+public final class TestTransport implements ExecutionCondition {
+  /** The system property naming the transport. */
+  public static final String PROPERTY = "safecached.transport";
+
+  /** The transport asked for, as the config takes it. */
+  public static ServerConfig.Transport transport() {
+    String name = System.getProperty(PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
+    for (ServerConfig.Transport t : ServerConfig.Transport.values()) {
+      if (t.optionName().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + ": expected auto, io_uring, epoll or nio");
+  }
+
+  /** The {@code serve} arguments that pick it, for a server in a process of its own. */
+  public static String[] serveArgs() {
+    ServerConfig.Transport t = transport();
+    return t == ServerConfig.Transport.AUTO ? new String[0] : new String[] {"-o", "transport=" + t.optionName()};
+  }
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    ServerConfig.Transport t = transport();
+    if (t == ServerConfig.Transport.IO_URING && !IoUring.isAvailable()) {
+      return ConditionEvaluationResult.disabled("io_uring is not available here: " + IoUring.unavailabilityCause());
+    }
+    if (t == ServerConfig.Transport.EPOLL && !IoUring.isAvailable()) {
+      return ConditionEvaluationResult.disabled("without io_uring the default run already used epoll");
+    }
+    return ConditionEvaluationResult.enabled("transport " + t.optionName());
+  }
+}
