@@ -32,7 +32,8 @@ public record ServerConfig(
     UdpPolicy udp,
     Protocol protocol,
     Access access,
-    Tls tls) {
+    Tls tls,
+    Compat compat) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -53,6 +54,18 @@ public record ServerConfig(
     Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(compat, "compat");
+  }
+
+  /**
+   * memcached behaviours a drop-in replacement must reproduce: the listen backlog ({@code -b}), whether CAS
+   * values are handed out ({@code -C} turns them off: clients see 0), the key prefix delimiter of
+   * {@code stats detail} ({@code -D}) and whether those per-prefix counters run from the start ({@code -D} turns
+   * them on, as in memcached; {@code stats detail on|off} switches them later).
+   */
+  public record Compat(int backlog, boolean casEnabled, char prefixDelimiter, boolean detailEnabled) {
+    /** memcached's defaults: backlog 1024, CAS on, delimiter ':', detail off. */
+    public static final Compat DEFAULT = new Compat(1024, true, ':', false);
   }
 
   /**
@@ -209,6 +222,7 @@ public record ServerConfig(
     private Protocol protocol = Protocol.AUTO;
     private Access access = Access.OPEN;
     private Tls tls;
+    private Compat compat = Compat.DEFAULT;
 
     private Builder() {}
 
@@ -235,6 +249,21 @@ public record ServerConfig(
     public Builder access(Access v) { this.access = Objects.requireNonNull(v); return this; }
     /** TLS on the TCP listeners; null turns it off. */
     public Builder tls(Tls v) { this.tls = v; return this; }
+    /** The listen backlog ({@code -b}). */
+    public Builder backlog(int v) {
+      compat = new Compat(v, compat.casEnabled(), compat.prefixDelimiter(), compat.detailEnabled());
+      return this;
+    }
+    /** Whether CAS values are handed out ({@code -C} turns them off). */
+    public Builder casEnabled(boolean v) {
+      compat = new Compat(compat.backlog(), v, compat.prefixDelimiter(), compat.detailEnabled());
+      return this;
+    }
+    /** The {@code stats detail} key prefix delimiter ({@code -D}); giving one also turns the counters on. */
+    public Builder prefixDelimiter(char v) {
+      compat = new Compat(compat.backlog(), compat.casEnabled(), v, true);
+      return this;
+    }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -253,6 +282,7 @@ public record ServerConfig(
       require(maxItemSize <= memoryLimitBytes / 2,
           "item size limit (-I) cannot be more than half the memory limit (-m)");
       require(verbosity >= 0, "verbosity cannot be negative");
+      require(compat.backlog() >= 1, "listen backlog must be at least 1 (-b " + compat.backlog() + ")");
       require(!idleTimeout.isNegative(), "idle_timeout cannot be negative");
       require(protocol != null, "binding protocol is required (-B auto, ascii or binary)");
       require(maxLineLength >= 256, "line limit must be at least 256 bytes");
@@ -285,7 +315,7 @@ public record ServerConfig(
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, compat);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

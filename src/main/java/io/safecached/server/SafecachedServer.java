@@ -20,6 +20,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
 import io.safecached.command.CommandExecutor;
+import io.safecached.command.ItemSize;
+import io.safecached.command.PrefixStats;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
@@ -100,12 +102,15 @@ public final class SafecachedServer implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final long startMillis;
   private volatile int verbosity;
+  /** {@code stats detail}'s counters, off unless {@code -D} turned them on. */
+  private final PrefixStats prefixStats;
 
   private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
     this.onFatal = onFatal;
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
+    this.prefixStats = new PrefixStats(config.compat().prefixDelimiter(), config.compat().detailEnabled());
     this.startMillis = clock.millis();
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
@@ -116,7 +121,8 @@ public final class SafecachedServer implements AutoCloseable {
     this.tlsFilter = new AccessFilter(policy, AccessPolicy.Listener.TLS, counters);
     this.executor = new CommandExecutor(store, new Context());
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
-        config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
+        config.maxMultigetLineLength(), ItemSize.limit(config.maxItemSize(), config.compat().casEnabled()),
+        config.shutdownEnabled(), config.flushAllDisabled())
         .withSasl(security.authenticates());
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -157,7 +163,7 @@ public final class SafecachedServer implements AutoCloseable {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelClass)
-        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_BACKLOG, config.compat().backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
@@ -440,8 +446,10 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("domain_socket", "NULL"),
           new Stat("shutdown_command", config.shutdownEnabled() ? "yes" : "no"),
           new Stat("num_threads", Integer.toString(config.threads())),
-          new Stat("cas_enabled", "yes"),
-          new Stat("tcp_backlog", "1024"),
+          new Stat("stat_key_prefix", Character.toString(prefixStats.delimiter())),
+          new Stat("detail_enabled", prefixStats.enabled() ? "yes" : "no"),
+          new Stat("cas_enabled", config.compat().casEnabled() ? "yes" : "no"),
+          new Stat("tcp_backlog", Integer.toString(config.compat().backlog())),
           new Stat("binding_protocol", config.protocol().statName()),
           new Stat("auth_enabled_sasl", config.access().authenticates() ? "yes" : "no"),
           new Stat("auth_enabled_ascii", config.access().authenticates() ? "yes" : "no"),
@@ -499,6 +507,16 @@ public final class SafecachedServer implements AutoCloseable {
     @Override
     public boolean flushAllDisabled() {
       return config.flushAllDisabled();
+    }
+
+    @Override
+    public boolean casEnabled() {
+      return config.compat().casEnabled();
+    }
+
+    @Override
+    public PrefixStats prefixStats() {
+      return prefixStats;
     }
 
     @Override
