@@ -93,6 +93,8 @@ public final class SafecachedServer implements AutoCloseable {
   private final AccessFilter tlsFilter;
   private final ServerSecurity security;
   private final TrafficCounter traffic = new TrafficCounter(counters);
+  /** {@code -v}: connections opened and closed; {@code -vv}: commands and replies. */
+  private final ConnectionLog connectionLog = new ConnectionLog(System::nanoTime);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final boolean epoll;
@@ -115,7 +117,7 @@ public final class SafecachedServer implements AutoCloseable {
     this.store = new SegmentedLruStore(config.memoryLimitBytes(), counters);
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.valueBudget = ValueBudget.of(store::reserve, store::release);
-    this.connections = new Connections(config.maxConnections(), counters, clock);
+    this.connections = new Connections(config.maxConnections(), counters, clock, connectionLog);
     this.policy = AccessPolicy.of(config, System::nanoTime);
     this.tcpFilter = new AccessFilter(policy, AccessPolicy.Listener.TCP, counters);
     this.tlsFilter = new AccessFilter(policy, AccessPolicy.Listener.TLS, counters);
@@ -224,7 +226,7 @@ public final class SafecachedServer implements AutoCloseable {
     if (security.authenticates()) {
       p.addLast("auth", security.newGate(policy).unlocking(limits)); // unauthenticated commands never reach the handler
     }
-    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal, outbound));
+    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal, outbound, connectionLog));
   }
 
   private void installText(ChannelPipeline p, String after) {
