@@ -152,8 +152,8 @@ final class ServeCommand implements Callable<Integer> {
   List<String> allow = new ArrayList<>();
 
   @Option(names = "--admin-users", paramLabel = "<user>",
-      description = "only these users may run flush_all, shutdown, cache_memlimit, verbosity, stats reset and "
-          + "stats conns (comma separated; default: every user)")
+      description = "only these users may run flush_all, shutdown, cache_memlimit, verbosity, stats reset, "
+          + "stats conns and stats detail (comma separated; default: every user)")
   List<String> adminUsers = new ArrayList<>();
 
   @ArgGroup(validate = false, exclusive = false,
