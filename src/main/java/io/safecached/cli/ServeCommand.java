@@ -443,7 +443,7 @@ final class ServeCommand implements Callable<Integer> {
         description = "error instead of evicting (not supported: evicts)")
     boolean disableEvictions;
 
-    @Option(names = {"-X", "--disable-dumping"}, description = "disable key dumps (never served here)")
+    @Option(names = {"-X", "--disable-dumping"}, description = "disable key dumps (no key is ever dumped here)")
     boolean disableDumping;
 
     @Option(names = {"-W", "--disable-watch"}, description = "disable 'watch' (never served here)")
@@ -485,8 +485,8 @@ final class ServeCommand implements Callable<Integer> {
             + "limit (-m) is reached");
       }
       if (disableDumping) {
-        out.add("ignoring -X (--disable-dumping): safecached never serves stats cachedump or lru_crawler "
-            + "metadump");
+        out.add("ignoring -X (--disable-dumping): safecached never dumps keys (stats cachedump answers every "
+            + "class as empty; lru_crawler metadump is not served)");
       }
       if (disableWatch) {
         out.add("ignoring -W (--disable-watch): safecached has no 'watch' command");

@@ -161,22 +161,10 @@ final class FuzzOps {
       return metaArithmetic(r);
     }
     if (k < 99 || r.nextInt(10) > 0) {
-      return k == 98 ? stats(r) : new Op("mn", "mn");
+      return new Op("mn", "mn");
     }
     // rare: 1.6.18 prints the TTL left negated (a known difference), so me ends any sequence with a TTL
     return new Op("me", "me " + key(r));
-  }
-
-  /**
-   * stats cachedump (always answered as an empty class, or with memcached's argument errors) and stats detail
-   * on/off/dump (the fuzzer's keys have no ':', so a dump lists no prefix; the replies and their framing compare).
-   */
-  private static Op stats(Random r) {
-    if (r.nextBoolean()) {
-      return new Op("stats cachedump", "stats cachedump " + pick(r, new String[] {"0", "1", "42", "63", "64", "x"})
-          + " " + pick(r, new String[] {"0", "1", "100", "-1"}));
-    }
-    return new Op("stats detail", "stats detail " + pick(r, new String[] {"on", "off", "dump", "dump", "foo"}));
   }
 
   private static Op storage(Random r) {
