@@ -3,6 +3,7 @@ package io.safecached.cli;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,34 +27,58 @@ final class ExtendedOptions {
       "safecached has no slabs and no LRU threads; its store expires and evicts by itself";
   private static final String NO_PRIVILEGES =
       "the JVM installs no seccomp filter; sandbox the process with your service manager instead";
+  private static final String NO_EXTSTORE =
+      "safecached has no external storage (extstore); items live in its memory (-m) only";
+  private static final String NO_WATCH = "safecached has no 'watch' command";
+  private static final String NO_PROXY = "safecached has no built-in proxy";
+  private static final String OWN_BUFFERS =
+      "connection buffers are bounded by safecached's own limits (docs/limits.md)";
 
-  /** memcached's keys that are accepted and ignored, each with the reason given in the warning. */
+  /**
+   * memcached 1.6's keys (every one its {@code -o} parser knows, 1.6.18 to 1.6.45, extstore's and the proxy's
+   * included) that are accepted and ignored, each with the reason given in the warning.
+   */
   static final Map<String, String> IGNORED = ignored();
 
   private ExtendedOptions() {}
 
   private static Map<String, String> ignored() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("relaxed_privileges", NO_PRIVILEGES);
-    m.put("drop_privileges", NO_PRIVILEGES);
+    for (String key : List.of("relaxed_privileges", "drop_privileges", "no_drop_privileges")) {
+      m.put(key, NO_PRIVILEGES);
+    }
     m.put("maxconns_fast", "connections over -c are always refused at once with an error, as memcached's default");
+    m.put("no_maxconns_fast", "connections over -c are always refused at once with an error, as memcached's default");
     m.put("hashpower", "safecached's store sizes itself");
-    m.put("lru_crawler", NO_SLABS);
-    m.put("lru_maintainer", NO_SLABS);
-    m.put("slab_reassign", NO_SLABS);
-    m.put("slab_automove", NO_SLABS);
-    m.put("modern", NO_SLABS);
-    m.put("no_modern", NO_SLABS);
-    m.put("tail_repair_time", NO_SLABS);
+    m.put("no_hashexpand", "safecached's store sizes itself");
+    for (String key : List.of("lru_crawler", "no_lru_crawler", "lru_crawler_sleep", "lru_crawler_tocrawl",
+        "lru_maintainer", "no_lru_maintainer", "hot_lru_pct", "warm_lru_pct", "hot_max_factor", "warm_max_factor",
+        "temporary_ttl", "slab_reassign", "no_slab_reassign", "slab_automove", "no_slab_automove",
+        "slab_automove_ratio", "slab_automove_window", "slab_automove_freeratio", "slab_sizes", "slab_chunk_max",
+        "no_chunked_items", "inline_ascii_resp", "no_inline_ascii_resp", "modern", "no_modern",
+        "tail_repair_time")) {
+      m.put(key, NO_SLABS);
+    }
     m.put("hash_algorithm", "safecached's store uses its own hashing");
     m.put("track_sizes", "'stats sizes' is always served");
-    m.put("watcher_logbuf_size", "safecached has no 'watch' command");
+    m.put("watcher_logbuf_size", NO_WATCH);
+    m.put("worker_logbuf_size", NO_WATCH);
+    m.put("resp_obj_mem_limit", OWN_BUFFERS);
+    m.put("read_buf_mem_limit", OWN_BUFFERS);
     m.put("ssl_session_cache", "the JDK's TLS session cache is always on");
     m.put("ssl_kernel_tls", "the JVM does not use kernel TLS");
     m.put("ssl_keyformat", "keys are read as PEM");
     m.put("ssl_wbuf_size", "TLS records are at most 16 KiB; Netty sizes its buffers");
-    m.put("worker_logbuf_size", "safecached has no 'watch' command");
-    return Map.copyOf(m);
+    for (String key : List.of("ext_path", "ext_page_size", "ext_wbuf_size", "ext_threads", "ext_io_depth",
+        "ext_item_size", "ext_item_age", "ext_low_ttl", "ext_recache_rate", "ext_compact_under", "ext_drop_under",
+        "ext_max_sleep", "ext_max_frag", "ext_drop_unread")) {
+      m.put(key, NO_EXTSTORE);
+    }
+    for (String key : List.of("proxy_config", "proxy_arg", "proxy_uring", "proxy_memprofile")) {
+      m.put(key, NO_PROXY);
+    }
+    m.put("sock_cookie_id", "safecached sets no socket cookie (SO_MARK); filter by address with --allow");
+    return Collections.unmodifiableMap(m);
   }
 
   /**

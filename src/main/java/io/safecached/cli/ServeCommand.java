@@ -118,6 +118,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "refuse the 'flush_all' command")
   boolean disableFlushAll;
 
+  @Option(names = {"-b", "--listen-backlog"}, paramLabel = "<num>",
+      description = "listen backlog: connections the kernel queues before accept (default: 1024)")
+  String backlog;
+
+  @Option(names = {"-C", "--disable-cas"},
+      description = "no CAS values: gets and meta show cas 0, cas commands fail (as memcached's -C)")
+  boolean disableCas;
+
+  @Option(names = {"-D"}, paramLabel = "<char>",
+      description = "key prefix delimiter of 'stats detail' (default: ':'); also turns those counters on")
+  String prefixDelimiter;
+
   @Option(names = {"-o", "--extended"}, paramLabel = "<key=value,...>",
       description = "extended options, comma separated, repeatable: see the list below")
   List<String> extended = new ArrayList<>();
@@ -144,8 +156,8 @@ final class ServeCommand implements Callable<Integer> {
   List<String> allow = new ArrayList<>();
 
   @Option(names = "--admin-users", paramLabel = "<user>",
-      description = "only these users may run flush_all, shutdown, cache_memlimit, verbosity, stats reset and "
-          + "stats conns (comma separated; default: every user)")
+      description = "only these users may run flush_all, shutdown, cache_memlimit, verbosity, stats reset, "
+          + "stats conns and stats detail (comma separated; default: every user)")
   List<String> adminUsers = new ArrayList<>();
 
   @ArgGroup(validate = false, exclusive = false,
@@ -266,6 +278,13 @@ final class ServeCommand implements Callable<Integer> {
       b.maxItemSize((int) size);
     }
     b.verbosity(verbose.length);
+    if (backlog != null) {
+      b.backlog(Values.integer("listen backlog", "-b", backlog));
+    }
+    b.casEnabled(!disableCas);
+    if (prefixDelimiter != null) {
+      b.prefixDelimiter(delimiter(prefixDelimiter, warnings));
+    }
     b.shutdownEnabled(enableShutdown);
     b.flushAllDisabled(disableFlushAll);
     b.allowUnauthenticatedNetwork(allowUnauthenticatedNetwork);
@@ -343,6 +362,21 @@ final class ServeCommand implements Callable<Integer> {
         ssl.get("ssl_ciphers"), plaintext);
   }
 
+  /** memcached's -D: the first character of the value, which must be one ASCII character (a key byte). */
+  private static char delimiter(String value, List<String> warnings) {
+    if (value.isEmpty()) {
+      throw new ConfigException("no delimiter specified (-D)");
+    }
+    char c = value.charAt(0);
+    if (c > 0x7f) {
+      throw new ConfigException("the stats detail delimiter must be one ASCII character (-D " + value + ")");
+    }
+    if (value.length() > 1) {
+      warnings.add("-D " + value + ": only the first character, '" + c + "', is the delimiter (as memcached)");
+    }
+    return c;
+  }
+
   /** memcached's -B values, spelled as memcached spells them. */
   private static ServerConfig.Protocol protocol(String value) {
     return switch (value.strip()) {
@@ -396,10 +430,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-r", "--enable-coredumps"}, description = "raise the core file limit (left to the OS)")
     boolean coreDumps;
 
-    @Option(names = {"-b", "--listen-backlog"}, paramLabel = "<num>",
-        description = "listen backlog (fixed at 1024)")
-    String backlog;
-
     @Option(names = {"-R", "--max-reqs-per-event"}, paramLabel = "<num>",
         description = "requests per event (no such limit here)")
     String maxReqsPerEvent;
@@ -415,14 +445,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-L", "--enable-largepages"}, description = "use large pages (see -XX:+UseLargePages)")
     boolean largePages;
 
-    @Option(names = {"-C", "--disable-cas"}, description = "disable CAS (CAS stays enabled)")
-    boolean disableCas;
-
     @Option(names = {"-M", "--disable-evictions"},
         description = "error instead of evicting (not supported: evicts)")
     boolean disableEvictions;
 
-    @Option(names = {"-X", "--disable-dumping"}, description = "disable key dumps (never served here)")
+    @Option(names = {"-X", "--disable-dumping"}, description = "disable key dumps (no key is ever dumped here)")
     boolean disableDumping;
 
     @Option(names = {"-W", "--disable-watch"}, description = "disable 'watch' (never served here)")
@@ -446,9 +473,6 @@ final class ServeCommand implements Callable<Integer> {
       if (coreDumps) {
         out.add("ignoring -r (--enable-coredumps): the core file limit is left to the OS (ulimit -c)");
       }
-      if (backlog != null) {
-        out.add("ignoring -b (--listen-backlog) " + backlog + ": the listen backlog is fixed at 1024");
-      }
       if (maxReqsPerEvent != null) {
         out.add("ignoring -R (--max-reqs-per-event) " + maxReqsPerEvent + ": safecached has no such limit");
       }
@@ -462,16 +486,13 @@ final class ServeCommand implements Callable<Integer> {
         out.add("ignoring -L (--enable-largepages): for large pages put -XX:+UseLargePages in "
             + "SAFECACHED_JAVA_OPTS");
       }
-      if (disableCas) {
-        out.add("ignoring -C (--disable-cas): CAS stays enabled");
-      }
       if (disableEvictions) {
         out.add("ignoring -M (--disable-evictions): not supported; safecached evicts items when the memory "
             + "limit (-m) is reached");
       }
       if (disableDumping) {
-        out.add("ignoring -X (--disable-dumping): safecached never serves stats cachedump or lru_crawler "
-            + "metadump");
+        out.add("ignoring -X (--disable-dumping): safecached never dumps keys (stats cachedump answers every "
+            + "class as empty; lru_crawler metadump is not served)");
       }
       if (disableWatch) {
         out.add("ignoring -W (--disable-watch): safecached has no 'watch' command");

@@ -146,11 +146,25 @@ public sealed interface Command {
   /** refresh_certs: reload the TLS certificates. */
   record RefreshCerts(boolean noreply) implements Admin {}
 
-  /** stats with an optional group ({@code null} for the general statistics). */
-  record Stats(String group) implements Command {
+  /**
+   * stats with an optional group ({@code null} for the general statistics) and the words after it
+   * ({@code stats detail on}, {@code stats cachedump 1 10}). {@code stats detail} is an admin command: it
+   * switches counting for the whole server, and its dump shows the key prefixes in use.
+   */
+  record Stats(String group, List<String> args) implements Command {
+    public Stats {
+      args = List.copyOf(args);
+    }
+
+    /** A group without further words. */
+    public Stats(String group) {
+      this(group, List.of());
+    }
+
     @Override
     public CommandKind kind() {
-      return "reset".equals(group) || "conns".equals(group) ? CommandKind.ADMIN : CommandKind.READ;
+      return "reset".equals(group) || "conns".equals(group) || "detail".equals(group)
+          ? CommandKind.ADMIN : CommandKind.READ;
     }
   }
 
@@ -265,6 +279,20 @@ public sealed interface Command {
 
   /** mn (and binary noop): answers at once, marking the end of a pipeline. */
   record MetaNoop() implements Read {}
+
+  /**
+   * A frame of a protocol whose get, storage and delete requests are memcached's classic ones (binary), which
+   * memcached counts in {@code stats detail}; meta requests are not counted there.
+   */
+  interface ClassicFrame {
+    /**
+     * For a storage request, the mode it asked for (memcached turns one with a CAS into a cas operation, unless
+     * CAS is off, {@code -C}, when the CAS has nowhere to go and the request stays as asked); null otherwise.
+     */
+    default StoreMode storeMode() {
+      return null;
+    }
+  }
 
   /**
    * A command with what its protocol needs to frame the reply (meta return flags, binary opcode and opaque).

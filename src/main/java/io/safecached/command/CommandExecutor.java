@@ -31,17 +31,31 @@ public final class CommandExecutor {
   /** An unknown stats group: memcached's text answer is a plain ERROR, its binary one "Not found". */
   private static final Result NO_SUCH_STATS = new Result.Error(Kind.NOT_FOUND, "ERROR");
   private static final Result BAD_DATA_CHUNK = new Result.ClientError("bad data chunk");
+  /** A bad {@code stats detail}: text shows the usage line, binary answers "Not found" as memcached. */
+  private static final Result DETAIL_USAGE = new Result.ClientError(Kind.NOT_FOUND,
+      "usage: stats detail on|off|dump");
+  // stats cachedump's errors; binary has no cachedump ("Not found"), hence the kind
+  private static final Result CACHEDUMP_BAD_LINE = new Result.ClientError(Kind.NOT_FOUND, "bad command line");
+  private static final Result CACHEDUMP_BAD_FORMAT = new Result.ClientError(Kind.NOT_FOUND,
+      "bad command line format");
+  private static final Result CACHEDUMP_BAD_CLASS = new Result.ClientError(Kind.NOT_FOUND, "Illegal slab id");
+  /** memcached's MAX_NUMBER_OF_SLAB_CLASSES: {@code stats cachedump} takes class ids below it. */
+  private static final long SLAB_CLASSES = 64;
 
   private final ItemStore store;
   private final Counters counters;
   private final ServerContext server;
   private final ItemCommands items;
+  private final PrefixStats prefixes;
+  private final boolean casEnabled;
 
   public CommandExecutor(ItemStore store, ServerContext server) {
     this.store = store;
     this.counters = store.counters();
     this.server = server;
     this.items = new ItemCommands(store, server);
+    this.prefixes = server.prefixStats();
+    this.casEnabled = server.casEnabled();
   }
 
   /**
@@ -50,7 +64,7 @@ public final class CommandExecutor {
    */
   public Result respond(Command command) {
     if (command instanceof Command.Framed f) {
-      Result inner = respond(f.command());
+      Result inner = silence(f.command(), framed(f));
       return inner instanceof Result.None || inner instanceof Result.Close ? inner : new Result.Framed(inner, f.frame());
     }
     return silence(command, execute(command));
@@ -82,7 +96,7 @@ public final class CommandExecutor {
     } else if (command instanceof Command.MetaNoop) {
       return Result.MetaNoop.INSTANCE;
     } else if (command instanceof Command.Framed f) {
-      return new Result.Framed(execute(f.command()), f.frame());
+      return new Result.Framed(framed(f), f.frame());
     } else if (command instanceof Command.Get c) {
       return get(c);
     } else if (command instanceof Command.Store c) {
@@ -117,9 +131,34 @@ public final class CommandExecutor {
       String problem = server.refreshCerts();
       return problem == null ? Status.OK : new Result.Error(Kind.SERVER_FAILURE, "Error " + problem);
     } else if (command instanceof Command.Stats c) {
-      return stats(c.group());
+      return stats(c);
     }
     throw new IllegalArgumentException("unknown command " + command);
+  }
+
+  /**
+   * Runs the command a frame carries; a binary get, storage or delete request counts for {@code stats detail}
+   * as memcached counts it (meta requests do not count there).
+   */
+  private Result framed(Command.Framed f) {
+    Command c = f.command();
+    if (!casEnabled && f.frame() instanceof Command.ClassicFrame classic && classic.storeMode() != null
+        && c instanceof Command.MetaSet s && s.compareCas() != 0) {
+      // memcached without CAS: a binary storage request's CAS is dropped, the request runs as it was asked
+      c = new Command.MetaSet(s.key(), classic.storeMode(), s.value(), s.flags(), s.ttl(), 0, s.newCas(),
+          s.invalidate(), s.vivifyTtl(), s.keyBinary(), s.quiet());
+    }
+    Result result = execute(c);
+    if (f.frame() instanceof Command.ClassicFrame && prefixes.enabled()) {
+      if (c instanceof Command.MetaGet g) {
+        prefixes.recordGet(g.key(), result instanceof Result.Meta m && m.code() != MetaCode.EN);
+      } else if (c instanceof Command.MetaSet s) {
+        prefixes.recordSet(s.key());
+      } else if (c instanceof Command.MetaDelete d) {
+        prefixes.recordDelete(d.key());
+      }
+    }
+    return result;
   }
 
   /** get, gets, gat, gats: each key is an mg (with T for gat), so counters and access marks match memcached. */
@@ -145,16 +184,21 @@ public final class CommandExecutor {
 
   /** One key of a get or gat: its hit, or null on a miss. */
   private Hit hit(Command.Get c, byte[] key) {
+    Hit hit;
     if (c.touches()) {
       Result.MetaItem m = items.get(Command.MetaGet.touch(key, true, c.touchExptime(), false)).item();
-      return m == null ? null : new Hit(key, m.flags(), m.value(), m.cas());
+      hit = m == null ? null : new Hit(key, m.flags(), m.value(), m.cas());
+    } else {
+      Item item = items.lookup(key);
+      hit = item == null ? null : new Hit(key, item.flags(), item.value(), casEnabled ? item.cas() : 0);
     }
-    Item item = items.lookup(key);
-    return item == null ? null : new Hit(key, item.flags(), item.value(), item.cas());
+    prefixes.recordGet(key, hit != null);
+    return hit;
   }
 
   /** The text storage commands are ms in the matching mode; cas compares even a zero CAS unique. */
   private Result store(Command.Store c) {
+    prefixes.recordSet(c.key());
     Result r = items.set(new Command.MetaSet(c.key(), c.mode(), c.value(), c.flags(), c.exptime(),
         c.mode() == StoreMode.CAS ? c.casUnique() : 0, 0, false, null, false, false));
     return switch (((Result.Meta) r).code()) {
@@ -170,6 +214,7 @@ public final class CommandExecutor {
    * counts store_too_large but not cmd_set, which counts only items actually allocated.
    */
   private Result storeTooLarge(Command.StoreTooLarge c) {
+    prefixes.recordSet(c.key());
     counters.increment(Counter.STORE_TOO_LARGE);
     if (c.mode() == StoreMode.SET) {
       store.remove(Key.wrap(c.key()));
@@ -179,6 +224,7 @@ public final class CommandExecutor {
 
   /** As {@link #storeTooLarge}: the old value of a set goes, store_no_memory counts it, cmd_set does not. */
   private Result storeNoMemory(Command.StoreNoMemory c) {
+    prefixes.recordSet(c.key());
     counters.increment(Counter.STORE_NO_MEMORY);
     if (c.mode() == StoreMode.SET) {
       store.remove(Key.wrap(c.key()));
@@ -187,6 +233,7 @@ public final class CommandExecutor {
   }
 
   private Result delete(Command.Delete c) {
+    prefixes.recordDelete(c.key());
     Result.Meta m = items.delete(new Command.MetaDelete(c.key(), 0, 0, false, null, false, false));
     return m.code() == MetaCode.HD ? Status.DELETED : Status.NOT_FOUND;
   }
@@ -212,7 +259,10 @@ public final class CommandExecutor {
       return FLUSH_NOT_ALLOWED;
     }
     long now = store.now();
-    store.flushAll(c.delay() == 0 ? now : Expiry.deadline(c.delay(), now));
+    long deadline = c.delay() == 0 ? now : Expiry.deadline(c.delay(), now);
+    // memcached without CAS (-C) cannot tell items of the flush's second apart: its flush takes hold a second
+    // later and drops every item stored up to the end of that second, those stored after the flush included
+    store.flushAll(casEnabled ? deadline : deadline + 1000);
     return Status.OK;
   }
 
@@ -232,7 +282,8 @@ public final class CommandExecutor {
     return Status.OK;
   }
 
-  private Result stats(String group) {
+  private Result stats(Command.Stats c) {
+    String group = c.group();
     if (group == null) {
       return new Result.Stats(generalStats());
     }
@@ -250,9 +301,54 @@ public final class CommandExecutor {
         return new Result.Stats(List.of(new Stat("sizes_status", "disabled")));
       case "reset":
         counters.reset();
+        prefixes.clear();
         return Status.RESET;
+      case "detail":
+        return detail(c.args());
+      case "cachedump":
+        return cachedump(c.args());
       default:
         return NO_SUCH_STATS;
+    }
+  }
+
+  /** {@code stats detail on|off|dump}; anything else is the usage error. */
+  private Result detail(List<String> args) {
+    switch (args.isEmpty() ? "" : args.get(0)) {
+      case "on":
+        prefixes.enabled(true);
+        return Status.OK;
+      case "off":
+        prefixes.enabled(false);
+        return Status.OK;
+      case "dump":
+        return new Result.PrefixDump(prefixes.dump());
+      default:
+        return DETAIL_USAGE;
+    }
+  }
+
+  /**
+   * {@code stats cachedump <class> <limit>}: memcached's checks and errors, then its answer for a slab class
+   * without items ({@code END}) for every class, so that no key leaves the server.
+   */
+  private static Result cachedump(List<String> args) {
+    if (args.size() < 2) {
+      return CACHEDUMP_BAD_LINE;
+    }
+    long id = strtoul(args.get(0));
+    if (id < 0 || strtoul(args.get(1)) < 0) {
+      return CACHEDUMP_BAD_FORMAT;
+    }
+    return id >= SLAB_CLASSES ? CACHEDUMP_BAD_CLASS : new Result.Stats(List.of());
+  }
+
+  /** memcached's {@code safe_strtoul} on a 64-bit build: the value cut to 32 bits; -1 when not a number. */
+  private static long strtoul(String s) {
+    try {
+      return Numbers.parseUnsigned(s.getBytes(StandardCharsets.ISO_8859_1)) & 0xffffffffL;
+    } catch (Numbers.NotANumber e) {
+      return -1;
     }
   }
 

@@ -29,11 +29,27 @@ final class ItemCommands {
   private final ItemStore store;
   private final Counters counters;
   private final ServerContext server;
+  /**
+   * False with memcached's {@code -C}: items still get CAS values from the store (its flush needs them), but
+   * clients see 0, every CAS they send is compared with 0, and explicit CAS values (E) are not taken.
+   */
+  private final boolean casEnabled;
 
   ItemCommands(ItemStore store, ServerContext server) {
     this.store = store;
     this.counters = store.counters();
     this.server = server;
+    this.casEnabled = server.casEnabled();
+  }
+
+  /** The CAS clients see for {@code item}: 0 without CAS, as memcached's items without a CAS field. */
+  private long cas(Item item) {
+    return casEnabled ? item.cas() : 0;
+  }
+
+  /** A client's explicit CAS for a new item (E), which memcached without CAS has nowhere to keep. */
+  private long explicit(long newCas) {
+    return casEnabled ? newCas : 0;
   }
 
   // ---------------------------------------------------------------- mg
@@ -59,10 +75,10 @@ final class ItemCommands {
             return null;
           }
           created[0] = true;
-          long cas = casFor(c.newCas());
+          long cas = casFor(explicit(c.newCas()));
           // created without a TTL, as in memcached: N gives it one when its turn comes; the creator wins the
           // token, unless an over-long opaque refuses the request (memcached then marks no token as sent)
-          base = new Item(EMPTY, 0, cas, 0, now).withExplicitCas(c.newCas() != 0);
+          base = new Item(EMPTY, 0, cas, 0, now).withExplicitCas(explicit(c.newCas()) != 0);
           if (c.order().indexOf('O') < 0) {
             base.withTokenSent();
           }
@@ -101,9 +117,9 @@ final class ItemCommands {
     if (!c.noBump()) {
       item.markFetched(now);
     }
-    boolean hideValue = c.compareCas() != 0 && c.compareCas() == item.cas();
+    boolean hideValue = c.compareCas() != 0 && c.compareCas() == cas(item);
     byte[] value = c.returnValue() && !hideValue ? item.value() : null;
-    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), item.cas(), ttl(seen[1], now),
+    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), cas(item), ttl(seen[1], now),
         Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
   }
@@ -252,8 +268,9 @@ final class ItemCommands {
     }
   }
 
-  private static CasCheck casCheck(Command.MetaSet c, Item old) {
-    if (c.compareCas() == 0) {
+  /** memcached's CAS test: without CAS (-C) the new item has no CAS to compare, so it is always NONE. */
+  private CasCheck casCheck(Command.MetaSet c, Item old) {
+    if (c.compareCas() == 0 || !casEnabled) {
       return CasCheck.NONE;
     }
     if (c.compareCas() == old.cas()) {
@@ -266,27 +283,28 @@ final class ItemCommands {
   }
 
   private Item fresh(Command.MetaSet c, byte[] value, long deadline, long now, boolean stale) {
-    long cas = casFor(c.newCas());
-    return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary()).withExplicitCas(c.newCas() != 0);
+    long cas = casFor(explicit(c.newCas()));
+    return new Item(value, c.flags(), cas, deadline, now, stale, c.keyBinary()).withExplicitCas(explicit(c.newCas()) != 0);
   }
 
   /** append/prepend keep the old item's flags and deadline; a result over the item limit is not stored. */
   private Item concatenate(Command.MetaSet c, StoreMode mode, Key key, Item old, long now, Result[] outcome) {
     byte[] a = mode == StoreMode.APPEND ? old.value() : c.value();
     byte[] b = mode == StoreMode.APPEND ? c.value() : old.value();
-    if (!ItemSize.fits(key.length(), (long) a.length + b.length, old.flags(), server.maxItemSize())) {
+    if (!ItemSize.fits(key.length(), (long) a.length + b.length, old.flags(),
+        ItemSize.limit(server.maxItemSize(), casEnabled))) {
       outcome[0] = Meta.of(MetaCode.NS);
       return old;
     }
     byte[] joined = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, joined, a.length, b.length);
-    long cas = casFor(c.newCas());
+    long cas = casFor(explicit(c.newCas()));
     // a new item, as memcached allocates one: the key is no longer marked as sent in base64
-    return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, false).withExplicitCas(c.newCas() != 0);
+    return new Item(joined, old.flags(), cas, old.expiresAt(), now, false, false).withExplicitCas(explicit(c.newCas()) != 0);
   }
 
-  private static MetaItem view(byte[] key, Item item, long now) {
-    return new MetaItem(key, item.keyBinary(), null, item.flags(), item.cas(), ttl(item, now), 0, false,
+  private MetaItem view(byte[] key, Item item, long now) {
+    return new MetaItem(key, item.keyBinary(), null, item.flags(), cas(item), ttl(item, now), 0, false,
         item.value().length);
   }
 
@@ -302,7 +320,7 @@ final class ItemCommands {
         code[0] = MetaCode.NF;
         return null;
       }
-      if (c.compareCas() != 0 && c.compareCas() != old.cas()) {
+      if (c.compareCas() != 0 && c.compareCas() != cas(old)) {
         counters.increment(Counter.DELETE_MISSES);
         code[0] = MetaCode.EX;
         return old;
@@ -311,15 +329,16 @@ final class ItemCommands {
       Item base = old;
       if (c.removeValue()) {
         long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : 0;
-        base = new Item(EMPTY, 0, c.newCas() != 0 ? c.newCas() : old.cas(), deadline, now, false, old.keyBinary())
-            .withExplicitCas(c.newCas() != 0 || old.explicitCas());
+        long newCas = explicit(c.newCas());
+        base = new Item(EMPTY, 0, newCas != 0 ? newCas : old.cas(), deadline, now, false, old.keyBinary())
+            .withExplicitCas(explicit(c.newCas()) != 0 || old.explicitCas());
       }
       if (c.invalidate()) {
         long deadline = c.ttl() != null ? Expiry.deadline(c.ttl(), now) : base.expiresAt();
-        long cas = casFor(c.newCas());
+        long cas = casFor(explicit(c.newCas()));
         // memcached marks the item itself: it stays fetched (or not), and the win token is up for grabs again
         return new Item(base.value(), base.flags(), cas, deadline, base.storedAt(), true, base.keyBinary())
-            .withAccessOf(base).withExplicitCas(c.newCas() != 0);
+            .withAccessOf(base).withExplicitCas(explicit(c.newCas()) != 0);
       }
       counters.increment(Counter.DELETE_HITS);
       return c.removeValue() ? base : null;
@@ -347,19 +366,19 @@ final class ItemCommands {
           outcome[0] = Meta.of(MetaCode.NF);
           return null;
         }
-        long cas = casFor(c.newCas());
+        long cas = casFor(explicit(c.newCas()));
         // created without a TTL, as in memcached: N and T give it one in the order given
         long deadline = walk(c.order(), c.ttl(), c.vivifyTtl(), 0, true, now, seen);
         counters.increment(Counter.TOTAL_ITEMS);
         number[0] = c.initial();
-        return new Item(digits(c.initial()), 0, cas, deadline, now).withExplicitCas(c.newCas() != 0);
+        return new Item(digits(c.initial()), 0, cas, deadline, now).withExplicitCas(explicit(c.newCas()) != 0);
       }
       // memcached refuses an empty value before it compares the CAS, any other non-number after
       if (old.value().length == 0) {
         outcome[0] = Result.NON_NUMERIC;
         return old;
       }
-      if (c.compareCas() != 0 && c.compareCas() != old.cas()) {
+      if (c.compareCas() != 0 && c.compareCas() != cas(old)) {
         outcome[0] = Meta.of(MetaCode.EX);
         return old;
       }
@@ -378,23 +397,23 @@ final class ItemCommands {
       }
       counters.increment(c.increment() ? Counter.INCR_HITS : Counter.DECR_HITS);
       number[0] = next;
-      long cas = casFor(c.newCas());
+      long cas = casFor(explicit(c.newCas()));
       long deadline = walk(c.order(), c.ttl(), null, old.expiresAt(), false, now, seen);
       byte[] digits = digits(next);
       if (digits.length <= old.value().length) {
         Item item = new Item(padded(digits, old.value().length), old.flags(), cas, deadline, now, old.stale(),
-            old.keyBinary()).withAccessOf(old).withExplicitCas(c.newCas() != 0);
+            old.keyBinary()).withAccessOf(old).withExplicitCas(explicit(c.newCas()) != 0);
         return old.tokenSent() ? item.withTokenSent() : item;
       }
       // memcached's T then changes the old item it still holds, not the new one: the TTL stays as it was
       return new Item(digits, old.flags(), cas, old.expiresAt(), now, false, false)
-          .withExplicitCas(c.newCas() != 0);
+          .withExplicitCas(explicit(c.newCas()) != 0);
     });
     if (outcome[0] != null) {
       return outcome[0];
     }
     byte[] value = digits(number[0]);
-    MetaItem view = new MetaItem(c.key(), result.keyBinary(), value, result.flags(), result.cas(),
+    MetaItem view = new MetaItem(c.key(), result.keyBinary(), value, result.flags(), cas(result),
         ttl(seen[1], now), 0, false, value.length);
     return new Meta(MetaCode.HD, view, false, false, false);
   }
@@ -423,9 +442,9 @@ final class ItemCommands {
       return Meta.of(MetaCode.EN);
     }
     long now = store.now();
-    long total = ItemSize.of(c.key().length, item.value().length, item.flags());
+    long total = ItemSize.of(c.key().length, item.value().length, item.flags()) - (casEnabled ? 0 : ItemSize.CAS);
     return new Result.MetaDebug(c.key(), item.keyBinary(), ttl(item, now),
-        Math.max(0, (now - item.lastAccess()) / 1000), item.cas(), item.fetched(), slabClass(total), total);
+        Math.max(0, (now - item.lastAccess()) / 1000), cas(item), item.fetched(), slabClass(total), total);
   }
 
   /**

@@ -14,12 +14,22 @@ public final class ItemSize {
   public static final int HEADER = 56;
   /** The bytes memcached adds to an item whose client flags are not zero. */
   public static final int FLAGS_SUFFIX = 4;
+  /** The CAS field within {@link #HEADER}, which items of a server without CAS ({@code -C}) do not have. */
+  public static final int CAS = 8;
 
   private ItemSize() {}
 
   /** The size of an item as memcached counts it against {@code -I}. */
   public static long of(int keyLength, long valueLength, int flags) {
     return HEADER + keyLength + 1L + valueLength + 2L + (flags != 0 ? FLAGS_SUFFIX : 0);
+  }
+
+  /**
+   * The limit to pass to {@link #fits} for {@code -I maxItemSize}: without CAS ({@code -C}) memcached's items
+   * are {@value #CAS} bytes smaller, so values {@value #CAS} bytes longer fit.
+   */
+  public static int limit(int maxItemSize, boolean casEnabled) {
+    return casEnabled ? maxItemSize : maxItemSize + CAS;
   }
 
   /** True when an item of this key length, value length and client flags fits the limit {@code maxItemSize}. */

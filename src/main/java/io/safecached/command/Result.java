@@ -38,6 +38,12 @@ public sealed interface Result {
   record Stats(List<Stat> stats) implements Result {}
 
   /**
+   * {@code stats detail dump}: memcached's {@code PREFIX ...} lines and {@code END}, each ending in CRLF, one
+   * char per byte; text writes them as they are, binary as the value of one stat named {@code detailed}.
+   */
+  record PrefixDump(String text) implements Result {}
+
+  /**
    * A request refused, before it ran (by a decoder, the authentication gate or the access policy) or instead of
    * running (by the executor): the sealed type of every error reply. Its {@link Kind} says what went wrong, and
    * every encoder switches on it (the binary encoder picks the status by it); the record type is the shape of

@@ -26,6 +26,12 @@ public interface ServerContext {
   /** Whether {@code flush_all} is refused ({@code -F}). */
   boolean flushAllDisabled();
 
+  /** Whether CAS values are handed out; with memcached's {@code -C} clients see 0 and cas commands fail. */
+  boolean casEnabled();
+
+  /** The server's {@code stats detail} counters (one instance for the whole server). */
+  PrefixStats prefixStats();
+
   /** Largest item accepted, as memcached counts it ({@code -I}). */
   int maxItemSize();
 

@@ -34,7 +34,8 @@ public record ServerConfig(
     Access access,
     Tls tls,
     Path memoryFile,
-    Transport transport) {
+    Transport transport,
+    Compat compat) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -58,6 +59,18 @@ public record ServerConfig(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(compat, "compat");
+  }
+
+  /**
+   * memcached behaviours a drop-in replacement must reproduce: the listen backlog ({@code -b}), whether CAS
+   * values are handed out ({@code -C} turns them off: clients see 0), the key prefix delimiter of
+   * {@code stats detail} ({@code -D}) and whether those per-prefix counters run from the start ({@code -D} turns
+   * them on, as in memcached; {@code stats detail on|off} switches them later).
+   */
+  public record Compat(int backlog, boolean casEnabled, char prefixDelimiter, boolean detailEnabled) {
+    /** memcached's defaults: backlog 1024, CAS on, delimiter ':', detail off. */
+    public static final Compat DEFAULT = new Compat(1024, true, ':', false);
   }
 
   /**
@@ -231,6 +244,7 @@ public record ServerConfig(
     private Tls tls;
     private Path memoryFile;
     private Transport transport = Transport.AUTO;
+    private Compat compat = Compat.DEFAULT;
 
     private Builder() {}
 
@@ -261,6 +275,21 @@ public record ServerConfig(
     public Builder memoryFile(Path v) { this.memoryFile = v; return this; }
     /** The network transport ({@code -o transport=}); AUTO picks the best this machine allows. */
     public Builder transport(Transport v) { this.transport = Objects.requireNonNull(v); return this; }
+    /** The listen backlog ({@code -b}). */
+    public Builder backlog(int v) {
+      compat = new Compat(v, compat.casEnabled(), compat.prefixDelimiter(), compat.detailEnabled());
+      return this;
+    }
+    /** Whether CAS values are handed out ({@code -C} turns them off). */
+    public Builder casEnabled(boolean v) {
+      compat = new Compat(compat.backlog(), v, compat.prefixDelimiter(), compat.detailEnabled());
+      return this;
+    }
+    /** The {@code stats detail} key prefix delimiter ({@code -D}); giving one also turns the counters on. */
+    public Builder prefixDelimiter(char v) {
+      compat = new Compat(compat.backlog(), compat.casEnabled(), v, true);
+      return this;
+    }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -281,6 +310,7 @@ public record ServerConfig(
       require(maxItemSize <= memoryLimitBytes / 2,
           "item size limit (-I) cannot be more than half the memory limit (-m)");
       require(verbosity >= 0, "verbosity cannot be negative");
+      require(compat.backlog() >= 1, "listen backlog must be at least 1 (-b " + compat.backlog() + ")");
       require(!idleTimeout.isNegative(), "idle_timeout cannot be negative");
       require(protocol != null, "binding protocol is required (-B auto, ascii or binary)");
       require(maxLineLength >= 256, "line limit must be at least 256 bytes");
@@ -313,7 +343,7 @@ public record ServerConfig(
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile, transport);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile, transport, compat);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

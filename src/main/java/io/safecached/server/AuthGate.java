@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  * connection).</li>
  * <li><b>Admin commands</b> (commands of kind {@link CommandKind#ADMIN}: {@code flush_all}/FLUSH,
  * {@code shutdown}, {@code cache_memlimit}, {@code verbosity}, {@code refresh_certs}, {@code stats reset},
- * {@code stats conns}) are refused when the {@link AccessPolicy} says the user may not run them (outside
+ * {@code stats conns}, {@code stats detail}) are refused when the {@link AccessPolicy} says the user may not run them (outside
  * {@code --admin-users} when that is given): text {@code CLIENT_ERROR permission denied} (nothing with
  * {@code noreply}), binary AUTH_ERROR; the connection stays open.</li>
  * </ul>

@@ -31,14 +31,19 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private final Counters counters;
   private final Consumer<Throwable> onFatal;
   private final OutboundPressure outbound;
+  private final ConnectionLog log;
   private boolean closing;
   /** A command arrived in the read batch under way: {@code secs_since_last_cmd} is updated once per batch. */
   private boolean commandInBatch;
 
-  /** {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it. */
+  /**
+   * {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it.
+   * {@code log} gets each command and reply when {@code -vv} asks for them.
+   */
   CommandHandler(CommandExecutor executor, Connections connections, Counters counters, Consumer<Throwable> onFatal,
-                 OutboundPressure outbound) {
+                 OutboundPressure outbound, ConnectionLog log) {
     this.executor = executor;
+    this.log = log;
     this.outbound = outbound;
     this.connections = connections;
     this.counters = counters;
@@ -60,6 +65,13 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     } else {
       ReferenceCountUtil.release(msg);
       throw new IllegalStateException("unexpected message " + msg.getClass().getName());
+    }
+    if (log.commands()) {
+      long id = connections.id(ctx.channel());
+      if (msg instanceof Command command) {
+        log.command(id, command);
+      }
+      log.reply(id, result);
     }
     if (result instanceof Result.Close) {
       closing = true;

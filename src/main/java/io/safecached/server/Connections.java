@@ -50,11 +50,13 @@ final class Connections extends ChannelInboundHandlerAdapter {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Info> byId = new ConcurrentHashMap<>();
+  private final ConnectionLog log;
 
-  Connections(int maxConnections, Counters counters, Clock clock) {
+  Connections(int maxConnections, Counters counters, Clock clock, ConnectionLog log) {
     this.maxConnections = maxConnections;
     this.counters = counters;
     this.clock = clock;
+    this.log = log;
   }
 
   @Override
@@ -71,6 +73,7 @@ final class Connections extends ChannelInboundHandlerAdapter {
     Info info = new Info(ids.incrementAndGet(), ctx.channel(), clock.millis());
     ctx.channel().attr(INFO).set(info);
     byId.put(info.id, info);
+    log.opened(ctx.channel(), info.id);
     ctx.fireChannelActive();
   }
 
@@ -80,6 +83,7 @@ final class Connections extends ChannelInboundHandlerAdapter {
     if (info != null) {
       byId.remove(info.id);
       open.decrementAndGet();
+      log.closed(ctx.channel(), info.id);
       ctx.fireChannelInactive();
     }
   }
@@ -90,6 +94,12 @@ final class Connections extends ChannelInboundHandlerAdapter {
     if (info != null) {
       info.lastCommandMillis = clock.millis();
     }
+  }
+
+  /** The number of {@code channel}'s connection (as in {@code stats conns}), 0 when it is not counted. */
+  long id(Channel channel) {
+    Info info = channel.attr(INFO).get();
+    return info == null ? 0 : info.id;
   }
 
   /** The channels of the client connections open now. */

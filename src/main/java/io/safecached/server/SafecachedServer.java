@@ -13,6 +13,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
 import io.safecached.command.CommandExecutor;
+import io.safecached.command.ItemSize;
+import io.safecached.command.PrefixStats;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
@@ -89,6 +91,8 @@ public final class SafecachedServer implements AutoCloseable {
   private final AccessFilter tlsFilter;
   private final ServerSecurity security;
   private final Traffic traffic = new Traffic();
+  /** {@code -v}: connections opened and closed; {@code -vv}: commands and replies. */
+  private final ConnectionLog connectionLog = new ConnectionLog(System::nanoTime);
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final NettyTransport transport;
@@ -98,6 +102,8 @@ public final class SafecachedServer implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final long startMillis;
   private volatile int verbosity;
+  /** {@code stats detail}'s counters, off unless {@code -D} turned them on. */
+  private final PrefixStats prefixStats;
 
   private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
@@ -105,6 +111,7 @@ public final class SafecachedServer implements AutoCloseable {
     this.transport = NettyTransport.select(config.transport()); // a transport this machine lacks starts nothing
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
+    this.prefixStats = new PrefixStats(config.compat().prefixDelimiter(), config.compat().detailEnabled());
     this.startMillis = clock.millis();
     long regionBytes = config.memoryFile() == null ? config.memoryLimitBytes() : 0;
     long direct = jvmMaxDirectMemory();
@@ -126,13 +133,14 @@ public final class SafecachedServer implements AutoCloseable {
     }
     store.startCrawler(CRAWL_PERIOD_MILLIS);
     this.valueBudget = ValueBudget.of(store::reserve, store::release);
-    this.connections = new Connections(config.maxConnections(), counters, clock);
+    this.connections = new Connections(config.maxConnections(), counters, clock, connectionLog);
     this.policy = AccessPolicy.of(config, System::nanoTime);
     this.tcpFilter = new AccessFilter(policy, AccessPolicy.Listener.TCP, counters);
     this.tlsFilter = new AccessFilter(policy, AccessPolicy.Listener.TLS, counters);
     this.executor = new CommandExecutor(store, new Context());
     this.limits = new ProtocolLimits(ProtocolLimits.MAX_KEY_LENGTH, config.maxLineLength(),
-        config.maxMultigetLineLength(), config.maxItemSize(), config.shutdownEnabled(), config.flushAllDisabled())
+        config.maxMultigetLineLength(), ItemSize.limit(config.maxItemSize(), config.compat().casEnabled()),
+        config.shutdownEnabled(), config.flushAllDisabled())
         .withSasl(security.authenticates());
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandler().get());
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandler().get());
@@ -186,7 +194,7 @@ public final class SafecachedServer implements AutoCloseable {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_BACKLOG, config.compat().backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
@@ -251,7 +259,7 @@ public final class SafecachedServer implements AutoCloseable {
     if (security.authenticates()) {
       p.addLast("auth", security.newGate(policy).unlocking(limits)); // unauthenticated commands never reach the handler
     }
-    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal, outbound));
+    p.addLast("handler", new CommandHandler(executor, connections, counters, onFatal, outbound, connectionLog));
   }
 
   private void installText(ChannelPipeline p, String after) {
@@ -482,8 +490,10 @@ public final class SafecachedServer implements AutoCloseable {
           new Stat("domain_socket", "NULL"),
           new Stat("shutdown_command", config.shutdownEnabled() ? "yes" : "no"),
           new Stat("num_threads", Integer.toString(config.threads())),
-          new Stat("cas_enabled", "yes"),
-          new Stat("tcp_backlog", "1024"),
+          new Stat("stat_key_prefix", Character.toString(prefixStats.delimiter())),
+          new Stat("detail_enabled", prefixStats.enabled() ? "yes" : "no"),
+          new Stat("cas_enabled", config.compat().casEnabled() ? "yes" : "no"),
+          new Stat("tcp_backlog", Integer.toString(config.compat().backlog())),
           new Stat("binding_protocol", config.protocol().statName()),
           new Stat("auth_enabled_sasl", config.access().authenticates() ? "yes" : "no"),
           new Stat("auth_enabled_ascii", config.access().authenticates() ? "yes" : "no"),
@@ -541,6 +551,16 @@ public final class SafecachedServer implements AutoCloseable {
     @Override
     public boolean flushAllDisabled() {
       return config.flushAllDisabled();
+    }
+
+    @Override
+    public boolean casEnabled() {
+      return config.compat().casEnabled();
+    }
+
+    @Override
+    public PrefixStats prefixStats() {
+      return prefixStats;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** A {@link CommandExecutor} on a fresh store with a {@link FakeClock} and a {@link FakeServerContext}. */
 final class CommandFixture {
@@ -28,6 +29,16 @@ final class CommandFixture {
   }
 
   CommandFixture(long memoryLimit) {
+    this(memoryLimit, c -> { });
+  }
+
+  /** A fixture whose server context {@code setup} adjusts before the executor reads it ({@code -C}, {@code -D}). */
+  CommandFixture(Consumer<FakeServerContext> setup) {
+    this(64L * 1024 * 1024, setup);
+  }
+
+  private CommandFixture(long memoryLimit, Consumer<FakeServerContext> setup) {
+    setup.accept(context);
     store = new OffHeapStore(memoryLimit, 1 << 20, clock, counters, Runnable::run);
     executor = new CommandExecutor(store, context);
   }

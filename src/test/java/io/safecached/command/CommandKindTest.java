@@ -83,10 +83,10 @@ class CommandKindTest {
     assertThat(new Command.SaslAuth("PLAIN", new byte[0]).kind()).isEqualTo(CommandKind.LOGIN);
     for (Command admin : List.of(new Command.FlushAll(0, false), new Command.Shutdown(false),
         new Command.CacheMemlimit(64, false), new Command.Verbosity(1, false), new Command.RefreshCerts(false),
-        new Command.Stats("reset"), new Command.Stats("conns"))) {
+        new Command.Stats("reset"), new Command.Stats("conns"), new Command.Stats("detail", List.of("on")))) {
       assertThat(admin.kind()).as(admin.toString()).isEqualTo(CommandKind.ADMIN);
     }
-    for (String group : new String[] {null, "settings", "items", "slabs", "sizes", "RESET", "detail"}) {
+    for (String group : new String[] {null, "settings", "items", "slabs", "sizes", "RESET", "DETAIL", "cachedump"}) {
       assertThat(new Command.Stats(group).kind()).as("stats " + group + " (groups are case-sensitive)")
           .isEqualTo(CommandKind.READ);
     }

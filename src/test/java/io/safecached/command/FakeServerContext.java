@@ -11,6 +11,10 @@ public final class FakeServerContext implements ServerContext {
   public boolean shutdownEnabled;
   /** {@code -F}. */
   public boolean flushAllDisabled;
+  /** False for memcached's {@code -C}. */
+  public boolean casEnabled = true;
+  /** {@code stats detail}'s counters. */
+  public PrefixStats prefixStats = new PrefixStats(':', false);
   /** {@code -I}, memcached's default of 1 MB. */
   public int maxItemSize = 1024 * 1024;
   /** What refresh_certs reports: null for success. */
@@ -75,6 +79,16 @@ public final class FakeServerContext implements ServerContext {
   @Override
   public boolean flushAllDisabled() {
     return flushAllDisabled;
+  }
+
+  @Override
+  public boolean casEnabled() {
+    return casEnabled;
+  }
+
+  @Override
+  public PrefixStats prefixStats() {
+    return prefixStats;
   }
 
   @Override

@@ -122,7 +122,7 @@ class StatsTest {
 
   @Test
   void unknownGroupIsError() {
-    for (String g : new String[] {"foo", "cachedump", "detail", "RESET", ""}) {
+    for (String g : new String[] {"foo", "detailed", "cachedumps", "RESET", ""}) {
       assertThat(f.stats(g)).as(g).isEqualTo(new Result.Error(Kind.NOT_FOUND, "ERROR"));
     }
     assertThat(Result.Error.PLAIN.line()).isEqualTo("ERROR");

@@ -27,10 +27,21 @@ import org.junit.jupiter.api.TestReporter;
  */
 class DifferentialFuzzIT {
   private static final Path REPORT = Path.of("target", "differential", "fuzz-report.md");
+  private static final Path REPORT_NO_CAS = Path.of("target", "differential", "fuzz-report-no-cas.md");
 
   @Test
   void safecachedAnswersTheFuzzedSequencesLikeMemcached(TestReporter reporter) throws Exception {
-    int sequences = Integer.getInteger("fuzz.sequences", 160);
+    fuzz(List.of(), Integer.getInteger("fuzz.sequences", 160), REPORT, reporter);
+  }
+
+  /** The same with CAS off on both sides ({@code -C}), a tenth as many sequences, flush requests left out. */
+  @Test
+  void withoutCasSafecachedAnswersLikeMemcachedWithoutCas(TestReporter reporter) throws Exception {
+    fuzz(List.of("-C"), Math.max(1, Integer.getInteger("fuzz.sequences", 160) / 10), REPORT_NO_CAS, reporter);
+  }
+
+  private static void fuzz(List<String> flags, int sequences, Path reportFile, TestReporter reporter)
+      throws Exception {
     int length = Integer.getInteger("fuzz.length", 150);
     long seed = Long.getLong("fuzz.seed", 1);
     List<KnownDifferences.Known> known = KnownDifferences.load();
@@ -38,9 +49,9 @@ class DifferentialFuzzIT {
     Map<String, DifferentialFuzzer.Divergence> examples = new TreeMap<>();
     Map<String, String> knownAs = new TreeMap<>();
     long compared = 0;
-    try (MemcachedProcess mc = MemcachedProcess.start();
-        TestServer sc = TestServer.start()) {
-      DifferentialFuzzer fuzzer = new DifferentialFuzzer(mc.address(), sc.address());
+    try (MemcachedProcess mc = MemcachedProcess.start(ServerFlags.memcachedArgs(flags));
+        TestServer sc = TestServer.start(ServerFlags.safecachedSettings(flags))) {
+      DifferentialFuzzer fuzzer = new DifferentialFuzzer(mc.address(), sc.address(), flags);
       try {
         int binarySequences = Math.max(1, sequences / 5);
         for (int i = 0; i < sequences + binarySequences; i++) {
@@ -63,7 +74,8 @@ class DifferentialFuzzIT {
       }
       compared = fuzzer.compared();
       List<String> unknown = new ArrayList<>();
-      StringBuilder report = new StringBuilder("# differential fuzz\n\n")
+      StringBuilder report = new StringBuilder("# differential fuzz" + (flags.isEmpty() ? "" : " (" + String.join(" ",
+          flags) + ")") + "\n\n")
           .append("seed ").append(seed).append(", ").append(sequences).append(" text/meta and ")
           .append(Math.max(1, sequences / 5)).append(" binary sequences of ").append(length).append(" requests; ")
           .append(compared).append(" requests compared (each sequence up to its first divergence), ")
@@ -84,13 +96,13 @@ class DifferentialFuzzIT {
           unknown.add(e.getKey() + " (" + e.getValue() + " sequences); reproducer:\n" + d.script());
         }
       }
-      Files.createDirectories(REPORT.getParent());
-      Files.writeString(REPORT, report.toString());
-      reporter.publishEntry("fuzz", compared + " requests compared, " + byKind.values().stream()
+      Files.createDirectories(reportFile.getParent());
+      Files.writeString(reportFile, report.toString());
+      reporter.publishEntry("fuzz" + String.join("", flags), compared + " requests compared, " + byKind.values().stream()
           .mapToInt(Integer::intValue).sum() + " divergent sequences, " + unknown.size() + " unknown kinds");
       assertThat(compared).isGreaterThan(0);
       if (!unknown.isEmpty()) {
-        fail(unknown.size() + " kind(s) of divergence not listed in docs/compatibility.md (see " + REPORT + "):\n"
+        fail(unknown.size() + " kind(s) of divergence not listed in docs/compatibility.md (see " + reportFile + "):\n"
             + String.join("\n", unknown));
       }
     }

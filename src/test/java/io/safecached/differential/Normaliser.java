@@ -93,11 +93,15 @@ final class Normaliser {
 
   /**
    * {@code <cas#N>} for the raw cas value {@code raw}, numbered by first appearance on this run; remembers it as
-   * the last cas of {@code key} (when not null) for {@code {cas:KEY}} references.
+   * the last cas of {@code key} (when not null) for {@code {cas:KEY}} references. A cas of 0 stays 0: only a
+   * server without CAS ({@code -C}) shows it, and it must show it on both sides.
    */
   String cas(String key, String raw) {
     if (key != null) {
       lastCasByKey.put(key, raw);
+    }
+    if (raw.equals("0")) {
+      return raw;
     }
     return "<cas#" + casOrdinals.computeIfAbsent(raw, r -> casOrdinals.size() + 1) + ">";
   }

@@ -37,6 +37,15 @@ final class ServerFlags {
           long mb = Long.parseLong(argument(flags, ++i, f));
           one = b -> b.memoryLimitBytes(mb * 1024 * 1024);
         }
+        case "-C" -> one = b -> b.casEnabled(false);
+        case "-D" -> {
+          char c = argument(flags, ++i, f).charAt(0);
+          one = b -> b.prefixDelimiter(c);
+        }
+        case "-b" -> {
+          int n = Integer.parseInt(argument(flags, ++i, f));
+          one = b -> b.backlog(n);
+        }
         case "-c" -> {
           int n = Integer.parseInt(argument(flags, ++i, f));
           one = b -> b.maxConnections(n);
@@ -56,7 +65,7 @@ final class ServerFlags {
           one = b -> b.idleTimeout(Duration.ofSeconds(secs));
         }
         default -> throw new IllegalArgumentException("unsupported flag in a script: " + f
-            + " (allowed: -I -F -A -m -c -o idle_timeout=N, -o slab_chunk_max=N)");
+            + " (allowed: -I -F -A -m -c -C -D <c> -b N -o idle_timeout=N, -o slab_chunk_max=N)");
       }
       all = all.andThen(one);
     }

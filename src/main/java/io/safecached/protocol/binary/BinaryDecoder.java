@@ -231,8 +231,7 @@ public final class BinaryDecoder extends RequestDecoder {
       case FLUSH -> emit(out, new Command.FlushAll(extrasLength == 4 ? unsignedInt(extras) : 0, false));
       case NOOP -> emit(out, new Command.MetaNoop());
       case VERSION -> emit(out, new Command.Version());
-      case STAT -> emit(out, new Command.Stats(keyLength == 0 ? null
-          : new String(key, StandardCharsets.ISO_8859_1)));
+      case STAT -> emit(out, stats(key));
       case SASL_LIST_MECHS -> emit(out, new Command.SaslListMechs());
       case SASL_AUTH, SASL_STEP -> {
         byte[] data = new byte[(int) (bodyLength - keyLength)];
@@ -249,6 +248,25 @@ public final class BinaryDecoder extends RequestDecoder {
       }
       default -> throw new IllegalStateException("opcode without a command: " + opcode);
     }
+  }
+
+  /**
+   * A STAT request's key as memcached reads it: the group, except for {@code detail}, which memcached matches
+   * by prefix and follows by {@code " dump"}, {@code " on"} or {@code " off"} (also by prefix); anything else
+   * after {@code detail} is its usage error ("Not found" in binary).
+   */
+  private static Command.Stats stats(byte[] key) {
+    if (key.length == 0) {
+      return new Command.Stats(null);
+    }
+    String group = new String(key, StandardCharsets.ISO_8859_1);
+    if (!group.startsWith("detail")) {
+      return new Command.Stats(group);
+    }
+    String rest = group.substring("detail".length());
+    String sub = rest.startsWith(" dump") ? "dump" : rest.startsWith(" on") ? "on" : rest.startsWith(" off") ? "off"
+        : "";
+    return new Command.Stats("detail", sub.isEmpty() ? List.of() : List.of(sub));
   }
 
   private static long unsignedInt(ByteBuffer b) {

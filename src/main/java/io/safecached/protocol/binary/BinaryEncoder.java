@@ -68,6 +68,8 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
       status(alloc, frame, op, s, out);
     } else if (r instanceof Result.Stats s) {
       stats(alloc, frame, s.stats(), out);
+    } else if (r instanceof Result.PrefixDump d) {
+      stats(alloc, frame, List.of(new Result.Stat("detailed", d.text())), out); // memcached's one stat
     } else if (r instanceof Result.Version v) {
       byte[] body = v.version().getBytes(StandardCharsets.US_ASCII);
       out.add(packet(alloc, frame, BinaryStatus.NO_ERROR, 0, null, null, body));

@@ -346,7 +346,7 @@ public final class TextDecoder extends RequestDecoder {
       case SHUTDOWN -> shutdown(t);
       case CACHE_MEMLIMIT -> cacheMemlimit(t, quiet);
       case REFRESH_CERTS -> new Command.RefreshCerts(quiet);
-      case STATS -> new Command.Stats(t.count() > 1 ? t.string(1) : null);
+      case STATS -> stats(t);
     };
     if (decoded instanceof Quiet) {
       return; // an error the client asked not to hear about (noreply)
@@ -509,6 +509,18 @@ public final class TextDecoder extends RequestDecoder {
       }
     }
     return new Command.FlushAll(delay, quiet);
+  }
+
+  /** stats, with its group and the words after it ({@code stats detail on}, {@code stats cachedump 1 1}). */
+  private static Command.Stats stats(Tokens t) {
+    if (t.count() < 2) {
+      return new Command.Stats(null);
+    }
+    List<String> args = new ArrayList<>(t.count() - 2);
+    for (int i = 2; i < t.count(); i++) {
+      args.add(t.string(i));
+    }
+    return new Command.Stats(t.string(1), args);
   }
 
   private Object verbosity(Tokens t, boolean quiet) {

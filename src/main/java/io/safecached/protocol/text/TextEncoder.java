@@ -96,6 +96,10 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       out.add(line(alloc, "VERSION ", v.version()));
     } else if (result instanceof Result.Stats s) {
       out.add(stats(alloc, s.stats()));
+    } else if (result instanceof Result.PrefixDump d) {
+      ByteBuf buf = alloc.buffer(d.text().length());
+      ByteBufUtil.writeAscii(buf, d.text()); // one char per byte: the key prefixes as they were sent
+      out.add(buf);
     } else if (result instanceof Result.Error e) {
       out.add(line(alloc, "", e.line()));
     } else if (result instanceof Result.ClientError e) {

@@ -201,6 +201,17 @@ class BinaryEncoderTest {
   }
 
   @Test
+  void statsDetailAsMemcachedAnswersItInBinary() {
+    String dump = "PREFIX a get 1 hit 0 set 2 del 0\r\nEND\r\n";
+    assertThat(encode(framed(new Result.PrefixDump(dump), 0x10, 3, "detail dump"))).isEqualTo(
+        reply(0x10, 0, 3, 0, NONE, bytes("detailed"), bytes(dump)) + reply(0x10, 0, 3, ""));
+    assertThat(encode(framed(Result.Status.OK, 0x10, 4, "detail on"))).as("on/off: the end marker alone")
+        .isEqualTo(reply(0x10, 0, 4, ""));
+    assertThat(encode(framed(new Result.ClientError(Kind.NOT_FOUND, "usage: stats detail on|off|dump"), 0x10, 5,
+        "detail"))).isEqualTo(reply(0x10, 1, 5, "Not found"));
+  }
+
+  @Test
   void refusalsOfTheDecoder() {
     Result invalid = new Result.Error(Kind.INVALID_ARGUMENTS, "ERROR");
     assertThat(encode(new Result.Framed(Result.Error.PLAIN, BinaryFrame.of(0x50, 1, NONE))))

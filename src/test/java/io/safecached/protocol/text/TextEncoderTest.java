@@ -94,6 +94,8 @@ class TextEncoderTest {
     assertThat(encode(new Result.Stats(List.of(new Result.Stat("pid", "1"), new Result.Stat("uptime", "2")))))
         .isEqualTo("STAT pid 1\r\nSTAT uptime 2\r\nEND\r\n");
     assertThat(encode(new Result.Stats(List.of()))).isEqualTo("END\r\n");
+    assertThat(encode(new Result.PrefixDump("PREFIX \u00e9t\u00e9 get 1 hit 0 set 0 del 0\r\nEND\r\n")))
+        .as("key bytes as they came").isEqualTo("PREFIX \u00e9t\u00e9 get 1 hit 0 set 0 del 0\r\nEND\r\n");
     assertThat(encode(Result.Error.PLAIN, new Result.Error("ERROR: shutdown not enabled"),
         new Result.ClientError("bad data chunk"), new Result.ServerError(Kind.TOO_LARGE, "object too large for cache")))
         .isEqualTo("ERROR\r\nERROR: shutdown not enabled\r\nCLIENT_ERROR bad data chunk\r\n"
