@@ -44,6 +44,7 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", JAR.toString(), "serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
+    cmd.addAll(TestUser.SERVE_FLAGS);
     cmd.addAll(List.of(serveArgs));
     Path log = Files.createTempFile("safecached", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
