@@ -132,16 +132,6 @@ public final class ServerProcess implements AutoCloseable {
   /** Kills the process (if it still runs) and deletes its log. */
   @Override
   public void close() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      Files.deleteIfExists(log);
-    } catch (IOException ignored) {
-      // a temp file
-    }
+    CommandProcess.kill(process, log);
   }
 }
