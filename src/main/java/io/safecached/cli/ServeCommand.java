@@ -493,7 +493,10 @@ final class ServeCommand implements Callable<Integer> {
       line.append(' ').append(key);
     }
     lines.add(line.toString());
-    lines.add("%nExit codes: 0 stopped, 64 invalid flag or value, 70 internal error, 71 cannot listen.");
+    lines.add("%nSignals: SIGHUP reloads the users file and certificates and reopens the log file; SIGUSR1 stops");
+    lines.add("gracefully (exit 0); SIGTERM stops (exit 143).");
+    lines.add("Exit codes: 0 stopped, 64 invalid flag or value (or root without -u), 70 internal error, 71 cannot "
+        + "listen.");
     lines.add("See docs/cli.md for details.");
     return lines.toArray(new String[0]);
   }
