@@ -74,6 +74,25 @@ class ServiceIT {
 
   @Test
   @Timeout(90)
+  void sighupReloadsTheUsersFileAndTheNewUserLogsIn() throws Exception {
+    int port = MemcachedProcess.freePort();
+    Path users = Files.writeString(dir.resolve("users"), "app:first-secret\n");
+    List<String> cmd = java(port, "-Y", users.toString());
+    cmd.addAll(TestUser.SERVE_FLAGS);
+    try (CommandProcess p = CommandProcess.start(null, cmd).awaitListening()) {
+      Files.writeString(users, "app:first-secret\nops:second-secret\n");
+      p.signal("HUP");
+      p.awaitOutput("INFO SIGHUP: users file reloaded", WAIT);
+      try (RawClient c = new RawClient(new InetSocketAddress("127.0.0.1", port))) {
+        assertThat(c.call("set auth 0 0 17\r\nops second-secret")).isEqualTo("STORED");
+        assertThat(c.call("version")).startsWith("VERSION ");
+      }
+      assertThat(p.isAlive()).isTrue();
+    }
+  }
+
+  @Test
+  @Timeout(90)
   void sighupReopensTheLogFileAndSigusr1StopsGracefullyRemovingThePidFile() throws Exception {
     int port = MemcachedProcess.freePort();
     Path log = dir.resolve("safecached.log");
