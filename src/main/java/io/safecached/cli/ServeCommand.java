@@ -17,8 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -42,12 +44,25 @@ final class ServeCommand implements Callable<Integer> {
   @FunctionalInterface
   interface Runner {
     int run(ServerConfig config, PrintWriter err);
+
+    /** Runs with the process settings too (user, pid file, log file); those without them ignore them. */
+    default int run(Settings settings, PrintWriter err) {
+      return run(settings.config(), err);
+    }
   }
 
-  /** The outcome of parsing {@code serve}'s flags: the config and the warnings for ignored flags, in order. */
-  record Settings(ServerConfig config, List<String> warnings) {
+  /**
+   * The outcome of parsing {@code serve}'s flags: the config, the warnings for ignored flags, in order, and what
+   * concerns the process rather than the server: {@code -u} (null when not given), {@code -P} and
+   * {@code --log-file} (null when not given).
+   */
+  record Settings(ServerConfig config, List<String> warnings, String user, Path pidFile, Path logFile) {
     Settings {
       warnings = List.copyOf(warnings);
+    }
+
+    Settings(ServerConfig config, List<String> warnings) {
+      this(config, warnings, null, null, null);
     }
   }
 
@@ -56,6 +71,8 @@ final class ServeCommand implements Callable<Integer> {
   private final Runner runner;
   private final ListenAddresses addresses;
   private CommandSpec spec;
+  /** The warnings about lines of the {@code --config} file that were skipped. */
+  private List<String> fileWarnings = List.of();
 
   @Option(names = {"-p", "--port"}, paramLabel = "<num>",
       description = "TCP port to listen on (default: 11211; 0 picks any free port)")
@@ -160,6 +177,29 @@ final class ServeCommand implements Callable<Integer> {
           + "stats conns and stats detail (comma separated; default: every user)")
   List<String> adminUsers = new ArrayList<>();
 
+  @Option(names = {"-u", "--user"}, paramLabel = "<user>",
+      description = "as root: serve as this user (bin/safecached switches with setpriv); -u root runs as root. "
+          + "Without it, root is refused")
+  String user;
+
+  @Option(names = {"-P", "--pidfile"}, paramLabel = "<file>",
+      description = "write the process id here once listening; removed on a clean stop")
+  String pidFile;
+
+  @Option(names = "--config", paramLabel = "<file>",
+      description = "read flags from a file in Debian's memcached.conf format (one flag per line, # comments, "
+          + "'logfile <file>'); flags on the command line win")
+  String configFile;
+
+  @Option(names = "--log-file", paramLabel = "<file>",
+      description = "log to this file instead of stderr (appended; reopened on SIGHUP)")
+  String logFile;
+
+  @Option(names = {"-d", "--daemon"},
+      description = "refused: safecached stays in the foreground; run it under systemd or another service "
+          + "manager (a --config file's -d line is skipped)")
+  boolean daemon;
+
   @ArgGroup(validate = false, exclusive = false,
       heading = "%nAccepted for compatibility with memcached's service files, ignored with a warning:%n")
   Ignored ignored = new Ignored();
@@ -179,7 +219,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings;
     try {
-      settings = settings();
+      settings = withConfigFile(spec.commandLine().getParseResult()).settings();
     } catch (ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -188,7 +228,76 @@ final class ServeCommand implements Callable<Integer> {
       err.println("safecached: warning: " + w);
     }
     err.flush();
-    return runner.run(settings.config(), err);
+    return runner.run(settings, err);
+  }
+
+  /**
+   * This command with the flags of its {@code --config} file added under those given on the command line
+   * ({@code commandLine}): a flag given on both keeps the command line's value, as with memcached's getopt where
+   * the last one wins; {@code -o} options add up (a key given on both keeps the command line's value). Itself when
+   * there is no config file. Throws {@link ConfigException} naming the file and line of a bad flag.
+   */
+  ServeCommand withConfigFile(ParseResult commandLine) {
+    if (configFile == null) {
+      return this;
+    }
+    if (configFile.isBlank()) {
+      throw new ConfigException("config file name is empty (--config)");
+    }
+    ConfigFile file = ConfigFile.read(Path.of(configFile));
+    List<String> args = new ArrayList<>();
+    for (ConfigFile.Line line : file.lines()) {
+      ServeCommand probe = new ServeCommand(runner, addresses);
+      ParseResult parsed;
+      try {
+        parsed = Main.configure(new CommandLine(probe)).parseArgs(line.words().toArray(new String[0]));
+      } catch (ParameterException e) {
+        throw new ConfigException(file.path() + " line " + line.number() + ": " + Main.oneLine(e.getMessage()));
+      }
+      Set<OptionSpec> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (OptionSpec o : parsed.matchedOptions()) {
+        if (!seen.add(o)) {
+          continue;
+        }
+        String name = o.longestName();
+        if (name.equals("--config")) {
+          throw new ConfigException(file.path() + " line " + line.number() + ": a config file cannot name "
+              + "another one (--config)");
+        }
+        if (name.equals("--extended") || !commandLine.hasMatchedOption(name)) {
+          args.addAll(words(o));
+        }
+      }
+    }
+    args.addAll(commandLine.expandedArgs());
+    ServeCommand merged = new ServeCommand(runner, addresses);
+    CommandLine cl = Main.configure(new CommandLine(merged));
+    try {
+      cl.parseArgs(args.toArray(new String[0]));
+    } catch (ParameterException e) {
+      throw new ConfigException(Main.oneLine(e.getMessage()));
+    }
+    merged.configFile = null;
+    merged.fileWarnings = file.warnings();
+    return merged;
+  }
+
+  /** The option {@code o} as parsed from one config line, back as command-line words in long form. */
+  private static List<String> words(OptionSpec o) {
+    List<String> out = new ArrayList<>();
+    String name = o.longestName();
+    if (o.arity().max() == 0) {
+      Object value = o.getValue();
+      int times = value instanceof boolean[] flags ? flags.length : Boolean.TRUE.equals(value) ? 1 : 0;
+      for (int i = 0; i < times; i++) {
+        out.add(name);
+      }
+    } else {
+      for (String v : o.originalStringValues()) {
+        out.add(name + "=" + v);
+      }
+    }
+    return out;
   }
 
   /**
@@ -200,17 +309,23 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalStateException("parse() never runs a server");
     }, new ListenAddresses(resolver, ListenAddresses.DEFAULT_LOOKUP_TIMEOUT));
     CommandLine cl = Main.configure(new CommandLine(cmd));
+    ParseResult parsed;
     try {
-      cl.parseArgs(args);
+      parsed = cl.parseArgs(args);
     } catch (ParameterException e) {
       throw new ConfigException(Main.oneLine(e.getMessage()));
     }
-    return cmd.settings();
+    return cmd.withConfigFile(parsed).settings();
   }
 
   /** Builds the config from the parsed flags; throws {@link ConfigException} for the first problem found. */
   Settings settings() {
-    List<String> warnings = new ArrayList<>();
+    if (daemon) {
+      throw new ConfigException("-d (--daemon) is not supported: safecached stays in the foreground; run it under "
+          + "systemd (the package's safecached.service) or another service manager, which keeps it in the "
+          + "background (a --config file's -d line is skipped, as Debian's start-memcached does)");
+    }
+    List<String> warnings = new ArrayList<>(fileWarnings);
     ServerConfig.Builder b = ServerConfig.builder();
     ListenAddresses.Parsed parsedListen = null;
     if (!listen.isEmpty()) {
@@ -298,7 +413,18 @@ final class ServeCommand implements Callable<Integer> {
     } else if (!ssl.isEmpty()) {
       warnings.add("ignoring -o " + String.join(",", ssl.keySet()) + ": TLS is off without -Z");
     }
-    return new Settings(b.build(), warnings);
+    return new Settings(b.build(), warnings, user, path("pid file", "-P", pidFile),
+        path("log file", "--log-file", logFile));
+  }
+
+  private static Path path(String what, String flag, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      throw new ConfigException(what + " name is empty (" + flag + ")");
+    }
+    return Path.of(value);
   }
 
   private ServerConfig.Access access() {
@@ -407,25 +533,18 @@ final class ServeCommand implements Callable<Integer> {
       line.append(' ').append(key);
     }
     lines.add(line.toString());
-    lines.add("%nExit codes: 0 stopped, 64 invalid flag or value, 70 internal error, 71 cannot listen.");
+    lines.add("%nSignals: SIGHUP reloads the users file and certificates and reopens the log file; SIGUSR1 stops");
+    lines.add("gracefully (exit 0); SIGTERM stops (exit 143).");
+    lines.add("Exit codes: 0 stopped, 64 invalid flag or value (or root without -u), 70 internal error, 71 cannot "
+        + "listen.");
     lines.add("See docs/cli.md for details.");
     return lines.toArray(new String[0]);
   }
 
   /** memcached's flags that mean nothing on the JVM: accepted so that service files keep working, then warned. */
   static final class Ignored {
-    @Option(names = {"-d", "--daemon"}, description = "run as a daemon (safecached stays in the foreground)")
-    boolean daemon;
-
-    @Option(names = {"-u", "--user"}, paramLabel = "<user>",
-        description = "switch to this user (the JVM cannot; start it as that user)")
-    String user;
-
     @Option(names = {"-k", "--lock-memory"}, description = "lock paged memory (the JVM does not)")
     boolean lockMemory;
-
-    @Option(names = {"-P", "--pidfile"}, paramLabel = "<file>", description = "write the pid here (no pid file)")
-    String pidFile;
 
     @Option(names = {"-r", "--enable-coredumps"}, description = "raise the core file limit (left to the OS)")
     boolean coreDumps;
@@ -456,19 +575,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean disableWatch;
 
     void warnings(List<String> out) {
-      if (daemon) {
-        out.add("ignoring -d (--daemon): safecached stays in the foreground; let the service manager run it "
-            + "in the background");
-      }
-      if (user != null) {
-        out.add("ignoring -u (--user) " + user + ": the JVM cannot change its user; start safecached as that "
-            + "user (User= in a systemd unit)");
-      }
       if (lockMemory) {
         out.add("ignoring -k (--lock-memory): the JVM does not lock its memory");
-      }
-      if (pidFile != null) {
-        out.add("ignoring -P (--pidfile) " + pidFile + ": safecached writes no pid file");
       }
       if (coreDumps) {
         out.add("ignoring -r (--enable-coredumps): the core file limit is left to the OS (ulimit -c)");

@@ -87,7 +87,9 @@ class LauncherIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
-    Process p = script("serve", "-l", "127.0.0.1", "-p", Integer.toString(port)).start();
+    List<String> args = new java.util.ArrayList<>(List.of("serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
+    args.addAll(io.safecached.testsupport.TestUser.SERVE_FLAGS);
+    Process p = script(args.toArray(new String[0])).start();
     List<String> stderr = new CopyOnWriteArrayList<>();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

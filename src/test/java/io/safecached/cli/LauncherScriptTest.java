@@ -1,6 +1,7 @@
 package io.safecached.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -237,5 +238,60 @@ class LauncherScriptTest {
       assertThat(r.exitCode()).as(link.toString()).isZero();
       assertThat(r.out()).as(link.toString()).contains("[" + jar.toRealPath() + "]");
     }
+  }
+
+  @Test
+  void theTarballsLibJarWinsOverAnyTargetJar() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Path lib = Files.createDirectories(app.resolve("lib")).resolve("safecached.jar");
+    Files.writeString(lib, "not really a jar either");
+    Result r = run(Map.of(), "version");
+    assertThat(r.out()).contains("[" + lib + "]").doesNotContain("[" + jar + "]");
+  }
+
+  @Test
+  void serveReadsMemoryAndItemSizeFromItsConfigFileUnderTheCommandLine() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Path conf = Files.writeString(tmp.resolve("memcached.conf"),
+        "# Debian style\n-d\nlogfile /var/log/memcached.log\n-m 1024   # a comment\n  -I 2m\n");
+    Result fromFile = run(Map.of(), "serve", "--config", conf.toString());
+    assertThat(fromFile.out()).contains("[-Xmx1668m]", "[--config]", "[" + conf + "]");
+    Result overridden = run(Map.of(), "serve", "--config=" + conf, "-m", "100");
+    assertThat(overridden.out()).contains("[-Xmx282m]");
+    Result missing = run(Map.of(), "serve", "--config", tmp.resolve("none.conf").toString());
+    assertThat(missing.out()).as("safecached reports the missing file itself").contains("[-Xmx226m]");
+  }
+
+  @Test
+  void asRootAnUnknownUserIsRefusedAsMemcachedRefusesIt() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "runs only as root");
+    buildJar();
+    fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Result r = run(Map.of(), "serve", "-u", "no-such-user-here");
+    assertThat(r.exitCode()).isEqualTo(67);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).containsExactly("safecached: can't find the user no-such-user-here to switch to");
+    assertThat(run(Map.of(), "serve", "-u", "root").out()).first().isEqualTo("jdk-21");
+  }
+
+  @Test
+  void asRootMinusUFromTheConfigFileSwitchesThroughSetprivBeforeJavaStarts() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "runs only as root");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
+    buildJar();
+    Path home = fakeJdk(jvms, "jdk-21", "21.0.2", true);
+    Files.writeString(home.resolve("bin/java"), "#!/bin/sh\nif [ \"$1\" = -version ]; then exit 0; fi\n"
+        + "echo \"uid=$(id -u) groups=$(id -G)\"\n");
+    for (Path p : List.of(tmp, app, app.resolve("bin"), app.resolve("target"), jar)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Path conf = Files.writeString(tmp.resolve("memcached.conf"), "-u nobody\n");
+    Result r = run(Map.of(), "serve", "--config", conf.toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).containsExactly("uid=65534 groups=65534");
+    assertThat(run(Map.of(), "serve", "--config", conf.toString(), "-u", "root").out()).containsExactly(
+        "uid=0 groups=0");
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -195,14 +196,8 @@ class ServeCommandTest {
 
   static Stream<Arguments> ignoredFlags() {
     return Stream.of(
-        Arguments.of(List.of("-d"), "-d (--daemon)"),
-        Arguments.of(List.of("--daemon"), "-d (--daemon)"),
-        Arguments.of(List.of("-u", "memcache"), "-u (--user) memcache"),
-        Arguments.of(List.of("--user=nobody"), "-u (--user) nobody"),
         Arguments.of(List.of("-k"), "-k (--lock-memory)"),
         Arguments.of(List.of("--lock-memory"), "-k (--lock-memory)"),
-        Arguments.of(List.of("-P", "/run/memcached.pid"), "-P (--pidfile) /run/memcached.pid"),
-        Arguments.of(List.of("--pidfile", "/run/mc.pid"), "-P (--pidfile) /run/mc.pid"),
         Arguments.of(List.of("-r"), "-r (--enable-coredumps)"),
         Arguments.of(List.of("--enable-coredumps"), "-r (--enable-coredumps)"),
         Arguments.of(List.of("-R", "40"), "-R (--max-reqs-per-event) 40"),
@@ -270,13 +265,14 @@ class ServeCommandTest {
   @Test
   void aTypicalMemcachedServiceLineIsAccepted() {
     // Debian's /etc/memcached.conf, as its init script passes it, plus the usual -o of container images
-    ServeCommand.Settings s = parse("-d", "-m", "64", "-p", "11211", "-u", "memcache", "-l", "127.0.0.1",
+    ServeCommand.Settings s = parse("-m", "64", "-p", "11211", "-u", "memcache", "-l", "127.0.0.1",
         "-P", "/var/run/memcached/memcached.pid", "-o", "modern,no_lru_crawler,idle_timeout=600");
     assertThat(s.config().port()).isEqualTo(11211);
     assertThat(s.config().listen()).containsExactly(new InetSocketAddress("127.0.0.1", 0));
     assertThat(s.config().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.user()).isEqualTo("memcache");
+    assertThat(s.pidFile()).isEqualTo(Path.of("/var/run/memcached/memcached.pid"));
     assertThat(s.warnings()).extracting(w -> w.substring(0, w.indexOf(':'))).containsExactly(
-        "ignoring -d (--daemon)", "ignoring -u (--user) memcache", "ignoring -P (--pidfile) /var/run/memcached/memcached.pid",
         "ignoring -o modern", "ignoring -o no_lru_crawler");
   }
 

@@ -3,6 +3,7 @@ package io.safecached.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.safecached.server.SafecachedServer;
+import io.safecached.testsupport.TestUser;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -14,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +40,9 @@ class ServeIT {
     }), new ListenAddresses(ListenAddresses.SYSTEM, Duration.ofSeconds(5)));
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    FutureTask<Integer> task = new FutureTask<>(() -> Main.run(args, o, e, serve));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(TestUser.SERVE_FLAGS);
+    FutureTask<Integer> task = new FutureTask<>(() -> Main.run(all.toArray(new String[0]), o, e, serve));
     Thread t = new Thread(task, "serve-under-test");
     t.setDaemon(true);
     t.start();
@@ -59,7 +64,7 @@ class ServeIT {
   void servesOnTheGivenPortAndExitsZeroAfterShutdown() throws Exception {
     int port = freePort();
     FutureTask<Integer> serve = serveInBackground("serve", "-l", "127.0.0.1", "-p", Integer.toString(port), "-A",
-        "-t", "1", "-d");
+        "-t", "1", "-k");
     try {
       assertThat(listening.await(15, TimeUnit.SECONDS)).as("listening; stderr: %s", stderr()).isTrue();
       assertThat(started.get().boundAddresses()).containsExactly(new InetSocketAddress("127.0.0.1", port));
@@ -76,7 +81,7 @@ class ServeIT {
       }
       assertThat(serve.get(15, TimeUnit.SECONDS)).as("exit code; stderr: %s", stderr()).isZero();
       assertThat(started.get().terminationFuture()).isDone();
-      assertThat(stderr().lines()).first().asString().startsWith("safecached: warning: ignoring -d");
+      assertThat(stderr().lines()).first().asString().startsWith("safecached: warning: ignoring -k");
       assertThat(stderr().lines()).anyMatch(l -> l.matches(LOG_LINE + "INFO .*127\\.0\\.0\\.1:" + port
           + " \\(loopback only\\).*"));
       assertThat(stderr().lines()).anyMatch(l -> l.matches(LOG_LINE + "INFO stopped"));

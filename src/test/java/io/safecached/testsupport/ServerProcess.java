@@ -63,6 +63,7 @@ public final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(command);
     cmd.addAll(List.of("serve", "-l", "127.0.0.1", "-p", Integer.toString(port)));
     cmd.addAll(List.of(TestTransport.serveArgs()));
+    cmd.addAll(TestUser.SERVE_FLAGS);
     cmd.addAll(List.of(serveArgs));
     Path log = Files.createTempFile("safecached", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -152,16 +153,6 @@ public final class ServerProcess implements AutoCloseable {
   /** Kills the process (if it still runs) and deletes its log. */
   @Override
   public void close() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      Files.deleteIfExists(log);
-    } catch (IOException ignored) {
-      // a temp file
-    }
+    CommandProcess.kill(process, log);
   }
 }
