@@ -257,11 +257,11 @@ class LauncherScriptTest {
     Path conf = Files.writeString(tmp.resolve("memcached.conf"),
         "# Debian style\n-d\nlogfile /var/log/memcached.log\n-m 1024   # a comment\n  -I 2m\n");
     Result fromFile = run(Map.of(), "serve", "--config", conf.toString());
-    assertThat(fromFile.out()).contains("[-Xmx1668m]", "[--config]", "[" + conf + "]");
+    assertThat(fromFile.out()).contains("[-Xmx308m]", "[--config]", "[" + conf + "]");
     Result overridden = run(Map.of(), "serve", "--config=" + conf, "-m", "100");
-    assertThat(overridden.out()).contains("[-Xmx282m]");
+    assertThat(overridden.out()).contains("[-Xmx114m]");
     Result missing = run(Map.of(), "serve", "--config", tmp.resolve("none.conf").toString());
-    assertThat(missing.out()).as("safecached reports the missing file itself").contains("[-Xmx226m]");
+    assertThat(missing.out()).as("safecached reports the missing file itself").contains("[-Xmx90m]");
   }
 
   @Test
