@@ -32,7 +32,8 @@ public record ServerConfig(
     UdpPolicy udp,
     Protocol protocol,
     Access access,
-    Tls tls) {
+    Tls tls,
+    InetSocketAddress metrics) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -209,6 +210,7 @@ public record ServerConfig(
     private Protocol protocol = Protocol.AUTO;
     private Access access = Access.OPEN;
     private Tls tls;
+    private InetSocketAddress metrics;
 
     private Builder() {}
 
@@ -235,6 +237,8 @@ public record ServerConfig(
     public Builder access(Access v) { this.access = Objects.requireNonNull(v); return this; }
     /** TLS on the TCP listeners; null turns it off. */
     public Builder tls(Tls v) { this.tls = v; return this; }
+    /** Where the Prometheus metrics endpoint listens ({@code --metrics}); null turns it off. */
+    public Builder metrics(InetSocketAddress v) { this.metrics = v; return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -283,9 +287,16 @@ public record ServerConfig(
           + "Require a password (-Y <file>), client certificates (-Z with -o ssl_verify_mode=2) or a source "
           + "allowlist (--allow <cidr>); or listen on loopback only (the default, -l 127.0.0.1,::1); or put the "
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
+      if (metrics != null) {
+        require(!metrics.isUnresolved(), "cannot resolve metrics address '" + metrics.getHostString() + "'");
+        require(metrics.getAddress().isLoopbackAddress() || access.authenticates(),
+            "refusing to serve metrics on " + metrics.getAddress().getHostAddress() + " without authentication: "
+            + "the statistics show who uses the cache and how. Require a password (-Y <file>; scrapers then log "
+            + "in with HTTP basic auth) or serve metrics on loopback (--metrics 127.0.0.1:<port>)");
+      }
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, metrics);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */
