@@ -74,7 +74,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String user = new String(credentials, 0, colon, StandardCharsets.UTF_8);
     byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
     Arrays.fill(credentials, (byte) 0);
-    InetAddress source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    InetAddress source = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress() : InetAddress.getLoopbackAddress();
     login.check(source, user, password).whenComplete((ok, failure) -> {
       Arrays.fill(password, (byte) 0);
       ctx.executor().execute(() -> {

@@ -90,9 +90,7 @@ public final class MetricsServer implements AutoCloseable {
             if (tls != null) {
               p.addLast("tls", tls.apply(ch));
             }
-            p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADER_SIZE));
-            p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
-            p.addLast(scrapes, "metrics", handler);
+            addHttp(p, scrapes, handler);
           }
         });
     try {
@@ -103,6 +101,13 @@ public final class MetricsServer implements AutoCloseable {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IOException("failed to listen for metrics on " + address + ": " + reason, e);
     }
+  }
+
+  /** The HTTP codec with its bounds, then {@code handler} on {@code executor} (null: the channel's event loop). */
+  static void addHttp(ChannelPipeline p, EventExecutorGroup executor, ChannelHandler handler) {
+    p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADER_SIZE));
+    p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
+    p.addLast(executor, "metrics", handler);
   }
 
   /** The address bound (with the real port when 0 was asked for). */
