@@ -198,12 +198,17 @@ class MetricsIT {
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> v.startsWith("Basic "));
     assertThat(none.body()).doesNotContain("memcached_");
+    // failed logins feed the data port's brute-force guard: the fourth in a row is answered 250 ms late
     assertThat(get(url, tls, basic("scraper", "wrong")).statusCode()).isEqualTo(401);
     assertThat(get(url, tls, basic("nobody", "s3cret")).statusCode()).isEqualTo(401);
+    assertThat(get(url, tls, basic("scraper", "")).statusCode()).isEqualTo(401);
+    assertThat(get(url, tls, basic("scraper", "S3CRET")).statusCode()).isEqualTo(401);
 
     HttpResponse<String> ok = get(url, tls, basic("scraper", "s3cret"));
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.body().lines()).contains("memcached_up 1.0", "safecached_metrics_auth_failures_total 3.0")
+    assertThat(ok.body().lines()).contains("memcached_up 1.0", "safecached_metrics_auth_failures_total 5.0",
+            "safecached_auth_delayed_total 1.0", "safecached_auth_delay_seconds_total 0.25",
+            "safecached_auth_refused_total 0.0")
         .anyMatch(l -> l.matches("safecached_tls_handshakes_total [1-9][0-9]*\\.0"));
 
     // plaintext HTTP to the TLS endpoint is not served
