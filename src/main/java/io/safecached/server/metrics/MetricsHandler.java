@@ -21,11 +21,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Answers one HTTP request on the metrics endpoint: {@code GET /metrics} with the scrape, after checking HTTP
  * basic auth when the server requires logins; anything else gets a short error. Every response closes the
- * connection. Runs on the endpoint's own executor, so a scrape never holds up a network thread.
+ * connection. The scrape itself runs on the endpoint's own executor, so it never holds up a network thread.
  */
 @Sharable
 final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -34,11 +36,13 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   static final String REALM = "Basic realm=\"safecached metrics\", charset=\"UTF-8\"";
 
   private final Scraper scraper;
+  private final Executor scrapes;
   private final Login login;
   private final SecurityEvents events;
 
-  MetricsHandler(Scraper scraper, Login login, SecurityEvents events) {
+  MetricsHandler(Scraper scraper, Executor scrapes, Login login, SecurityEvents events) {
     this.scraper = scraper;
+    this.scrapes = scrapes;
     this.login = login;
     this.events = events;
   }
@@ -111,18 +115,25 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return -1;
   }
 
+  /** Scrapes on the scrape executor and sends the result from there (Netty hands the write to the event loop). */
   private void serve(ChannelHandlerContext ctx) {
-    ByteBuf body;
     try {
-      body = scraper.scrape(ctx.alloc());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "metrics: scrape failed", e);
-      text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed");
-      return;
+      scrapes.execute(() -> {
+        ByteBuf body;
+        try {
+          body = scraper.scrape(ctx.alloc());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "metrics: scrape failed", e);
+          text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed");
+          return;
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, scraper.contentType());
+        send(ctx, r);
+      });
+    } catch (RejectedExecutionException stopping) {
+      ctx.close();
     }
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, scraper.contentType());
-    send(ctx, r);
   }
 
   private static void unauthorized(ChannelHandlerContext ctx) {

@@ -8,10 +8,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,12 +43,16 @@ public final class MetricsServer implements AutoCloseable {
   static final int MAX_BODY = 1024;
 
   private final Channel listener;
+  /** Open metrics connections, closed with the endpoint before its scrape thread stops. */
+  private final ChannelGroup connections;
   private final EventExecutorGroup scrapes;
   private final boolean tls;
   private final boolean authenticates;
 
-  private MetricsServer(Channel listener, EventExecutorGroup scrapes, boolean tls, boolean authenticates) {
+  private MetricsServer(Channel listener, ChannelGroup connections, EventExecutorGroup scrapes, boolean tls,
+                        boolean authenticates) {
     this.listener = listener;
+    this.connections = connections;
     this.scrapes = scrapes;
     this.tls = tls;
     this.authenticates = authenticates;
@@ -59,13 +66,22 @@ public final class MetricsServer implements AutoCloseable {
                                     Class<? extends ServerChannel> channelClass,
                                     Function<Channel, ChannelHandler> tls, Login login, StatsReader stats,
                                     SecurityEvents events) throws IOException {
+    return start(address, boss, workers, channelClass, tls, login, stats, events, MAX_CONNECTIONS, DEADLINE_MILLIS);
+  }
+
+  /** As the public {@code start}, with the connection bounds given (tests shorten them). */
+  static MetricsServer start(InetSocketAddress address, EventLoopGroup boss, EventLoopGroup workers,
+                             Class<? extends ServerChannel> channelClass, Function<Channel, ChannelHandler> tls,
+                             Login login, StatsReader stats, SecurityEvents events, int maxConnections,
+                             long deadlineMillis) throws IOException {
     EventExecutorGroup scrapes = new DefaultEventExecutorGroup(1, r -> {
       Thread t = new Thread(r, "safecached-metrics");
       t.setDaemon(true);
       return t;
     });
-    MetricsHandler handler = new MetricsHandler(new Scraper(stats, events), login, events);
+    MetricsHandler handler = new MetricsHandler(new Scraper(stats, events), scrapes, login, events);
     AtomicInteger open = new AtomicInteger();
+    ChannelGroup connections = new DefaultChannelGroup("safecached-metrics", GlobalEventExecutor.INSTANCE);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(channelClass)
@@ -74,28 +90,28 @@ public final class MetricsServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+            if (open.incrementAndGet() > maxConnections) {
               open.decrementAndGet();
               ch.close();
               return;
             }
-            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-              ch.close();
-            }, DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> ch.close(), deadlineMillis,
+                TimeUnit.MILLISECONDS);
             ch.closeFuture().addListener(f -> {
               open.decrementAndGet();
               deadline.cancel(false);
             });
+            connections.add(ch);
             ChannelPipeline p = ch.pipeline();
             if (tls != null) {
               p.addLast("tls", tls.apply(ch));
             }
-            addHttp(p, scrapes, handler);
+            addHttp(p, handler);
           }
         });
     try {
       Channel listener = b.bind(address).sync().channel();
-      return new MetricsServer(listener, scrapes, tls != null, login != null);
+      return new MetricsServer(listener, connections, scrapes, tls != null, login != null);
     } catch (Exception e) {
       scrapes.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -103,11 +119,11 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
-  /** The HTTP codec with its bounds, then {@code handler} on {@code executor} (null: the channel's event loop). */
-  static void addHttp(ChannelPipeline p, EventExecutorGroup executor, ChannelHandler handler) {
+  /** The HTTP codec with its bounds, then {@code handler}. */
+  static void addHttp(ChannelPipeline p, ChannelHandler handler) {
     p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADER_SIZE));
     p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
-    p.addLast(executor, "metrics", handler);
+    p.addLast("metrics", handler);
   }
 
   /** The address bound (with the real port when 0 was asked for). */
@@ -126,6 +142,7 @@ public final class MetricsServer implements AutoCloseable {
   @Override
   public void close() {
     listener.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     scrapes.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }

@@ -40,7 +40,8 @@ class MetricsHandlerTest {
         return new InetSocketAddress("127.0.0.1", 40000);
       }
     };
-    MetricsServer.addHttp(ch.pipeline(), null, new MetricsHandler(new Scraper(stats, events), withLogin, events));
+    MetricsServer.addHttp(ch.pipeline(), new MetricsHandler(new Scraper(stats, events), Runnable::run, withLogin,
+        events));
     return ch;
   }
 
@@ -143,7 +144,8 @@ class MetricsHandlerTest {
     EmbeddedChannel ch = channel((source, user, password) -> pending);
     ch.writeInbound(Unpooled.copiedBuffer(get("/metrics", basic("a:b")), StandardCharsets.ISO_8859_1));
     ch.runPendingTasks();
-    assertThat((Object) ch.readOutbound()).isNull();
+    Object nothingYet = ch.readOutbound();
+    assertThat(nothingYet).isNull();
     pending.complete(true);
     assertThat(exchange(ch, "", Split.WHOLE)).startsWith("HTTP/1.1 200 OK\r\n");
   }
