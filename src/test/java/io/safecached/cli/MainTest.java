@@ -124,7 +124,8 @@ class MainTest {
       "-V", "--version", "-d", "--daemon", "-u", "--user", "-k", "--lock-memory", "-P", "--pidfile",
       "-r", "--enable-coredumps", "-b", "--listen-backlog", "-R", "--max-reqs-per-event",
       "-f", "--slab-growth-factor", "-n", "--slab-min-size", "-L", "--enable-largepages",
-      "-C", "--disable-cas", "-M", "--disable-evictions", "-X", "--disable-dumping", "-W", "--disable-watch");
+      "-C", "--disable-cas", "-M", "--disable-evictions", "-X", "--disable-dumping", "-W", "--disable-watch",
+      "--metrics");
 
   @Test
   void helpListsEveryFlagWithADescription() {
