@@ -200,8 +200,14 @@ public final class SafecachedServer implements AutoCloseable {
       udp = UdpListeners.bind(udpAddresses, workerGroup, epoll, handler);
     }
     if (config.metrics() != null) {
-      metrics = MetricsServer.start(config.metrics(), bossGroup, workerGroup, channelClass,
-          security.tls() ? security::sslHandler : null, security.metricsLogin(), this::stats, security.events());
+      metrics = MetricsServer.start(config.metrics(), bossGroup, workerGroup, channelClass, ch -> {
+        if (policy.restrictsSources()) {
+          ch.pipeline().addLast("allow", tcpFilter);
+        }
+        if (security.tls()) {
+          ch.pipeline().addLast("tls", security.sslHandler(ch));
+        }
+      }, security.tls(), security.metricsLogin(), this::stats, security.events());
     }
   }
 

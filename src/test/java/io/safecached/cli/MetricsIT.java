@@ -220,6 +220,32 @@ class MetricsIT {
     }
   }
 
+  /** A raw GET /metrics from {@code source}; what came back before the server closed. */
+  private static String rawScrape(String source, InetSocketAddress metrics) throws IOException {
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(java.net.InetAddress.getByName(source), 0));
+      s.connect(metrics, 5000);
+      s.setSoTimeout(10_000);
+      try {
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.net.SocketException reset) {
+        return "";
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void theAllowlistCoversTheMetricsListenerToo() throws Exception {
+    SafecachedServer server = serve("serve", "-l", "127.0.0.1", "-p", "0", "-t", "1", "--metrics", "127.0.0.1:0",
+        "--allow", "127.0.0.2/32");
+    assertThat(rawScrape("127.0.0.1", server.metricsAddress())).as("closed at accept").isEmpty();
+    String allowed = rawScrape("127.0.0.2", server.metricsAddress());
+    assertThat(allowed).startsWith("HTTP/1.1 200 OK\r\n")
+        .contains("\nsafecached_allowlist_rejections_total{transport=\"tcp\"} 1.0\n");
+  }
+
   @Test
   @Timeout(90)
   void aRealPrometheusScrapesItWithBasicAuth() throws Exception {

@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * The Prometheus endpoint of {@code serve --metrics}: HTTP/1.1 on the server's own event loops, one request per
@@ -29,8 +29,8 @@ import java.util.function.Function;
  * <p>Every input a peer controls is bounded before it is buffered: the request line (4 KiB), the headers
  * (8 KiB), a body (none accepted: 1 KiB at most, then 413), connections at once ({@value #MAX_CONNECTIONS}; more
  * are closed at accept) and time (a connection is closed {@value #DEADLINE_MILLIS} ms after it opened, answered
- * or not). With TLS the connection gets the data port's TLS handler (same certificate, reloads, handshake
- * counting); with a users file, basic auth is checked by {@link Login} against the same users and brute-force
+ * or not). A connection first gets the data port's allowlist filter ({@code --allow}) and TLS handler (same
+ * certificate, reloads, handshake counting); with a users file, basic auth is checked by {@link Login} against the same users and brute-force
  * guard as the data port. Scrapes run on one thread of their own, never on a network thread.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -59,19 +59,21 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} and serves metrics from {@code stats} and {@code events}. {@code tls} makes the TLS
-   * handler for a new connection (null: plaintext); {@code login} checks basic auth (null: none asked).
+   * Binds {@code address} and serves metrics from {@code stats} and {@code events}. {@code front} puts the data
+   * port's first handlers on a new connection (the allowlist filter, the TLS handler; null: none); {@code tls}
+   * says whether it adds TLS; {@code login} checks basic auth (null: none asked).
    */
   public static MetricsServer start(InetSocketAddress address, EventLoopGroup boss, EventLoopGroup workers,
-                                    Class<? extends ServerChannel> channelClass,
-                                    Function<Channel, ChannelHandler> tls, Login login, StatsReader stats,
-                                    SecurityEvents events) throws IOException {
-    return start(address, boss, workers, channelClass, tls, login, stats, events, MAX_CONNECTIONS, DEADLINE_MILLIS);
+                                    Class<? extends ServerChannel> channelClass, Consumer<Channel> front,
+                                    boolean tls, Login login, StatsReader stats, SecurityEvents events)
+      throws IOException {
+    return start(address, boss, workers, channelClass, front, tls, login, stats, events, MAX_CONNECTIONS,
+        DEADLINE_MILLIS);
   }
 
   /** As the public {@code start}, with the connection bounds given (tests shorten them). */
   static MetricsServer start(InetSocketAddress address, EventLoopGroup boss, EventLoopGroup workers,
-                             Class<? extends ServerChannel> channelClass, Function<Channel, ChannelHandler> tls,
+                             Class<? extends ServerChannel> channelClass, Consumer<Channel> front, boolean tls,
                              Login login, StatsReader stats, SecurityEvents events, int maxConnections,
                              long deadlineMillis) throws IOException {
     EventExecutorGroup scrapes = new DefaultEventExecutorGroup(1, r -> {
@@ -102,16 +104,15 @@ public final class MetricsServer implements AutoCloseable {
               deadline.cancel(false);
             });
             connections.add(ch);
-            ChannelPipeline p = ch.pipeline();
-            if (tls != null) {
-              p.addLast("tls", tls.apply(ch));
+            if (front != null) {
+              front.accept(ch);
             }
-            addHttp(p, handler);
+            addHttp(ch.pipeline(), handler);
           }
         });
     try {
       Channel listener = b.bind(address).sync().channel();
-      return new MetricsServer(listener, connections, scrapes, tls != null, login != null);
+      return new MetricsServer(listener, connections, scrapes, tls, login != null);
     } catch (Exception e) {
       scrapes.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

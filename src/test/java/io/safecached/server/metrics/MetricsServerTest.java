@@ -28,7 +28,7 @@ class MetricsServerTest {
 
   private MetricsServer start(int maxConnections, long deadlineMillis) throws IOException {
     server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), loop, loop, NioServerSocketChannel.class,
-        null, null, group -> group == null ? List.of(new Stat("curr_items", "5")) : List.of(), new SecurityEvents(),
+        null, false, null, group -> group == null ? List.of(new Stat("curr_items", "5")) : List.of(), new SecurityEvents(),
         maxConnections, deadlineMillis);
     return server;
   }
