@@ -200,6 +200,11 @@ final class ServeCommand implements Callable<Integer> {
           + "manager (a --config file's -d line is skipped)")
   boolean daemon;
 
+  @Option(names = "--metrics", paramLabel = "<host:port>",
+      description = "serve Prometheus metrics at http://<host:port>/metrics (off by default; a non-loopback "
+          + "address needs -Y, and scrapers then log in with HTTP basic auth; https with -Z)")
+  String metrics;
+
   @ArgGroup(validate = false, exclusive = false,
       heading = "%nAccepted for compatibility with memcached's service files, ignored with a warning:%n")
   Ignored ignored = new Ignored();
@@ -413,6 +418,9 @@ final class ServeCommand implements Callable<Integer> {
     } else if (!ssl.isEmpty()) {
       warnings.add("ignoring -o " + String.join(",", ssl.keySet()) + ": TLS is off without -Z");
     }
+    if (metrics != null) {
+      b.metrics(metricsAddress(metrics));
+    }
     return new Settings(b.build(), warnings, user, path("pid file", "-P", pidFile),
         path("log file", "--log-file", logFile));
   }
@@ -425,6 +433,30 @@ final class ServeCommand implements Callable<Integer> {
       throw new ConfigException(what + " name is empty (" + flag + ")");
     }
     return Path.of(value);
+  }
+
+  /** {@code --metrics host:port} ({@code [v6]:port} for IPv6; port 0 picks a free one). */
+  private InetSocketAddress metricsAddress(String value) {
+    String v = value.strip();
+    int colon = v.lastIndexOf(':');
+    String host = colon < 0 ? "" : v.substring(0, colon);
+    String port = colon < 0 ? "" : v.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      host = ""; // a bare IPv6 literal: the port cannot be told apart
+    }
+    if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+      throw new ConfigException("metrics address must be <host>:<port> ([<IPv6>]:<port> for IPv6), port 0 to "
+          + "65535 (--metrics " + value + ")");
+    }
+    List<InetSocketAddress> resolved;
+    try {
+      resolved = addresses.parse(List.of(host.contains(":") ? "[" + host + "]" : host));
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage().replace(" (-l)", "") + " (--metrics " + value + ")");
+    }
+    return new InetSocketAddress(resolved.get(0).getAddress(), Integer.parseInt(port));
   }
 
   private ServerConfig.Access access() {

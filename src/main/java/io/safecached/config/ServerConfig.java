@@ -35,7 +35,8 @@ public record ServerConfig(
     Tls tls,
     Path memoryFile,
     Transport transport,
-    Compat compat) {
+    Compat compat,
+    InetSocketAddress metrics) {
 
   /** memcached's default TCP port. */
   public static final int DEFAULT_PORT = 11211;
@@ -245,6 +246,7 @@ public record ServerConfig(
     private Path memoryFile;
     private Transport transport = Transport.AUTO;
     private Compat compat = Compat.DEFAULT;
+    private InetSocketAddress metrics;
 
     private Builder() {}
 
@@ -290,6 +292,8 @@ public record ServerConfig(
       compat = new Compat(compat.backlog(), compat.casEnabled(), v, true);
       return this;
     }
+    /** Where the Prometheus metrics endpoint listens ({@code --metrics}); null turns it off. */
+    public Builder metrics(InetSocketAddress v) { this.metrics = v; return this; }
 
     /** Validates every setting and returns the config, or throws {@link ConfigException}. */
     public ServerConfig build() {
@@ -341,9 +345,16 @@ public record ServerConfig(
           + "Require a password (-Y <file>), client certificates (-Z with -o ssl_verify_mode=2) or a source "
           + "allowlist (--allow <cidr>); or listen on loopback only (the default, -l 127.0.0.1,::1); or put the "
           + "listener behind a firewall and accept the risk with --allow-unauthenticated-network");
+      if (metrics != null) {
+        require(!metrics.isUnresolved(), "cannot resolve metrics address '" + metrics.getHostString() + "'");
+        require(metrics.getAddress().isLoopbackAddress() || access.authenticates(),
+            "refusing to serve metrics on " + metrics.getAddress().getHostAddress() + " without authentication: "
+            + "the statistics show who uses the cache and how. Require a password (-Y <file>; scrapers then log "
+            + "in with HTTP basic auth) or serve metrics on loopback (--metrics 127.0.0.1:<port>)");
+      }
       return new ServerConfig(listen, port, udpPort, memoryLimitBytes, maxConnections, threads, maxItemSize,
           verbosity, shutdownEnabled, flushAllDisabled, allowUnauthenticatedNetwork, idleTimeout,
-          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile, transport, compat);
+          maxLineLength, maxMultigetLineLength, udp, protocol, access, tls, memoryFile, transport, compat, metrics);
     }
 
     /** A network listener is protected by a password, an allowlist, or required client certificates on it. */

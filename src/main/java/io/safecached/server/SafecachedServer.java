@@ -12,9 +12,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
+import io.safecached.command.Command;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.ItemSize;
 import io.safecached.command.PrefixStats;
+import io.safecached.command.Result;
 import io.safecached.command.Result.Stat;
 import io.safecached.command.ServerContext;
 import io.safecached.config.Cidr;
@@ -28,6 +30,7 @@ import io.safecached.protocol.text.TextDecoder;
 import io.safecached.protocol.text.TextEncoder;
 import io.safecached.security.AccessPolicy;
 import io.safecached.security.UdpGuard;
+import io.safecached.server.metrics.MetricsServer;
 import io.safecached.server.udp.UdpListeners;
 import io.safecached.server.udp.UdpRequestHandler;
 import io.safecached.store.Clock;
@@ -98,6 +101,7 @@ public final class SafecachedServer implements AutoCloseable {
   private final NettyTransport transport;
   private final List<Channel> listeners = new ArrayList<>();
   private volatile UdpListeners udp;
+  private volatile MetricsServer metrics;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final long startMillis;
@@ -232,6 +236,27 @@ public final class SafecachedServer implements AutoCloseable {
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits, policy, counters, System::nanoTime);
       udp = UdpListeners.bind(udpAddresses, workerGroup, transport.datagramChannel(), handler);
     }
+    if (config.metrics() != null) {
+      metrics = MetricsServer.start(config.metrics(), bossGroup, workerGroup, transport.serverChannel(), ch -> {
+        if (policy.restrictsSources()) {
+          ch.pipeline().addLast("allow", tcpFilter);
+        }
+        if (security.tls()) {
+          ch.pipeline().addLast("tls", security.sslHandler(ch));
+        }
+      }, security.tls(), security.metricsLogin(), this::stats, security.events());
+    }
+  }
+
+  /** The reply to {@code stats <group>}, as a client gets it; empty for a group with no stats. */
+  private List<Stat> stats(String group) {
+    return executor.respond(new Command.Stats(group)) instanceof Result.Stats s ? s.stats() : List.of();
+  }
+
+  /** Where the metrics endpoint listens (with the real port), or null when {@code --metrics} is off. */
+  public InetSocketAddress metricsAddress() {
+    MetricsServer m = metrics;
+    return m == null ? null : m.address();
   }
 
   private static boolean isDefaultIpv6Loopback(InetSocketAddress a) {
@@ -345,7 +370,8 @@ public final class SafecachedServer implements AutoCloseable {
         + "; tls: " + (config.tls() == null ? "off" : config.tls().requiresClientCertificates()
             ? "on, client certificates required" : "on")
         + "; shutdown command: " + (config.shutdownEnabled() ? "enabled" : "disabled")
-        + "; transport: " + transport.describe();
+        + "; transport: " + transport.describe()
+        + (metrics == null ? "" : "; metrics: " + metrics.describe());
   }
 
   private String protocols() {
@@ -398,6 +424,10 @@ public final class SafecachedServer implements AutoCloseable {
       UdpListeners u = udp;
       if (u != null) {
         u.close();
+      }
+      MetricsServer m = metrics;
+      if (m != null) {
+        m.close();
       }
       connections.closeAll();
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -11,14 +11,19 @@ import io.safecached.security.AuthFileException;
 import io.safecached.security.BruteForceGuard;
 import io.safecached.security.tls.ServerTls;
 import io.safecached.security.tls.TlsSettings;
+import io.safecached.server.metrics.Login;
+import io.safecached.server.metrics.SecurityEvents;
 import io.safecached.store.stats.Counters;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,8 @@ final class ServerSecurity implements AutoCloseable {
   private final AuthFile authFile;
   private final AuthGate.Guard guard;
   private final ServerTls tls;
+  /** What the metrics endpoint reports beyond stats: TLS handshakes, delayed and refused logins. */
+  private final SecurityEvents events = new SecurityEvents();
 
   private ServerSecurity(ServerConfig config, Counters counters, ScheduledExecutorService scheduler,
                          ThreadPoolExecutor verifier, AuthFile authFile, ServerTls tls) {
@@ -52,7 +59,7 @@ final class ServerSecurity implements AutoCloseable {
     this.scheduler = scheduler;
     this.verifier = verifier;
     this.authFile = authFile;
-    this.guard = authFile == null ? null : AuthGate.Guard.of(BruteForceGuard.defaults(System::nanoTime));
+    this.guard = authFile == null ? null : counted(AuthGate.Guard.of(BruteForceGuard.defaults(System::nanoTime)));
     this.tls = tls;
   }
 
@@ -120,7 +127,86 @@ final class ServerSecurity implements AutoCloseable {
 
   /** The TLS handler for a connection accepted on a TLS listener, or null when TLS is off. */
   SslHandler sslHandler(Channel channel) {
-    return tls == null ? null : tls.newHandler(channel.alloc());
+    if (tls == null) {
+      return null;
+    }
+    SslHandler handler = tls.newHandler(channel.alloc());
+    handler.handshakeFuture().addListener(f -> {
+      if (f.isSuccess()) {
+        events.recordTlsHandshake();
+      }
+    });
+    return handler;
+  }
+
+  /** The events the metrics endpoint reports. */
+  SecurityEvents events() {
+    return events;
+  }
+
+  /** {@code guard} counting the delays it gives and the refusals it makes. */
+  private AuthGate.Guard counted(AuthGate.Guard guard) {
+    return new AuthGate.Guard() {
+      @Override
+      public boolean refused(InetAddress source) {
+        boolean refused = guard.refused(source);
+        if (refused) {
+          events.recordAuthRefusal();
+        }
+        return refused;
+      }
+
+      @Override
+      public long failure(InetAddress source) {
+        long delay = guard.failure(source);
+        events.recordAuthDelay(delay);
+        return delay;
+      }
+
+      @Override
+      public void success(InetAddress source) {
+        guard.success(source);
+      }
+    };
+  }
+
+  /**
+   * Basic auth for the metrics endpoint: the users and brute-force guard of the data port, the password checked
+   * on the verifier pool, a failure answered after the guard's delay. Null when connections need no login.
+   */
+  Login metricsLogin() {
+    if (authFile == null) {
+      return null;
+    }
+    return (source, user, password) -> {
+      CompletableFuture<Boolean> result = new CompletableFuture<>();
+      if (guard.refused(source)) {
+        result.complete(false);
+        return result;
+      }
+      try {
+        verifier.execute(() -> {
+          if (authFile.current().verify(user, password)) {
+            guard.success(source);
+            result.complete(true);
+            return;
+          }
+          long delay = guard.failure(source);
+          if (delay <= 0) {
+            result.complete(false);
+          } else {
+            try {
+              scheduler.schedule(() -> result.complete(false), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+              result.complete(false);
+            }
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        result.complete(false);
+      }
+      return result;
+    };
   }
 
   /** True when TLS is on. */

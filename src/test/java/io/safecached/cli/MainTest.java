@@ -128,7 +128,7 @@ class MainTest {
       "-r", "--enable-coredumps", "-b", "--listen-backlog", "-R", "--max-reqs-per-event",
       "-f", "--slab-growth-factor", "-n", "--slab-min-size", "-L", "--enable-largepages",
       "-C", "--disable-cas", "-M", "--disable-evictions", "-X", "--disable-dumping", "-W", "--disable-watch",
-      "-D");
+      "-D", "--metrics");
 
   @Test
   void helpListsEveryFlagWithADescription() {
