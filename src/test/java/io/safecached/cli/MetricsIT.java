@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.safecached.server.SafecachedServer;
 import io.safecached.testsupport.Poll;
 import io.safecached.testsupport.TestCertificates;
+import io.safecached.testsupport.TestUser;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -60,7 +62,9 @@ class MetricsIT {
     }), new ListenAddresses(ListenAddresses.SYSTEM, Duration.ofSeconds(5)));
     PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    serve = new FutureTask<>(() -> Main.run(args, o, e, command));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(TestUser.SERVE_FLAGS); // as root, serve refuses to start without -u
+    serve = new FutureTask<>(() -> Main.run(all.toArray(String[]::new), o, e, command));
     Thread t = new Thread(serve, "serve-under-test");
     t.setDaemon(true);
     t.start();
