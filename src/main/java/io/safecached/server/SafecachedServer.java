@@ -112,18 +112,20 @@ public final class SafecachedServer implements AutoCloseable {
   private SafecachedServer(ServerConfig config, Consumer<Throwable> onFatal) {
     this.config = config;
     this.onFatal = onFatal;
+    // first of all: nothing is started when the items cannot have their memory
+    long regionBytes = config.memoryFile() == null ? config.memoryLimitBytes() : 0;
+    long direct = jvmMaxDirectMemory();
+    if (regionBytes > direct - MIN_TRANSPORT_MEMORY) {
+      throw new ConfigException("-m " + (config.memoryLimitBytes() >> 20)
+          + " does not fit in the JVM's direct memory (" + (direct >> 20) + " MB), where items live: give it at least "
+          + ((regionBytes + MIN_TRANSPORT_MEMORY) >> 20)
+          + " MB with SAFECACHED_JAVA_OPTS=-XX:MaxDirectMemorySize=<size>m (bin/safecached sizes it from -m)");
+    }
     this.transport = NettyTransport.select(config.transport()); // a transport this machine lacks starts nothing
     this.security = ServerSecurity.start(config, counters); // first: a bad users file or certificate starts nothing
     this.verbosity = config.verbosity();
     this.prefixStats = new PrefixStats(config.compat().prefixDelimiter(), config.compat().detailEnabled());
     this.startMillis = clock.millis();
-    long regionBytes = config.memoryFile() == null ? config.memoryLimitBytes() : 0;
-    long direct = jvmMaxDirectMemory();
-    if (regionBytes > direct - MIN_TRANSPORT_MEMORY) {
-      throw new ConfigException("-m " + (config.memoryLimitBytes() >> 20) + " does not fit in the JVM's direct memory ("
-          + (direct >> 20) + " MB), where items live: give it at least " + ((regionBytes + MIN_TRANSPORT_MEMORY) >> 20)
-          + " MB with SAFECACHED_JAVA_OPTS=-XX:MaxDirectMemorySize=<size>m (bin/safecached sizes it from -m)");
-    }
     this.store = config.memoryFile() == null
         ? new OffHeapStore(config.memoryLimitBytes(), config.maxItemSize(), clock, counters,
             ForkJoinPool.commonPool())
