@@ -458,8 +458,9 @@ class MemoryAbuseIT {
         s.setSoLinger(true, 0); // a reset, as when the client's process dies
       }
       closeAll();
-      assertThat(Poll.until(Duration.ofSeconds(10), () -> server.stats().get("inflight_value_bytes").equals("0")))
-          .isTrue();
+      // the resets reach the server's connections in any order and time; on a loaded machine that can take a while
+      assertThat(Poll.until(Duration.ofSeconds(30), () -> server.stats().get("inflight_value_bytes").equals("0")))
+          .as("reservations given back; then: %s", server.stats()).isTrue();
       healthy(server);
     }
   }
