@@ -33,11 +33,6 @@ final class ExpirySweeper implements AutoCloseable {
     return s;
   }
 
-  /** The sweeper's thread; for tests. */
-  Thread thread() {
-    return thread;
-  }
-
   /** Stops the thread and waits up to a second for it. */
   @Override
   public void close() {

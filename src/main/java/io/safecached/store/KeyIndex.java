@@ -78,15 +78,6 @@ final class KeyIndex {
     return n;
   }
 
-  /** Bytes of the slot tables. */
-  long tableBytes() {
-    long n = 0;
-    for (Stripe s : stripes) {
-      n += 8L * s.table.length;
-    }
-    return n;
-  }
-
   /** One stripe: a lock and its table. Every method but the lock's own needs the lock held as it says. */
   final class Stripe {
     final StampedLock lock = new StampedLock();

@@ -222,11 +222,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return segmentSize;
   }
 
-  /** Bytes the index's tables take (outside the limit, like memcached's hash table). */
-  public long indexBytes() {
-    return index.tableBytes();
-  }
-
   /** The longest probe run in the index (for tests). */
   int longestProbeRun() {
     return index.longestRun();
