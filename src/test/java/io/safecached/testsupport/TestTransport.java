@@ -14,8 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * failsafe executions), so that one suite covers every transport.
  *
  * <p>As a JUnit condition (registered for those extra runs through the service loader), it skips a run whose
- * transport this machine cannot use, or that would only repeat the default run: without io_uring, {@code auto}
- * already is epoll.
+ * transport this machine cannot use.
  */
 public final class TestTransport implements ExecutionCondition {
   /** The system property naming the transport. */
@@ -43,9 +42,6 @@ public final class TestTransport implements ExecutionCondition {
     ServerConfig.Transport t = transport();
     if (t == ServerConfig.Transport.IO_URING && !IoUring.isAvailable()) {
       return ConditionEvaluationResult.disabled("io_uring is not available here: " + IoUring.unavailabilityCause());
-    }
-    if (t == ServerConfig.Transport.EPOLL && !IoUring.isAvailable()) {
-      return ConditionEvaluationResult.disabled("without io_uring the default run already used epoll");
     }
     return ConditionEvaluationResult.enabled("transport " + t.optionName());
   }
