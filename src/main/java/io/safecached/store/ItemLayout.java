@@ -55,6 +55,9 @@ final class ItemLayout {
   static final int FREQ_MASK = 3 << 26;
 
   private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  /** Keys compared a long at a time, in the buffers' (native) order. */
+  private static final VarHandle KEY_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private ItemLayout() {}
 
@@ -124,7 +127,7 @@ final class ItemLayout {
     int p = off + HEADER;
     int i = 0;
     for (; i + 8 <= n; i += 8) {
-      if (b.getLong(p + i) != (long) Keys.LONGS.get(key, i)) {
+      if (b.getLong(p + i) != (long) KEY_LONGS.get(key, i)) {
         return false;
       }
     }
@@ -141,12 +144,5 @@ final class ItemLayout {
     byte[] k = new byte[keyLength(b, off)];
     b.get(off + HEADER, k);
     return k;
-  }
-
-  /** Byte-array views used to compare keys a long at a time, in the buffers' (native) order. */
-  static final class Keys {
-    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    private Keys() {}
   }
 }

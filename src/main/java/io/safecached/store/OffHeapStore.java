@@ -1060,19 +1060,22 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   public void flushAll(long deadlineMillis) {
     long now = clock.millis();
     if (deadlineMillis <= now) {
-      flushedCas = casSequence.get();
-      flushedAt = now;
       flushSecond = 0;
-      background.execute(this::cleanUp);
+      flushNow(now);
       return;
     }
     long second = (Math.floorDiv(deadlineMillis, 1000) - 1) * 1000;
     flushSecond = second;
     if (second <= now) {
-      flushedCas = casSequence.get();
-      flushedAt = now;
-      background.execute(this::cleanUp);
+      flushNow(now);
     }
+  }
+
+  /** Drops everything stored until {@code now} (by CAS, and by time for client-chosen CAS values). */
+  private void flushNow(long now) {
+    flushedCas = casSequence.get();
+    flushedAt = now;
+    background.execute(this::cleanUp);
   }
 
   @Override
