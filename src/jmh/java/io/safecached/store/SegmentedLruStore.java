@@ -168,6 +168,16 @@ public final class SegmentedLruStore implements ItemStore, AutoCloseable {
 
   // ---------------------------------------------------------------- ItemStore
 
+  /** A get that marks the item read; the value is on the heap, so there is nothing to hold. */
+  @Override
+  public Item fetch(Key key, boolean mark) {
+    Item item = get(key);
+    if (item != null && mark) {
+      item.markFetched(now());
+    }
+    return item;
+  }
+
   @Override
   public Item get(Key key) {
     byte[] k = key.bytes();

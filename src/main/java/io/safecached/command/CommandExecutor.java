@@ -187,10 +187,10 @@ public final class CommandExecutor {
     Hit hit;
     if (c.touches()) {
       Result.MetaItem m = items.get(Command.MetaGet.touch(key, true, c.touchExptime(), false)).item();
-      hit = m == null ? null : new Hit(key, m.flags(), m.value(), m.cas());
+      hit = m == null ? null : new Hit(key, m.flags(), m.data(), m.cas());
     } else {
       Item item = items.lookup(key);
-      hit = item == null ? null : new Hit(key, item.flags(), item.value(), casEnabled ? item.cas() : 0);
+      hit = item == null ? null : new Hit(key, item.flags(), item.storedValue(), casEnabled ? item.cas() : 0);
     }
     prefixes.recordGet(key, hit != null);
     return hit;

@@ -8,6 +8,7 @@ import io.safecached.store.Expiry;
 import io.safecached.store.Item;
 import io.safecached.store.ItemStore;
 import io.safecached.store.Key;
+import io.safecached.store.StoredValue;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ final class ItemCommands {
         return touching || created[0] ? base.withExpiry(deadline) : base;
       });
     } else {
-      item = store.get(key);
+      item = store.fetch(key, !c.noBump());
       if (item != null) {
         walk(c.order(), null, null, item.expiresAt(), false, now, seen);
       }
@@ -114,13 +115,16 @@ final class ItemCommands {
         tokenWasSent = !win; // another client claimed it in between
       }
     }
-    if (!c.noBump()) {
-      item.markFetched(now);
+    if (!c.noBump() && (touching || created[0])) {
+      item.markFetched(now); // a fetch marked it already
     }
     boolean hideValue = c.compareCas() != 0 && c.compareCas() == cas(item);
-    byte[] value = c.returnValue() && !hideValue ? item.value() : null;
+    StoredValue value = c.returnValue() && !hideValue ? item.storedValue() : null;
+    if (value == null) {
+      item.release();
+    }
     MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), cas(item), ttl(seen[1], now),
-        Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.value().length);
+        Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.valueLength());
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
   }
 
@@ -156,14 +160,13 @@ final class ItemCommands {
    * {@link Command.MetaGet#value}, without building the meta reply.
    */
   Item lookup(byte[] key) {
-    Item item = store.get(Key.wrap(key));
+    Item item = store.fetch(Key.wrap(key), true);
     counters.increment(Counter.CMD_GET);
     if (item == null) {
       counters.increment(Counter.GET_MISSES);
       return null;
     }
     counters.increment(Counter.GET_HITS);
-    item.markFetched(store.now());
     return item;
   }
 
@@ -304,8 +307,8 @@ final class ItemCommands {
   }
 
   private MetaItem view(byte[] key, Item item, long now) {
-    return new MetaItem(key, item.keyBinary(), null, item.flags(), cas(item), ttl(item, now), 0, false,
-        item.value().length);
+    return new MetaItem(key, item.keyBinary(), (StoredValue) null, item.flags(), cas(item), ttl(item, now), 0,
+        false, item.value().length);
   }
 
   // ---------------------------------------------------------------- md

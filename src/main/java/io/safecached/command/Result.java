@@ -1,6 +1,7 @@
 package io.safecached.command;
 
 import io.safecached.command.Result.Rejection.Kind;
+import io.safecached.store.StoredValue;
 import java.util.List;
 
 /**
@@ -16,8 +17,21 @@ public sealed interface Result {
     STORED, NOT_STORED, EXISTS, NOT_FOUND, DELETED, TOUCHED, OK, RESET, MEMLIMIT_TOO_SMALL
   }
 
-  /** One item found by a get. */
-  record Hit(byte[] key, int flags, byte[] value, long cas) {}
+  /**
+   * One item found by a get. {@code data} may still lie in the store's memory: the encoder that writes it
+   * releases it ({@link StoredValue}).
+   */
+  record Hit(byte[] key, int flags, StoredValue data, long cas) {
+    /** A hit of a value on the heap. */
+    public Hit(byte[] key, int flags, byte[] value, long cas) {
+      this(key, flags, StoredValue.of(value), cas);
+    }
+
+    /** The value's bytes (a copy when they lie in the store's memory); for tests and logs. */
+    public byte[] value() {
+      return data.bytes();
+    }
+  }
 
   /**
    * The items found by a get, in request order, duplicates repeated; misses are left out, or, in a
@@ -125,13 +139,25 @@ public sealed interface Result {
   enum MetaCode { HD, VA, EN, NF, NS, EX }
 
   /**
-   * An item as a meta command saw it. {@code value} is null unless the value is returned; {@code ttl} is the
+   * An item as a meta command saw it. {@code data} is null unless the value is returned (the encoder releases
+   * it, see {@link StoredValue}); {@code ttl} is the
    * remaining lifetime in seconds (-1 for none), {@code lastAccess} seconds since the item was last read,
    * {@code fetched} whether it was read before this command, {@code size} the value's length.
    * {@code keyBinary} tells the encoder to print the key in base64.
    */
-  record MetaItem(byte[] key, boolean keyBinary, byte[] value, int flags, long cas, long ttl, long lastAccess,
-                  boolean fetched, int size) {}
+  record MetaItem(byte[] key, boolean keyBinary, StoredValue data, int flags, long cas, long ttl, long lastAccess,
+                  boolean fetched, int size) {
+    /** An item whose value, if returned, is on the heap. */
+    public MetaItem(byte[] key, boolean keyBinary, byte[] value, int flags, long cas, long ttl, long lastAccess,
+        boolean fetched, int size) {
+      this(key, keyBinary, value == null ? null : StoredValue.of(value), flags, cas, ttl, lastAccess, fetched, size);
+    }
+
+    /** The value's bytes (a copy when they lie in the store's memory), or null; for tests and logs. */
+    public byte[] value() {
+      return data == null ? null : data.bytes();
+    }
+  }
 
   /**
    * The reply to a meta command: its code, the item (null on EN/NF/NS/EX), and the stampede markers: {@code won}

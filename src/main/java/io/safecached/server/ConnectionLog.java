@@ -168,7 +168,7 @@ final class ConnectionLog {
     } else if (r instanceof Result.ServerError e) {
       return "SERVER_ERROR " + e.message();
     } else if (r instanceof Result.Meta m) {
-      return m.code() + (m.item() != null && m.item().value() != null ? " " + m.item().value().length + " bytes"
+      return m.code() + (m.item() != null && m.item().data() != null ? " " + m.item().data().length() + " bytes"
           : "");
     } else if (r instanceof Result.Version) {
       return "VERSION";

@@ -18,6 +18,8 @@ public final class Item {
   private byte[] value;
   /** Where the value can still be read while the store's lock is held, for an item seen inside compute. */
   private ValueSource source;
+  /** Where a value read for a reply still lies in the store's memory; null otherwise. */
+  private StoredValue stored;
   /** Where a stored item's marks live, for an item read from a store; null for an item not stored. */
   private Marks marks;
   private final int flags;
@@ -63,6 +65,11 @@ public final class Item {
   public byte[] value() {
     byte[] v = value;
     if (v == null) {
+      if (stored != null) {
+        v = stored.bytes();
+        value = v;
+        return v;
+      }
       ValueSource src = source;
       if (src == null) {
         throw new IllegalStateException("the value of an item seen inside compute was read after it returned");
@@ -71,6 +78,26 @@ public final class Item {
       value = v;
     }
     return v;
+  }
+
+  /**
+   * The value as a reply sends it: for an item the store fetched for a reply, its bytes where the store keeps
+   * them, held until the reply releases them (see {@link StoredValue}); otherwise the bytes on the heap.
+   */
+  public StoredValue storedValue() {
+    return stored != null ? stored : StoredValue.of(value());
+  }
+
+  /** The value's length in bytes. */
+  public int valueLength() {
+    return stored != null ? stored.length() : value().length;
+  }
+
+  /** Lets go of the store's memory holding a fetched item's value when no reply will send it. */
+  public void release() {
+    if (stored != null) {
+      stored.release();
+    }
   }
 
   /** Reads a stored item's value from where the store keeps it, on the first {@link #value()}. */
@@ -90,6 +117,14 @@ public final class Item {
       boolean keyBinary) {
     Item item = new Item(null, flags, cas, expiresAt, storedAt, stale, keyBinary);
     item.source = source;
+    return item;
+  }
+
+  /** An item fetched for a reply, its value left where the store keeps it and held there. */
+  static Item fetched(StoredValue value, int flags, long cas, long expiresAt, long storedAt, boolean stale,
+      boolean keyBinary) {
+    Item item = new Item(null, flags, cas, expiresAt, storedAt, stale, keyBinary);
+    item.stored = value;
     return item;
   }
 
@@ -116,6 +151,9 @@ public final class Item {
 
   /** True when both items hold the very same data (one a copy of the other with another deadline). */
   boolean sharesValueWith(Item other) {
+    if (stored != null) {
+      return stored == other.stored;
+    }
     return value != null ? value == other.value : source != null && source == other.source;
   }
 
@@ -219,6 +257,7 @@ public final class Item {
   public Item withExpiry(long newExpiresAt) {
     Item copy = new Item(value, flags, cas, newExpiresAt, storedAt, stale, keyBinary);
     copy.source = source;
+    copy.stored = stored;
     copy.marks = marks;
     copy.fetched = fetched;
     copy.lastAccess = lastAccess;

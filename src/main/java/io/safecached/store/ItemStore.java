@@ -16,6 +16,14 @@ public interface ItemStore {
   Item get(Key key);
 
   /**
+   * The live item for {@code key} for a reply: marked fetched when {@code mark} (memcached's item_get with its
+   * bump), its value left in the store's memory and held there until the caller sends or releases it
+   * ({@link Item#storedValue()}, {@link Item#release()}). The item tells whether it was fetched, and when last,
+   * before this read. Null when absent, expired or flushed.
+   */
+  Item fetch(Key key, boolean mark);
+
+  /**
    * Atomically replaces the item for {@code key}: {@code fn} sees the live item (null when absent, expired or
    * flushed) and returns the new item, the same item to leave it as it is, or null to remove it. Returns what
    * {@code fn} returned. {@code fn} must be quick and must not touch the store.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -70,6 +71,13 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   /** ...and at most this plus 1/16 of the limit: they wait on the heap, which should not grow with -m. */
   static final long RESERVATION_BASE = 64L << 20;
   static final int TTL_CLASSES = 7;
+  /**
+   * At most 1/this of the segments can be held by values handed to the transport: a peer that stops reading
+   * holds its replies' segments, and the rest must stay free for eviction. Beyond it values are copied.
+   */
+  static final int HAND_OFF_SHARE = 8;
+  /** How long a stop waits for replies still reading the store's memory before it leaves it to the collector. */
+  static final long CLOSE_WAIT_MILLIS = 2_000;
   private static final long[] TTL_BOUNDS = {10_000L, 60_000L, 600_000L, 3_600_000L, 86_400_000L};
   /** Eviction modes: see {@link #evictSegment}. */
   private static final int PROMOTE = 0;
@@ -97,6 +105,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final AtomicIntegerArray liveItems;
   private final AtomicLongArray maxDeadline;
   private final AtomicLongArray maxStored;
+  /** Readers of each segment: replies still copying or sending a value from it. A pinned segment is not reused. */
+  private final AtomicIntegerArray pins;
+  /** Values out to the transport over the store's memory now, at most {@link #handOffLimit}. */
+  private final AtomicInteger handOffs = new AtomicInteger();
+  private final int handOffLimit;
+  private final StoredValue.Pins segmentPins = new SegmentPins();
 
   /** Guards the FIFO, the free list and the segment counts; taken inside a head's lock, never the other way. */
   private final Object segmentLock = new Object();
@@ -109,6 +123,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
   /** Empty segments not counted against the limit (after it was lowered): used again before fresh ones. */
   private final ArrayDeque<Integer> unused = new ArrayDeque<>();
+  /** Emptied segments still pinned by readers: reused once the last one lets go. */
+  private final ArrayDeque<Integer> draining = new ArrayDeque<>();
   /** Segments counted against the limit: heads, queued, free, the main head and the spare. */
   private int occupied;
   /** The open segment evictions move surviving records into; -1 when none. */
@@ -170,6 +186,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     this.liveItems = new AtomicIntegerArray(segmentCount);
     this.maxDeadline = new AtomicLongArray(segmentCount);
     this.maxStored = new AtomicLongArray(segmentCount);
+    this.pins = new AtomicIntegerArray(segmentCount);
+    this.handOffLimit = Math.max(1, segmentCount / HAND_OFF_SHARE);
     for (int i = 0; i < TTL_CLASSES; i++) {
       heads[i] = -1;
       headLocks[i] = new Object();
@@ -282,6 +300,55 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       s.lock.unlockWrite(stamp);
     }
     return null;
+  }
+
+  @Override
+  public Item fetch(Key key, boolean mark) {
+    byte[] k = key.bytes();
+    long h = hashOf(k);
+    Stripe s = index.stripe(h);
+    long now = clock.millis();
+    long stamp = s.lock.readLock();
+    try {
+      ensureOpen();
+      int i = s.find(k, h);
+      if (i < 0) {
+        return null;
+      }
+      long loc = s.locationAt(i);
+      ByteBuffer b = buffer(loc);
+      int off = KeyIndex.offsetOf(loc);
+      if (isLive(b, off, now)) {
+        int m = ItemLayout.marks(b, off);
+        long accessed = accessMillis(b, off);
+        ItemLayout.countRead(b, off);
+        if (mark) {
+          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          if ((m & ItemLayout.FETCHED) == 0) {
+            ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
+          }
+        }
+        int seg = KeyIndex.segmentOf(loc);
+        // pinned under the read lock: an evictor unindexes the record under the write lock before it looks
+        // at the pins, so it sees this one
+        pins.incrementAndGet(seg);
+        int valueLength = ItemLayout.valueLength(b, off);
+        StoredValue value = StoredValue.pinned(b, off + ItemLayout.HEADER + ItemLayout.keyLength(b, off),
+            valueLength, segmentPins, seg);
+        Item item = Item.fetched(value, b.getInt(off + ItemLayout.FLAGS), b.getLong(off + ItemLayout.CAS),
+            deadline(b, off, m), storedMillis(b, off), (m & ItemLayout.STALE) != 0,
+            (m & ItemLayout.KEY_BINARY) != 0);
+        return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
+            (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
+      }
+    } finally {
+      s.lock.unlockRead(stamp);
+    }
+    Item again = get(key); // dead: get removes it, or finds what replaced it meanwhile (a copy on the heap)
+    if (again != null && mark) {
+      again.markFetched(now);
+    }
+    return again;
   }
 
   /** The item at {@code off}, its value copied out ({@code copy}) or read later while the lock is held. */
@@ -618,6 +685,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   /** An empty segment for a head, or -1 (segment lock held). */
   private int takeFree() {
+    if (!draining.isEmpty()) {
+      drain();
+    }
     Integer f = free.pollFirst();
     if (f != null) {
       return f;
@@ -696,9 +766,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     int victim = -1;
     int mode;
     synchronized (segmentLock) {
+      if (!draining.isEmpty() && drain()) {
+        return true;
+      }
       for (ArrayDeque<Integer> q : queues) {
         for (Integer seg : q) {
-          if (writers.get(seg) == 0 && liveItems.get(seg) == 0) {
+          if (writers.get(seg) == 0 && pins.get(seg) == 0 && liveItems.get(seg) == 0) {
             q.remove(seg);
             recycle(seg);
             return true;
@@ -732,7 +805,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private int deadSegment(long now) {
     for (ArrayDeque<Integer> q : queues) {
       for (Integer seg : q) {
-        if (writers.get(seg) == 0 && segmentDead(seg, now)) {
+        if (writers.get(seg) == 0 && pins.get(seg) == 0 && segmentDead(seg, now)) {
           q.remove(seg);
           return seg;
         }
@@ -752,7 +825,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long bestLive = Long.MAX_VALUE;
     int seen = 0;
     for (Integer seg : q) {
-      if (writers.get(seg) != 0) {
+      if (writers.get(seg) != 0 || pins.get(seg) != 0) {
         continue;
       }
       long live = liveBytes.get(seg);
@@ -821,8 +894,15 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return second != 0 && now >= second && stored < second + 1000;
   }
 
-  /** An emptied segment: the evictor's spare if it has none, else the free list (segment lock held). */
+  /**
+   * An emptied segment: the evictor's spare if it has none, else the free list; while readers still pin it,
+   * it waits in {@link #draining} instead (segment lock held).
+   */
   private void recycle(int seg) {
+    if (pins.get(seg) != 0) {
+      draining.addLast(seg);
+      return;
+    }
     writeEnd[seg] = 0;
     maxDeadline.set(seg, 0);
     maxStored.set(seg, 0);
@@ -833,6 +913,21 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     } else {
       free.addLast(seg);
     }
+  }
+
+  /** Recycles the drained segments no reader pins any more; true if there was one (segment lock held). */
+  private boolean drain() {
+    boolean any = false;
+    for (int n = draining.size(); n > 0; n--) {
+      int seg = draining.pollFirst();
+      if (pins.get(seg) == 0) {
+        recycle(seg);
+        any = true;
+      } else {
+        draining.addLast(seg);
+      }
+    }
+    return any;
   }
 
   /** Gives an empty segment back to the limit's count (its memory stays with the store). */
@@ -1160,6 +1255,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     if (sw != null) {
       sw.close();
     }
+    boolean unread = awaitReaders(CLOSE_WAIT_MILLIS);
     synchronized (evictLock) {
       for (int si = 0; si < KeyIndex.STRIPES; si++) {
         index.stripe(si).lock.asWriteLock().lock();
@@ -1170,7 +1266,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
             WarmRestart.save(memory, snapshot());
           }
           closed = true;
-          memory.close();
+          if (unread) {
+            memory.close();
+          }
+          // else a reply still reads from the memory: the collector frees it once the last one lets go
         }
       } finally {
         for (int si = 0; si < KeyIndex.STRIPES; si++) {
@@ -1178,6 +1277,37 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         }
       }
     }
+  }
+
+  /** Waits up to {@code millis} for every reader of every segment to let go; true when none is left. */
+  private boolean awaitReaders(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000L;
+    while (pinned() != 0) {
+      if (System.nanoTime() - until > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Readers of segments now: values being copied into replies or out to the transport. */
+  public int pinned() {
+    int n = 0;
+    for (int seg = 0; seg < segmentCount; seg++) {
+      n += pins.get(seg);
+    }
+    return n;
+  }
+
+  /** Values out to the transport over the store's memory now. */
+  public int handedOff() {
+    return handOffs.get();
   }
 
   // ---------------------------------------------------------------- warm restart
@@ -1265,6 +1395,33 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     @Override
     public int hashAt(long location) {
       return (int) hashOf(ItemLayout.key(buffer(location), KeyIndex.offsetOf(location)));
+    }
+  }
+
+  /** Counts readers per segment for {@link StoredValue}, and bounds how many values leave without a copy. */
+  private final class SegmentPins implements StoredValue.Pins {
+    @Override
+    public void unpin(int segment) {
+      pins.decrementAndGet(segment);
+    }
+
+    @Override
+    public boolean startHandOff() {
+      while (true) {
+        int n = handOffs.get();
+        if (n >= handOffLimit) {
+          return false;
+        }
+        if (handOffs.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    @Override
+    public void endHandOff(int segment) {
+      handOffs.decrementAndGet();
+      pins.decrementAndGet(segment);
     }
   }
 

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.safecached.command.Result;
 import io.safecached.command.Result.MetaItem;
+import io.safecached.protocol.ReplyValues;
+import io.safecached.store.StoredValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -160,19 +162,25 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
 
   private static void hit(ByteBufAllocator alloc, BinaryFrame frame, Opcode op, MetaItem item, List<Object> out) {
     byte[] key = op.returnsKey() ? frame.key() : null;
-    byte[] value = op.loud() == Opcode.TOUCH ? null : item.value();
+    StoredValue value = item.data();
+    if (op.loud() == Opcode.TOUCH && value != null) {
+      value.release();
+      value = null;
+    }
     int keyLength = key == null ? 0 : key.length;
-    int valueLength = value == null ? 0 : value.length;
+    int valueLength = value == null ? 0 : value.length();
     int bodyLength = Math.toIntExact(4L + keyLength + valueLength);
-    ByteBuf buf = header(alloc, frame, BinaryStatus.NO_ERROR, keyLength, 4, bodyLength, item.cas(), bodyLength);
+    ReplyValues.Parts parts = ReplyValues.Parts.forValue(alloc, HEADER_LENGTH + 4 + keyLength, value);
+    ByteBuf buf = parts.buf();
+    writeHeader(buf, frame, BinaryStatus.NO_ERROR, keyLength, 4, bodyLength, item.cas());
     buf.writeInt(item.flags());
     if (key != null) {
       buf.writeBytes(key);
     }
     if (value != null) {
-      buf.writeBytes(value);
+      parts.value(value);
     }
-    out.add(buf);
+    out.add(parts.finish());
   }
 
   /** A get miss: getk/gatk repeat the key with no text, the others say "Not found"; quiet ones say nothing. */

@@ -3,6 +3,8 @@ package io.safecached.protocol.meta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.safecached.protocol.ReplyValues;
+import io.safecached.store.StoredValue;
 import io.safecached.command.Result;
 import io.safecached.command.Result.Meta;
 import io.safecached.command.Result.MetaCode;
@@ -133,12 +135,13 @@ public final class MetaEncoder {
   }
 
   private static ByteBuf getHit(ByteBufAllocator alloc, Meta m, MetaItem item, MetaFrame frame) {
-    byte[] value = item.value();
+    StoredValue value = item.data();
     if (value == null && !m.won() && !m.stale() && !m.tokenSent() && !echoes(frame, "stcflhOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
     int markers = (m.tokenSent() ? 2 : 0) + (m.stale() ? 2 : 0) + (m.won() ? 2 : 0);
-    ByteBuf buf = startValueReply(alloc, value, getHitFlags(null, item, frame) + markers);
+    ReplyValues.Parts parts = startValueReply(alloc, value, getHitFlags(null, item, frame) + markers);
+    ByteBuf buf = parts.buf();
     getHitFlags(buf, item, frame);
     if (m.tokenSent()) {
       buf.writeShort(' ' << 8 | 'Z');
@@ -149,34 +152,37 @@ public final class MetaEncoder {
     if (m.won()) {
       buf.writeShort(' ' << 8 | 'W');
     }
-    return endValueReply(buf, value);
+    return endValueReply(parts, value);
   }
 
   /**
-   * A buffer of exactly the reply's size holding its head, {@code VA <length>} with a value or {@code HD}
-   * without; the caller writes the {@code flagBytes} of flags that follow, then calls {@link #endValueReply}.
+   * The reply's parts, the buffer of exactly the reply's size (less a value handed off) holding its head,
+   * {@code VA <length>} with a value or {@code HD} without; the caller writes the {@code flagBytes} of flags that
+   * follow, then calls {@link #endValueReply}.
    */
-  private static ByteBuf startValueReply(ByteBufAllocator alloc, byte[] value, int flagBytes) {
-    int head = value != null ? VA.length + Ascii.digits(value.length) : HD.length;
-    long size = head + flagBytes + 2 + (value != null ? value.length + 2L : 0);
-    ByteBuf buf = alloc.buffer(Math.toIntExact(size));
+  private static ReplyValues.Parts startValueReply(ByteBufAllocator alloc, StoredValue value, int flagBytes) {
+    int head = value != null ? VA.length + Ascii.digits(value.length()) : HD.length;
+    ReplyValues.Parts parts =
+        ReplyValues.Parts.forValue(alloc, head + flagBytes + 2 + (value != null ? 2 : 0), value);
+    ByteBuf buf = parts.buf();
     if (value != null) {
       buf.writeBytes(VA);
-      Ascii.writeUnsigned(buf, value.length);
+      Ascii.writeUnsigned(buf, value.length());
     } else {
       buf.writeBytes(HD);
     }
-    return buf;
+    return parts;
   }
 
   /** Ends the reply line and adds the value block, if any. */
-  private static ByteBuf endValueReply(ByteBuf buf, byte[] value) {
+  private static ByteBuf endValueReply(ReplyValues.Parts parts, StoredValue value) {
+    ByteBuf buf = parts.buf();
     buf.writeShort(0x0d0a);
     if (value != null) {
-      buf.writeBytes(value);
+      parts.value(value);
       buf.writeShort(0x0d0a);
     }
-    return buf;
+    return parts.finish();
   }
 
   /** Writes mg's echoed flags into {@code buf} in request order, or only measures them when it is null. */
@@ -199,13 +205,13 @@ public final class MetaEncoder {
   }
 
   private static ByteBuf arithmeticHit(ByteBufAllocator alloc, MetaItem item, MetaFrame frame) {
-    byte[] value = frame.has('v') ? item.value() : null;
+    StoredValue value = frame.has('v') ? item.data() : null;
     if (value == null && !echoes(frame, "ctOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
-    ByteBuf buf = startValueReply(alloc, value, arithmeticFlags(null, item, frame));
-    arithmeticFlags(buf, item, frame);
-    return endValueReply(buf, value);
+    ReplyValues.Parts parts = startValueReply(alloc, value, arithmeticFlags(null, item, frame));
+    arithmeticFlags(parts.buf(), item, frame);
+    return endValueReply(parts, value);
   }
 
   /** Writes ma's echoed flags into {@code buf} in request order, or only measures them when it is null. */

@@ -14,6 +14,7 @@ import io.safecached.command.LazyHits;
 import io.safecached.command.Result;
 import io.safecached.protocol.Ascii;
 import io.safecached.protocol.ReplyStream;
+import io.safecached.protocol.ReplyValues;
 import io.safecached.protocol.meta.MetaEncoder;
 import io.safecached.protocol.meta.MetaFrame;
 import java.nio.charset.StandardCharsets;
@@ -191,8 +192,17 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       return from >= hits.size();
     }
 
+    /** Ends the reply; the values of hits not written are let go of (a lazy list has looked none of them up). */
     @Override
     public void close() {
+      if (!(hits instanceof LazyHits)) {
+        for (int i = from; i < hits.size(); i++) {
+          Result.Hit hit = hits.get(i);
+          if (hit != null) {
+            hit.data().release();
+          }
+        }
+      }
       from = hits.size();
       ended();
     }
@@ -230,19 +240,32 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       if (to == n) {
         size += END_BYTES.length;
       }
-      ByteBuf buf = alloc.buffer(Math.toIntExact(size));
+      ByteBuf[] handed = null;
+      for (int i = from; i < to; i++) {
+        Result.Hit hit = hits.get(i);
+        ByteBuf h = hit == null ? null : ReplyValues.handOff(hit.data());
+        if (h != null) {
+          if (handed == null) {
+            handed = new ByteBuf[to - from];
+          }
+          handed[i - from] = h;
+          size -= h.readableBytes();
+        }
+      }
+      ReplyValues.Parts parts = new ReplyValues.Parts(alloc, alloc.buffer(Math.toIntExact(size)));
       for (int i = from; i < to; i++) {
         Result.Hit hit = hits.get(i);
         if (hit != null) {
-          write(buf, hit, withCas);
+          write(parts, hit, withCas, handed == null ? null : handed[i - from]);
         }
         if (hits instanceof LazyHits lazy) {
           lazy.release(i);
         }
       }
       if (to == n) {
-        buf.writeBytes(END_BYTES);
+        parts.buf().writeBytes(END_BYTES);
       }
+      ByteBuf buf = parts.finish();
       from = to;
       sent += size;
       if (to == n) {
@@ -267,25 +290,26 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
     if (hit == null) {
       return 0;
     }
-    int valueLength = hit.value().length;
+    int valueLength = hit.data().length();
     return VALUE_PREFIX.length + hit.key().length + 1 + Ascii.digits(Integer.toUnsignedLong(hit.flags())) + 1
         + Ascii.digits(valueLength) + (withCas ? 1 + Ascii.digits(hit.cas()) : 0) + 2 + (long) valueLength + 2;
   }
 
-  private static void write(ByteBuf buf, Result.Hit hit, boolean withCas) {
-    byte[] value = hit.value();
+  /** Writes one hit; its value is copied, or {@code handedOff} when not null. */
+  private static void write(ReplyValues.Parts parts, Result.Hit hit, boolean withCas, ByteBuf handedOff) {
+    ByteBuf buf = parts.buf();
     buf.writeBytes(VALUE_PREFIX);
     buf.writeBytes(hit.key());
     buf.writeByte(' ');
     Ascii.writeUnsigned(buf, Integer.toUnsignedLong(hit.flags()));
     buf.writeByte(' ');
-    Ascii.writeUnsigned(buf, value.length);
+    Ascii.writeUnsigned(buf, hit.data().length());
     if (withCas) {
       buf.writeByte(' ');
       Ascii.writeUnsigned(buf, hit.cas());
     }
     buf.writeShort(0x0d0a);
-    buf.writeBytes(value);
+    parts.value(hit.data(), handedOff);
     buf.writeShort(0x0d0a);
   }
 }

@@ -143,7 +143,7 @@ class MetaEncoderTest {
 
   @Test
   void numbersAtTheirLimitsAndBinaryKeysOfEveryPadding() {
-    MetaItem item = new MetaItem(bytes("k"), false, null, -1, -1, Long.MIN_VALUE, Long.MAX_VALUE, false, 0);
+    MetaItem item = new MetaItem(bytes("k"), false, (byte[]) null, -1, -1, Long.MIN_VALUE, Long.MAX_VALUE, false, 0);
     assertThat(encode(framed(hit(item), frame(Verb.MG, "k", "fctls", null))))
         .isEqualTo("HD f4294967295 c18446744073709551615 t-9223372036854775808 l9223372036854775807 s0\r\n");
     // base64 of 1, 2 and 3 bytes: two, one and no padding symbols

@@ -1,0 +1,150 @@
+package io.safecached.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import io.safecached.command.Result;
+import io.safecached.command.Result.Meta;
+import io.safecached.command.Result.MetaCode;
+import io.safecached.command.Result.MetaItem;
+import io.safecached.protocol.binary.BinaryEncoder;
+import io.safecached.protocol.binary.BinaryFrame;
+import io.safecached.protocol.meta.MetaEncoder;
+import io.safecached.protocol.meta.MetaFrame;
+import io.safecached.protocol.text.TextEncoder;
+import io.safecached.store.Item;
+import io.safecached.store.Key;
+import io.safecached.store.OffHeapStore;
+import io.safecached.store.StoredValue;
+import io.safecached.store.stats.Counters;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values go from the store's memory into replies of every protocol without a heap copy: large ones as buffers
+ * over the store's memory between the reply's own bytes, short ones copied; either way the bytes on the wire are
+ * exact and the store's segments are let go of once the transport releases the reply.
+ */
+class ReplyValuesTest {
+  private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+  private final OffHeapStore store = new OffHeapStore(64L << 20, new Counters());
+
+  @AfterEach
+  void close() {
+    assertThat(store.pinned()).as("segments still held after the replies were released").isZero();
+    store.close();
+  }
+
+  private byte[] put(String key, int length) {
+    byte[] v = new byte[length];
+    for (int i = 0; i < length; i++) {
+      v[i] = (byte) ('a' + i % 26);
+    }
+    long now = store.now();
+    store.compute(Key.of(key), old -> new Item(v, 5, 42, 0, now));
+    return v;
+  }
+
+  private StoredValue fetch(String key) {
+    return store.fetch(Key.of(key), true).storedValue();
+  }
+
+  /** The bytes of {@code out}, released afterwards as the transport would. */
+  private static byte[] drain(List<Object> out) {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (Object o : out) {
+      ByteBuf b = (ByteBuf) o;
+      byte[] bytes = new byte[b.readableBytes()];
+      b.getBytes(b.readerIndex(), bytes);
+      wire.writeBytes(bytes);
+      ReferenceCountUtil.release(b);
+    }
+    return wire.toByteArray();
+  }
+
+  private static byte[] concat(String head, byte[] value, String tail) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+    b.writeBytes(value);
+    b.writeBytes(tail.getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  @Test
+  void aLargeTextHitLeavesAsABufferOverTheStoreUntilTheTransportReleasesIt() {
+    byte[] v = put("big", 16 * 1024);
+    List<Object> out = new ArrayList<>();
+    TextEncoder.encode(ALLOC, new Result.Values(List.of(new Result.Hit(bytes("big"), 5, fetch("big"), 42)), true),
+        out);
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0)).as("the reply's own bytes around the store's").isInstanceOf(CompositeByteBuf.class);
+    assertThat(store.handedOff()).isEqualTo(1);
+    assertThat(drain(out)).isEqualTo(concat("VALUE big 5 16384 42\r\n", v, "\r\nEND\r\n"));
+    assertThat(store.handedOff()).isZero();
+  }
+
+  @Test
+  void aMultiGetMixesCopiedAndHandedOffValuesInRequestOrder() {
+    byte[] small = put("s", 100);
+    byte[] big = put("b", StoredValue.HAND_OFF_MIN);
+    byte[] medium = put("m", StoredValue.HAND_OFF_MIN - 1);
+    List<Result.Hit> hits = List.of(new Result.Hit(bytes("b"), 5, fetch("b"), 0),
+        new Result.Hit(bytes("s"), 5, fetch("s"), 0), new Result.Hit(bytes("m"), 5, fetch("m"), 0),
+        new Result.Hit(bytes("b"), 5, fetch("b"), 0));
+    List<Object> out = new ArrayList<>();
+    TextEncoder.encode(ALLOC, new Result.Values(hits, false), out);
+    assertThat(store.handedOff()).isEqualTo(2);
+    ByteArrayOutputStream want = new ByteArrayOutputStream();
+    want.writeBytes(concat("VALUE b 5 4096\r\n", big, "\r\n"));
+    want.writeBytes(concat("VALUE s 5 100\r\n", small, "\r\n"));
+    want.writeBytes(concat("VALUE m 5 4095\r\n", medium, "\r\n"));
+    want.writeBytes(concat("VALUE b 5 4096\r\n", big, "\r\nEND\r\n"));
+    assertThat(drain(out)).isEqualTo(want.toByteArray());
+  }
+
+  @Test
+  void aShortValueIsCopiedAndLetGoOfAtOnce() {
+    byte[] v = put("k", 10);
+    List<Object> out = new ArrayList<>();
+    TextEncoder.encode(ALLOC, new Result.Values(List.of(new Result.Hit(bytes("k"), 5, fetch("k"), 0)), false), out);
+    assertThat(store.pinned()).isZero();
+    assertThat(out.get(0)).isNotInstanceOf(CompositeByteBuf.class);
+    assertThat(drain(out)).isEqualTo(concat("VALUE k 5 10\r\n", v, "\r\nEND\r\n"));
+  }
+
+  @Test
+  void metaAndBinaryHitsCarryLargeValuesTheSameWay() {
+    byte[] v = put("big", 20_000);
+    MetaItem item = new MetaItem(bytes("big"), false, fetch("big"), 5, 42, -1, 0, false, v.length);
+    MetaFrame mg = new MetaFrame(MetaFrame.Verb.MG, bytes("big"), false, bytes("vf"), null, 0);
+    List<Object> out = new ArrayList<>();
+    MetaEncoder.encode(ALLOC, new Meta(MetaCode.VA, item, false, false, false), mg, out);
+    assertThat(store.handedOff()).isEqualTo(1);
+    assertThat(drain(out)).isEqualTo(concat("VA 20000 f5\r\n", v, "\r\n"));
+
+    MetaItem again = new MetaItem(bytes("big"), false, fetch("big"), 5, 42, -1, 0, false, v.length);
+    out.clear();
+    BinaryEncoder.encode(ALLOC, new Result.Framed(new Meta(MetaCode.VA, again, false, false, false),
+        BinaryFrame.of(0x0c, 7, bytes("big"))), out); // GETK
+    assertThat(store.handedOff()).isEqualTo(1);
+    byte[] wire = drain(out);
+    assertThat(wire).hasSize(24 + 4 + 3 + v.length);
+    assertThat(wire[0]).isEqualTo((byte) 0x81);
+    assertThat(Arrays.copyOfRange(wire, 24, 31)).isEqualTo(new byte[] {0, 0, 0, 5, 'b', 'i', 'g'});
+    assertThat(Arrays.copyOfRange(wire, 31, wire.length)).isEqualTo(v);
+    assertThat(store.handedOff()).isZero();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
