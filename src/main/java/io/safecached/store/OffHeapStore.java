@@ -43,11 +43,13 @@ import java.util.function.UnaryOperator;
  *       with its bit cleared, up to half the segment; the rest is evicted (or reclaimed when dead). The segment
  *       then takes new writes after its survivors, so they are the newest again. So a key just written lives
  *       until older ones are gone, and a key read often survives a scan.</li>
- *   <li><b>Locks.</b> A lookup takes its stripe's read lock (readers never block each other) and copies the
- *       record out; a change takes the stripe's write lock, appends under its head's short lock and points the
+ *   <li><b>Locks.</b> A lookup takes its stripe's read lock (readers never block each other); a fetch for a
+ *       reply pins the record's segment there and leaves the value in place ({@link StoredValue}), a plain get
+ *       copies it out; a change takes the stripe's write lock, appends under its head's short lock and points the
  *       slot at the new record. Eviction holds one stripe lock at a time, so no thread holds two stripe locks;
  *       a writer that needs room releases its stripe lock first and retries. A segment with writes still being
- *       copied into it is never evicted ({@code writers}).</li>
+ *       copied into it is never evicted ({@code writers}), nor one pinned by readers ({@code pins}); a segment
+ *       emptied while pinned waits in {@code draining} until its last reader lets go.</li>
  *   <li><b>Marks.</b> Fetched, active, win token and last access are written in the record; the token is
  *       claimed with an atomic compare-and-set there, so exactly one client wins it.</li>
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks

@@ -24,9 +24,14 @@
  *       is allocated inside the cache's memory when its header arrives (here: reserved).</li>
  *   <li><b>OHC and Carrot Cache</b>: off-heap memory in a few large direct buffers that the garbage collector
  *       never walks, an index with no Java object per entry, and checksums on what is reloaded.</li>
+ *   <li><b>Segcache's per-segment reference counts, memcached's item refcount</b>: a value fetched for a reply
+ *       pins its segment until the reply has copied it or the socket has written it ({@link StoredValue}), so
+ *       values leave without a copy on the Java heap; an emptied segment waits for its readers before reuse,
+ *       and a pinned one is not chosen for eviction. Unlike memcached, which lets a slow reader hold any number
+ *       of items, the values out to the transport at once are bounded (an eighth of the segments); beyond that
+ *       they are copied into the reply.</li>
  * </ul>
  * Not taken (yet): extstore's flash tier (a segment could be written to a file whole, and the index point at
- * it), values written from the segments to the socket without a copy (they are copied out under the stripe's
- * read lock today), and Segcache's merge of several segments at once.
+ * it), and Segcache's merge of several segments at once.
  */
 package io.safecached.store;
