@@ -115,8 +115,8 @@ final class ItemCommands {
         tokenWasSent = !win; // another client claimed it in between
       }
     }
-    if (!c.noBump() && (touching || created[0])) {
-      item.markFetched(now); // a fetch marked it already
+    if (!c.noBump() && (touching || c.vivifyTtl() != null)) {
+      item.markFetched(now); // else the fetch marked it already
     }
     boolean hideValue = c.compareCas() != 0 && c.compareCas() == cas(item);
     StoredValue value = c.returnValue() && !hideValue ? item.storedValue() : null;

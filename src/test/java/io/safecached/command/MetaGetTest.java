@@ -84,6 +84,14 @@ class MetaGetTest {
     assertThat(second.item().lastAccess()).isEqualTo(2);
   }
 
+  /** Found by the differential fuzzer: mg with N on an item that exists marked nothing, so the next h said 0. */
+  @Test
+  void aHitThroughTheVivifyFlagMarksTheItemFetched() {
+    f.set("k", "v");
+    run(new Command.MetaGet(bytes("k"), false, 0, 0, null, 0L, null, false, false));
+    assertThat(run(mg("k")).item().fetched()).isTrue();
+  }
+
   @Test
   void noBumpLeavesTheItemUnfetched() {
     f.set("k", "v");
