@@ -13,8 +13,8 @@ public enum FindingType {
           + " and firewall the port",
       Severity.LOW, Severity.MEDIUM, Severity.HIGH),
   PROXY_UNAUTHENTICATED("MC-PROXY-UNAUTHENTICATED",
-      "Serves memcached reads over TCP without authentication but not stats (a proxy such as twemproxy, or a"
-          + " server that hides stats): the cache behind it is as open as an unauthenticated memcached",
+      "Serves reads over TCP without authentication but not stats (a proxy such as twemproxy): the cache behind"
+          + " it is open",
       "Bind the proxy to trusted interfaces only (listen: 127.0.0.1 or a private address), firewall its port, and"
           + " audit the servers behind it too",
       Severity.LOW, Severity.MEDIUM, Severity.HIGH),
@@ -55,7 +55,7 @@ public enum FindingType {
       "None needed; keep safecached current",
       Severity.INFO, Severity.INFO, Severity.INFO),
   NOT_MEMCACHED("MC-NOT-MEMCACHED",
-      "TCP port open, but nothing answered like memcached (text, binary or TLS)",
+      "TCP port open, but nothing answered like memcached (text, binary, TLS or the read probe)",
       "None; check that this is the service you meant to audit",
       Severity.INFO, Severity.INFO, Severity.INFO);
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * consistent hashing in the clients (spymemcached's {@link KetamaConnectionFactory}, xmemcached's
  * {@link KetamaMemcachedSessionLocator}): keys spread over the nodes, and when one stops only its keys move.
  * (b) twemproxy ({@code nutcracker}, ketama, {@code auto_eject_hosts}) in front of the nodes, the same two
- * properties through the proxy. (c) {@code safecached audit} over the three nodes.
+ * properties through the proxy. (c) {@code safecached audit} over the three nodes, and over the twemproxy port,
+ * which does not answer {@code stats} but serves reads: an open proxy.
  *
  * <p>Placement is measured on the nodes themselves ({@code curr_items}, and which keys a node holds), not
  * through the client under test. "Only its keys move" is checked two ways after a node stops: every key of the
@@ -234,6 +235,43 @@ class ScaleOutIT {
       items += ((Number) m.get("curr_items")).longValue();
     }
     assertThat(items).as("the audit sees the keys the ketama client spread").isEqualTo(KEYS);
+  }
+
+  /**
+   * Audit of the twemproxy port: twemproxy does not forward {@code stats} (it closes the connection), but it serves
+   * a {@code get} of a random key, so the audit reports an open proxy, judged like an open memcached: low on
+   * loopback, high as if public; {@code --write-check} goes through it and leaves nothing behind.
+   */
+  @Test
+  void auditReportsTheTwemproxyPortAsAnOpenProxy(@TempDir Path dir) throws Exception {
+    assumeThat(Nutcracker.binary()).as("nutcracker is not installed (apt-get install nutcracker; .ci/run installs "
+        + "it): skipping the twemproxy test").isPresent();
+    try (Nutcracker proxy = Nutcracker.start(dir,
+        port -> Nutcracker.ketamaPool(port, addresses(), Duration.ofSeconds(30)))) {
+      String target = "127.0.0.1:" + proxy.address().getPort();
+      AuditCommandTest.Run r = AuditCommandTest.run("--timeout", "1500ms", "--retries", "0", "--no-udp",
+          "--write-check", "--format", "json", target);
+      assertThat(r.code()).as("loopback: reported, not exposed; stderr: %s", r.err()).isZero();
+      Map<?, ?> m = (Map<?, ?>) Json.parse(r.out().strip());
+      assertThat(m.get("findings").toString()).contains("MC-PROXY-UNAUTHENTICATED", "MC-WRITE-ACCESS")
+          .doesNotContain("MC-NOT-MEMCACHED", "MC-TCP-UNAUTHENTICATED");
+      assertThat(m.get("tcp_unauthenticated")).isEqualTo(true);
+      assertThat(m.get("write_access")).isEqualTo(true);
+      assertThat(m.get("severity")).isEqualTo("low");
+      assertThat(m.get("version").toString()).as("twemproxy forwards version to a node").contains("safecached");
+      Map<?, ?> proxyFinding = ((List<?>) m.get("finding_details")).stream().map(d -> (Map<?, ?>) d)
+          .filter(d -> d.get("id").equals("MC-PROXY-UNAUTHENTICATED")).findFirst().orElseThrow();
+      assertThat(proxyFinding.get("detail").toString()).startsWith("get of a random key answered END, version "
+          + "answered ").endsWith("; stats not served (closed the connection without a reply)");
+      assertThat(currItems(0) + currItems(1) + currItems(2)).as("the write check deleted its key").isZero();
+
+      AuditCommandTest.Run pub = AuditCommandTest.run("--timeout", "1500ms", "--retries", "0", "--no-udp",
+          "--scope", "public", "--format", "json", target);
+      assertThat(pub.code()).as("exposed as if public, like an open memcached; stderr: %s", pub.err()).isEqualTo(1);
+      Map<?, ?> p = (Map<?, ?>) Json.parse(pub.out().strip());
+      assertThat(p.get("severity")).isEqualTo("high");
+      assertThat(p.get("exposed")).isEqualTo(true);
+    }
   }
 
   private void movesOnlyTheStoppedNodesKeys(Kv client, String how) throws Exception {
