@@ -42,9 +42,9 @@ class ReadProbeTest {
   /**
    * Answers like twemproxy 0.5: {@code get}/{@code gets} (from its own map, else {@code getMiss}), {@code set},
    * {@code delete}, {@code version} (forwarded: 1.6.18); when {@code getMiss} is an error (the servers behind it
-   * down, or asking for authentication) {@code set} and {@code delete} get that error too. On any other command ({@code stats}, meta, a binary or
-   * TLS first byte) it closes the connection without answering anything of what it read, as twemproxy does on a
-   * parse error. Records every command line.
+   * down, or asking for authentication) {@code set} and {@code delete} get that error too. On any other command
+   * ({@code stats}, meta, a binary or TLS first byte) it closes the connection without answering anything of what
+   * it read, as twemproxy does on a parse error. Records every command line.
    */
   private static final class FakeTwemproxy implements FakePeer.ConnectionBehaviour {
     final List<String> commands = new CopyOnWriteArrayList<>();
