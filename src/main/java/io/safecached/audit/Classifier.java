@@ -55,7 +55,9 @@ public final class Classifier {
     String version = facts.version();
     List<Cve> inRange = cves.inAffectedRange(version);
 
-    if (facts.tcpUnauthenticated()) {
+    if (facts.proxyUnauthenticated()) {
+      out.add(finding(FindingType.PROXY_UNAUTHENTICATED, scope, proxyDetail(obs), null));
+    } else if (facts.tcpUnauthenticated()) {
       out.add(finding(FindingType.TCP_UNAUTHENTICATED, scope, unauthenticatedDetail(facts, obs),
           facts.tls() ? FindingType.TCP_UNAUTHENTICATED.remedy()
               + "; TLS alone does not authenticate clients: require client certificates (-o ssl_verify_mode=2)"
@@ -114,7 +116,11 @@ public final class Classifier {
     if (facts.tcpOpen() && target.local() == null && !facts.memcachedAnswered() && !facts.tls()) {
       TextReply t = obs.text();
       String why = t != null && t.foreign() ? "replied with something else: " + t.detail()
-          : "no reply within the timeout";
+          : t != null && t.detail() != null ? t.detail() : "no reply within the timeout";
+      ReadReply rd = obs.read();
+      if (rd != null && rd.detail() != null) {
+        why += "; read probe: " + rd.detail();
+      }
       out.add(finding(FindingType.NOT_MEMCACHED, scope, why, null));
     }
     out.sort(Comparator.comparing(Finding::severity).reversed()
@@ -152,6 +158,25 @@ public final class Classifier {
       }
     } else {
       sb.append("binary NOOP answered without authentication");
+    }
+    return sb.toString();
+  }
+
+  /** What answered and what did not: the evidence that a port refusing {@code stats} still serves reads. */
+  private static String proxyDetail(Observation obs) {
+    TextReply t = obs.text();
+    ReadReply rd = obs.read();
+    StringBuilder sb = new StringBuilder("get of a random key answered ").append(rd.getReply());
+    if (rd.version() != null) {
+      sb.append(", version answered ").append(rd.version());
+    } else if (rd.detail() != null) {
+      sb.append(", then ").append(rd.detail());
+    }
+    sb.append("; stats not served (")
+        .append(t == null || t.detail() == null ? "no reply" : t.detail())
+        .append(")");
+    if (rd.getReply() != null && rd.getReply().startsWith("SERVER_ERROR")) {
+      sb.append("; the servers behind it may be down, but the port takes commands without authentication");
     }
     return sb.toString();
   }

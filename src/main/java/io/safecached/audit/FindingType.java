@@ -12,6 +12,12 @@ public enum FindingType {
       "Bind to trusted interfaces only (-l 127.0.0.1 or a private address), enable authentication (-S or -Y),"
           + " and firewall the port",
       Severity.LOW, Severity.MEDIUM, Severity.HIGH),
+  PROXY_UNAUTHENTICATED("MC-PROXY-UNAUTHENTICATED",
+      "Serves reads over TCP without authentication but not stats (a proxy such as twemproxy): the cache behind"
+          + " it is open",
+      "Bind the proxy to trusted interfaces only (listen: 127.0.0.1 or a private address), firewall its port, and"
+          + " audit the servers behind it too",
+      Severity.LOW, Severity.MEDIUM, Severity.HIGH),
   UDP_AMPLIFICATION("MC-UDP-AMPLIFICATION",
       "Answers framed UDP requests: a reflection/amplification DDoS source (CVE-2018-1000115)",
       "Turn UDP off with -U 0 (the default since memcached 1.5.6) and block the UDP port at the firewall",
@@ -49,7 +55,7 @@ public enum FindingType {
       "None needed; keep safecached current",
       Severity.INFO, Severity.INFO, Severity.INFO),
   NOT_MEMCACHED("MC-NOT-MEMCACHED",
-      "TCP port open, but nothing answered like memcached (text, binary or TLS)",
+      "TCP port open, but nothing answered like memcached (text, binary, TLS or the read probe)",
       "None; check that this is the service you meant to audit",
       Severity.INFO, Severity.INFO, Severity.INFO);
 

@@ -49,15 +49,31 @@ public record TargetResult(long index, Target target, Instant timestamp, Scope s
     return observation.binary() != null ? observation.binary().connect() : Connect.NOT_PROBED;
   }
 
-  /** The server answered like memcached on TCP (text, binary or over TLS). */
+  /** The server answered like memcached on TCP (text, binary, over TLS, or to the read probe). */
   public boolean memcachedAnswered() {
     return (text() != null && text().answered())
         || (observation.binary() != null && observation.binary().answered())
-        || (tlsText() != null && tlsText().answered());
+        || (tlsText() != null && tlsText().answered())
+        || (observation.read() != null && observation.read().answered());
   }
 
-  /** Commands are served without authentication over TCP (plain or TLS), observed or, passively, configured. */
+  /**
+   * Commands are served without authentication over TCP (plain or TLS), observed or, passively, configured:
+   * {@code stats}, binary NOOP, or only a read ({@link #proxyUnauthenticated()}).
+   */
   public boolean tcpUnauthenticated() {
+    return statsOrNoopUnauthenticated() || proxyUnauthenticated();
+  }
+
+  /**
+   * {@code stats} was not served, but the read probe's {@code get} of a random key was, without authentication:
+   * a proxy (twemproxy does not forward {@code stats}) or a server that hides its statistics.
+   */
+  public boolean proxyUnauthenticated() {
+    return observation.read() != null && observation.read().readAccepted() && !statsOrNoopUnauthenticated();
+  }
+
+  private boolean statsOrNoopUnauthenticated() {
     if (text() != null && text().unauthenticated()) {
       return true;
     }
@@ -91,6 +107,7 @@ public record TargetResult(long index, Target target, Instant timestamp, Scope s
       m.add("sasl");
     }
     if ((text() != null && text().authRequired()) || (tlsText() != null && tlsText().authRequired())
+        || (observation.read() != null && observation.read().authRequired())
         || (passiveLocalTcp() && target.local().asciiAuth())) {
       m.add("ascii");
     }
@@ -156,7 +173,7 @@ public record TargetResult(long index, Target target, Instant timestamp, Scope s
     return Map.of();
   }
 
-  /** The reported version, from text, TLS, binary VERSION or UDP stats; null when none. */
+  /** The reported version, from text, TLS, binary VERSION, the read probe or UDP stats; null when none. */
   public String version() {
     if (text() != null && text().version() != null) {
       return text().version();
@@ -166,6 +183,9 @@ public record TargetResult(long index, Target target, Instant timestamp, Scope s
     }
     if (observation.binary() != null && observation.binary().version() != null) {
       return observation.binary().version();
+    }
+    if (observation.read() != null && observation.read().version() != null) {
+      return observation.read().version();
     }
     return stats().get("version");
   }

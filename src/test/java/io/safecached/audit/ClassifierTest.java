@@ -134,6 +134,49 @@ class ClassifierTest {
   }
 
   @Test
+  void aPortThatServesReadsButNotStatsIsAnOpenProxyJudgedLikeAnOpenServer() throws Exception {
+    Observation o = Observations.proxy("END", true, false);
+    for (String ip : List.of("127.0.0.1", "10.0.0.5", "192.0.2.1")) {
+      TargetResult r = classifier.classify(0, at(ip), o);
+      Finding f = find(r, FindingType.PROXY_UNAUTHENTICATED);
+      TargetResult direct = classifier.classify(0, at(ip), Observations.wideOpen("1.6.18"));
+      assertThat(f.severity()).as("as severe as an open memcached on %s", ip)
+          .isEqualTo(find(direct, FindingType.TCP_UNAUTHENTICATED).severity());
+      assertThat(r.exposed()).isEqualTo(direct.exposed());
+      assertThat(r.tcpUnauthenticated()).isTrue();
+      assertThat(r.proxyUnauthenticated()).isTrue();
+      assertThat(r.findingIds()).doesNotContain("MC-TCP-UNAUTHENTICATED", "MC-NOT-MEMCACHED", "MC-AUTH-REQUIRED");
+      assertThat(f.detail()).isEqualTo("get of a random key answered END, version answered 1.6.18; stats not served"
+          + " (closed the connection without a reply)");
+    }
+    TargetResult pub = classifier.classify(0, at("192.0.2.1"), o);
+    assertThat(pub.severity()).isEqualTo(Severity.HIGH);
+    assertThat(pub.version()).isEqualTo("1.6.18");
+    assertThat(pub.product()).isEqualTo("memcached");
+  }
+
+  @Test
+  void aProxyWhoseServersFailIsStillOpenAndOneAskingForAuthenticationIsNot() throws Exception {
+    TargetResult down = classifier.classify(0, at("192.0.2.1"),
+        Observations.proxy("SERVER_ERROR Connection refused", true, false));
+    assertThat(find(down, FindingType.PROXY_UNAUTHENTICATED).detail()).contains("may be down");
+    TargetResult auth = classifier.classify(0, at("192.0.2.1"),
+        Observations.proxy("CLIENT_ERROR unauthenticated", false, true));
+    assertThat(auth.findingIds()).contains("MC-AUTH-REQUIRED")
+        .doesNotContain("MC-PROXY-UNAUTHENTICATED", "MC-TCP-UNAUTHENTICATED", "MC-NOT-MEMCACHED");
+    assertThat(auth.exposed()).isFalse();
+  }
+
+  @Test
+  void aStatsAnswerWinsOverTheReadProbe() throws Exception {
+    Observation open = Observations.wideOpen("1.6.18");
+    Observation both = new Observation(open.text(), open.binary(), null,
+        Observations.proxy("END", true, false).read(), null, null, null);
+    TargetResult r = classifier.classify(0, at("192.0.2.1"), both);
+    assertThat(r.findingIds()).contains("MC-TCP-UNAUTHENTICATED").doesNotContain("MC-PROXY-UNAUTHENTICATED");
+  }
+
+  @Test
   void errorsCarryNoFindings() throws Exception {
     TargetResult r = classifier.classify(0, Target.remote("x.invalid", null, 1), Observation.error("cannot resolve"));
     assertThat(r.error()).isEqualTo("cannot resolve");

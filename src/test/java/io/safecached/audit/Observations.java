@@ -48,6 +48,19 @@ final class Observations {
     return new Observation(silent, b, null, UdpReply.silent(Connect.CLOSED, 15, false), null, null);
   }
 
+  /**
+   * twemproxy: closes the connection on {@code stats} (nothing answered), no binary protocol, no TLS; the read
+   * probe's {@code get} answered {@code getReply} and {@code version} was forwarded to a server behind it.
+   */
+  static Observation proxy(String getReply, boolean accepted, boolean authRequired) {
+    TextReply closed = new TextReply(Connect.OPEN, false, null, Map.of(), false, false, false, 0,
+        "closed the connection without a reply");
+    ReadReply read = new ReadReply(Connect.OPEN, true, getReply, accepted, authRequired ? null : "1.6.18",
+        authRequired, false, authRequired ? "get answered " + getReply : null);
+    return new Observation(closed, new BinaryReply(Connect.OPEN, false, null, List.of(), false, false),
+        new TlsReply(false, null, null), read, null, null, null);
+  }
+
   /** Connection refused everywhere. */
   static Observation closed() {
     return new Observation(TextReply.failed(Connect.CLOSED, "refused"), BinaryReply.failed(Connect.CLOSED), null,

@@ -28,6 +28,7 @@ import io.safecached.audit.Observation;
 import io.safecached.audit.ProbeSettings;
 import io.safecached.audit.Prober;
 import io.safecached.audit.RateLimiter;
+import io.safecached.audit.ReadReply;
 import io.safecached.audit.Target;
 import io.safecached.audit.TextReply;
 import io.safecached.audit.TlsReply;
@@ -45,8 +46,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * Runs the probes of one target over Netty, asynchronously: the ASCII, binary and UDP probes start together;
- * the TLS probe runs only when the plain TCP port gave no memcached reply; the write check only with
- * {@code --write-check} on a server that answered {@code stats} without authentication. Every probe start
+ * the TLS probe runs only when the plain TCP port gave no memcached reply; the read probe ({@code get} of a random
+ * key, then {@code version}) only when the port answered neither {@code stats} nor an authentication refusal
+ * (a proxy such as twemproxy, which does not forward {@code stats}); the write check only with
+ * {@code --write-check} on a server that served {@code stats} or that read without authentication. Every probe start
  * takes a slot from the rate limiter and gets its own deadline; timeouts are retried up to the retry count.
  * Sends nothing but those probes, and always from this host's own address.
  */
@@ -118,11 +121,40 @@ public final class NettyProber implements Prober {
           return open && !memcached && !(tx != null && tx.foreign()) ? tls(t, remote)
               : CompletableFuture.completedFuture(null);
         });
-    CompletableFuture<WriteCheck> write = text.thenCompose(tx -> settings.writeCheck() && tx != null
-        && tx.unauthenticated() ? writeCheck(remote) : CompletableFuture.completedFuture(null));
-    return CompletableFuture.allOf(text, binary, udp, tls, write)
-        .thenApply(v -> new Observation(text.join(), binary.join(), tls.join(), udp.join(), write.join(), null))
+    CompletableFuture<ReadReply> read = text.thenCombine(binary, NettyProber::needsReadProbe)
+        .thenCompose(needed -> needed
+            ? retried(() -> tcp(remote, d -> new ReadProbe(d, randomKey(), settings.maxReplyBytes()), null),
+                r -> r.connect() == Connect.NO_ANSWER, ReadReply::failed)
+            : CompletableFuture.completedFuture(null));
+    CompletableFuture<WriteCheck> write = text.thenCompose(tx -> !settings.writeCheck() || tx == null
+        ? CompletableFuture.completedFuture(null)
+        : tx.unauthenticated() ? writeCheck(remote)
+        : read.thenCompose(rd -> rd != null && rd.readAccepted() ? writeCheck(remote)
+            : CompletableFuture.completedFuture(null)));
+    return CompletableFuture.allOf(text, binary, udp, tls, read, write)
+        .thenApply(v -> new Observation(text.join(), binary.join(), tls.join(), read.join(), udp.join(),
+            write.join(), null))
         .exceptionally(e -> Observation.error("internal error: " + e));
+  }
+
+  /**
+   * The read probe runs on a port that accepted the connection but neither served {@code stats} nor refused it
+   * for want of authentication (text {@code CLIENT_ERROR}, binary auth error or SASL mechanisms), and did not
+   * answer with something other than memcached (HTTP, an SSH banner): closed on {@code stats}, silent, or
+   * {@code ERROR}.
+   */
+  static boolean needsReadProbe(TextReply tx, BinaryReply bn) {
+    if (tx == null || tx.connect() != Connect.OPEN || tx.unauthenticated() || tx.authRequired() || tx.foreign()) {
+      return false;
+    }
+    return bn == null || !(bn.authRequired() || !bn.saslMechanisms().isEmpty() || bn.noopAnswered());
+  }
+
+  /** A key that exists nowhere: the audit's prefix and 96 random bits. */
+  private String randomKey() {
+    byte[] k = new byte[12];
+    random.nextBytes(k);
+    return "safecached-audit-" + HexFormat.of().formatHex(k);
   }
 
   /** Runs a probe, again up to {@code retries} times while {@code again} holds; failures become results. */
@@ -227,10 +259,8 @@ public final class NettyProber implements Prober {
   }
 
   private CompletableFuture<WriteCheck> writeCheck(InetSocketAddress remote) {
-    byte[] k = new byte[12];
-    random.nextBytes(k);
-    String key = "safecached-audit-" + HexFormat.of().formatHex(k);
-    String value = "audit-" + HexFormat.of().formatHex(k, 0, 6);
+    String key = randomKey();
+    String value = "audit-" + key.substring(key.length() - 12);
     return tcp(remote, d -> new WriteProbe(d, key, value, settings.maxReplyBytes()), null)
         .exceptionally(e -> new WriteCheck(false, false, false, ConnectFailure.describe(e)));
   }

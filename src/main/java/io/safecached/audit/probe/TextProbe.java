@@ -1,31 +1,24 @@
 package io.safecached.audit.probe;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.ReferenceCountUtil;
 import io.safecached.audit.Connect;
 import io.safecached.audit.TextReply;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The ASCII probe: sends {@code version\r\nstats\r\n} and reads the two replies. Reading is bounded in bytes
- * (the reply is cut at {@code maxBytes}, and a line without a newline within {@link #MAX_LINE} bytes ends the
- * probe) and in time (the {@link Exchange} deadline), so a hostile peer cannot make it read forever.
+ * (the reply is cut at {@code maxBytes}, and a line without a newline within {@link LineBuffer#MAX_LINE} bytes
+ * ends the probe) and in time (the {@link Exchange} deadline), so a hostile peer cannot make it read forever.
+ * The detail says how a reply without {@code stats} ended: an error line (which request it answered), or the
+ * peer closing the connection (twemproxy closes it on {@code stats}).
  */
-final class TextProbe extends Exchange<TextReply> {
+final class TextProbe extends LineExchange<TextReply> {
   static final byte[] REQUEST = "version\r\nstats\r\n".getBytes(StandardCharsets.US_ASCII);
-  /** Longest line accepted; memcached's lines are far shorter. */
-  static final int MAX_LINE = 4096;
-
-  private final int maxBytes;
   private final boolean startOnActive;
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private final Map<String, String> stats = new LinkedHashMap<>();
-  private long received;
   private int replies;
   private boolean answered;
   private boolean authRequired;
@@ -36,8 +29,7 @@ final class TextProbe extends Exchange<TextReply> {
   private String detail;
 
   TextProbe(long deadlineNanos, int maxBytes, boolean startOnActive) {
-    super(deadlineNanos);
-    this.maxBytes = maxBytes;
+    super(deadlineNanos, maxBytes);
     this.startOnActive = startOnActive;
   }
 
@@ -56,49 +48,40 @@ final class TextProbe extends Exchange<TextReply> {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try {
-      if (!(msg instanceof ByteBuf buf) || result.isDone()) {
-        return;
-      }
-      int n = buf.readableBytes();
-      int room = (int) Math.min(n, maxBytes - received);
-      byte[] chunk = new byte[Math.max(room, 0)];
-      buf.readBytes(chunk);
-      received += n;
-      pending.write(chunk, 0, chunk.length);
-      parseLines();
-      if (!result.isDone() && received >= maxBytes) {
-        truncated = true;
-        finish(false);
-      }
-    } finally {
-      ReferenceCountUtil.release(msg);
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (!result.isDone() && detail == null) {
+      detail = lines.received() == 0 ? "closed the connection without a reply"
+          : replies == 0 ? "closed the connection mid-reply"
+          : "closed the connection after the " + request(replies - 1) + " reply";
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  void failed(Throwable cause) {
+    if (detail == null) {
+      detail = ConnectFailure.describe(cause);
     }
   }
 
-  private void parseLines() {
-    byte[] data = pending.toByteArray();
-    int start = 0;
-    for (int i = 0; i < data.length && !result.isDone(); i++) {
-      if (data[i] == '\n') {
-        int end = i > start && data[i - 1] == '\r' ? i - 1 : i;
-        line(new String(data, start, end - start, StandardCharsets.ISO_8859_1));
-        start = i + 1;
-      }
-    }
-    pending.reset();
-    if (!result.isDone()) {
-      pending.write(data, start, data.length - start);
-      if (pending.size() > MAX_LINE) {
-        foreign = !answered;
-        detail = "no line end within " + MAX_LINE + " bytes";
-        finish(false);
-      }
-    }
+  /** The request that reply number {@code n} (from 0) answers. */
+  private static String request(int n) {
+    return n == 0 ? "version" : "stats";
   }
 
-  private void line(String l) {
+  @Override
+  void overflow(boolean full) {
+    if (full) {
+      truncated = true;
+    } else {
+      foreign = !answered;
+      detail = "no line end within " + LineBuffer.MAX_LINE + " bytes";
+    }
+    finish(false);
+  }
+
+  @Override
+  void line(ChannelHandlerContext ctx, String l) {
     if (l.startsWith("VERSION ")) {
       answered = true;
       version = l.substring(8).trim();
@@ -114,20 +97,22 @@ final class TextProbe extends Exchange<TextReply> {
       reply();
     } else if (l.equals("ERROR") || l.startsWith("ERROR ")) {
       answered = true;
+      errorLine(l);
       reply();
     } else if (l.startsWith("CLIENT_ERROR") || l.startsWith("SERVER_ERROR")) {
       answered = true;
       String lower = l.toLowerCase(java.util.Locale.ROOT);
       if (lower.contains("auth")) {
         authRequired = true;
-        detail = printable(l);
+        detail = LineBuffer.printable(l);
         finish(false);
         return;
       }
+      errorLine(l);
       reply();
     } else {
       foreign = !answered;
-      detail = printable(l);
+      detail = LineBuffer.printable(l);
       finish(false);
     }
   }
@@ -138,21 +123,19 @@ final class TextProbe extends Exchange<TextReply> {
     }
   }
 
-  private static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length() && sb.length() < 80; i++) {
-      char c = s.charAt(i);
-      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+  /** Notes the first error line with the request it answered (a server or proxy refusing {@code stats}). */
+  private void errorLine(String l) {
+    if (detail == null) {
+      detail = request(replies) + " answered " + LineBuffer.printable(l);
     }
-    return sb.toString();
   }
 
   @Override
   TextReply snapshot(boolean timedOut) {
     if (timedOut && detail == null && !answered) {
-      detail = received == 0 ? "connected, no reply within the timeout" : "incomplete reply";
+      detail = lines.received() == 0 ? "connected, no reply within the timeout" : "incomplete reply";
     }
-    return new TextReply(Connect.OPEN, answered, version, stats, authRequired, foreign, truncated, received,
-        detail);
+    return new TextReply(Connect.OPEN, answered, version, stats, authRequired, foreign, truncated,
+        lines.received(), detail);
   }
 }

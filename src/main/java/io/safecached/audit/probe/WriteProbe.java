@@ -1,37 +1,28 @@
 package io.safecached.audit.probe;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.ReferenceCountUtil;
 import io.safecached.audit.WriteCheck;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code --write-check}: sets a random key with a 1-second TTL, reads it back, deletes it; one step at a time.
  * The key expires by itself if the connection drops before the delete. Bounded like {@link TextProbe}.
  */
-final class WriteProbe extends Exchange<WriteCheck> {
+final class WriteProbe extends LineExchange<WriteCheck> {
   private enum Step { SET, GET, DELETE, DONE }
 
   private final String key;
   private final String value;
-  private final int maxBytes;
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private Step step = Step.SET;
   private boolean stored;
   private boolean readBack;
   private boolean deleted;
   private boolean sawValue;
-  private long received;
   private String detail;
 
   WriteProbe(long deadlineNanos, String key, String value, int maxBytes) {
-    super(deadlineNanos);
+    super(deadlineNanos, maxBytes);
     this.key = key;
     this.value = value;
-    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -41,42 +32,14 @@ final class WriteProbe extends Exchange<WriteCheck> {
     super.channelActive(ctx);
   }
 
-  private static void send(ChannelHandlerContext ctx, String s) {
-    ctx.writeAndFlush(Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII));
+  @Override
+  void overflow(boolean full) {
+    detail = "reply too long";
+    finish(false);
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try {
-      if (!(msg instanceof ByteBuf buf) || result.isDone()) {
-        return;
-      }
-      received += buf.readableBytes();
-      if (received > maxBytes) {
-        detail = "reply too long";
-        finish(false);
-        return;
-      }
-      byte[] chunk = new byte[buf.readableBytes()];
-      buf.readBytes(chunk);
-      pending.write(chunk, 0, chunk.length);
-      byte[] data = pending.toByteArray();
-      int start = 0;
-      for (int i = 0; i < data.length && !result.isDone(); i++) {
-        if (data[i] == '\n') {
-          int end = i > start && data[i - 1] == '\r' ? i - 1 : i;
-          line(ctx, new String(data, start, end - start, StandardCharsets.ISO_8859_1));
-          start = i + 1;
-        }
-      }
-      pending.reset();
-      pending.write(data, start, data.length - start);
-    } finally {
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private void line(ChannelHandlerContext ctx, String l) {
+  void line(ChannelHandlerContext ctx, String l) {
     switch (step) {
       case SET -> {
         stored = l.equals("STORED");

@@ -11,8 +11,6 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,40 +25,9 @@ class NettyProberTest {
     return new ProbeSettings(Duration.ofMillis(1500), 0, 1000, false, maxBytes);
   }
 
-  /** A TCP server on loopback that runs {@code behaviour} for each connection, in a daemon thread. */
-  private static ServerSocket server(ConnectionBehaviour behaviour) throws IOException {
-    ServerSocket ss = new ServerSocket(0, 50, LOOPBACK);
-    Thread t = new Thread(() -> {
-      while (!ss.isClosed()) {
-        try {
-          Socket s = ss.accept();
-          Thread c = new Thread(() -> {
-            try (s) {
-              behaviour.handle(s);
-            } catch (IOException | InterruptedException ignored) {
-              // the prober hung up
-            }
-          });
-          c.setDaemon(true);
-          c.start();
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return ss;
-  }
-
-  @FunctionalInterface
-  interface ConnectionBehaviour {
-    void handle(Socket s) throws IOException, InterruptedException;
-  }
-
   @Test
   void anEndlessStatsReplyIsCutAtTheByteLimit() throws Exception {
-    try (ServerSocket ss = server(s -> {
+    try (FakePeer ss = FakePeer.start(s -> {
       OutputStream out = s.getOutputStream();
       byte[] line = "STAT filler 0123456789012345678901234567890123456789\r\n".getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < 1_000_000; i++) {
@@ -68,7 +35,7 @@ class NettyProberTest {
       }
     }); NettyProber p = new NettyProber(settings(8192))) {
       long start = System.nanoTime();
-      Observation o = p.probe(Target.remote("127.0.0.1", LOOPBACK, ss.getLocalPort()).withProtocols(true, false))
+      Observation o = p.probe(Target.remote("127.0.0.1", LOOPBACK, ss.port()).withProtocols(true, false))
           .get(10, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(o.text().truncated()).isTrue();
@@ -80,8 +47,8 @@ class NettyProberTest {
 
   @Test
   void aSilentPeerEndsAtTheTimeoutAndALineWithoutEndIsForeign() throws Exception {
-    try (ServerSocket silent = server(s -> Thread.sleep(5000));
-         ServerSocket noNewline = server(s -> {
+    try (FakePeer silent = FakePeer.start(s -> Thread.sleep(5000));
+         FakePeer noNewline = FakePeer.start(s -> {
            OutputStream out = s.getOutputStream();
            byte[] junk = new byte[64 * 1024];
            java.util.Arrays.fill(junk, (byte) 'A');
@@ -89,19 +56,23 @@ class NettyProberTest {
            Thread.sleep(3000);
          });
          NettyProber p = new NettyProber(settings(64 * 1024))) {
-      Observation quiet = p.probe(Target.remote("127.0.0.1", LOOPBACK, silent.getLocalPort())
+      Observation quiet = p.probe(Target.remote("127.0.0.1", LOOPBACK, silent.port())
           .withProtocols(true, false)).get(10, TimeUnit.SECONDS);
       assertThat(quiet.text().connect()).isEqualTo(Connect.OPEN);
       assertThat(quiet.text().answered()).isFalse();
       assertThat(quiet.binary().answered()).isFalse();
       assertThat(quiet.tls()).as("TLS was tried on a silent open port").isNotNull();
       assertThat(quiet.tls().handshake()).isFalse();
+      assertThat(quiet.read()).as("the read probe was tried on a silent open port").isNotNull();
+      assertThat(quiet.read().answered()).isFalse();
+      assertThat(quiet.read().detail()).contains("no reply to get within the timeout");
 
-      Observation junk = p.probe(Target.remote("127.0.0.1", LOOPBACK, noNewline.getLocalPort())
+      Observation junk = p.probe(Target.remote("127.0.0.1", LOOPBACK, noNewline.port())
           .withProtocols(true, false)).get(10, TimeUnit.SECONDS);
       assertThat(junk.text().foreign()).isTrue();
       assertThat(junk.text().detail()).contains("no line end");
       assertThat(junk.binary().answered()).isFalse();
+      assertThat(junk.read()).as("no read probe on a port that answered with something else").isNull();
     }
   }
 
