@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -488,10 +489,15 @@ class MemoryAbuseIT {
         }
         closeAll();
       }
-      // the stats connection is the only one left, and nothing stays reserved
+      // the stats connection is the only one left, and nothing stays reserved (a stats reply slower than the
+      // client's 2 s on a loaded machine is asked again)
       assertThat(Poll.until(Duration.ofSeconds(30), () -> {
-        Map<String, String> stats = server.stats();
-        return stats.get("inflight_value_bytes").equals("0") && stats.get("curr_connections").equals("1");
+        try {
+          Map<String, String> stats = server.stats();
+          return stats.get("inflight_value_bytes").equals("0") && stats.get("curr_connections").equals("1");
+        } catch (SocketTimeoutException slow) {
+          return false;
+        }
       })).as("every reset connection closed; then: %s", server.stats()).isTrue();
       healthy(server);
     }
