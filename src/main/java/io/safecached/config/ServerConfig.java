@@ -120,7 +120,7 @@ public record ServerConfig(
 
   /** The Netty transport connections are served on ({@code -o transport=}). */
   public enum Transport {
-    /** epoll, else NIO (io_uring only when asked for: see server.NettyTransport). */
+    /** io_uring where the kernel allows it, else epoll, else NIO (see server.NettyTransport). */
     AUTO,
     IO_URING,
     EPOLL,

@@ -16,53 +16,87 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig.Transport;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The one place that picks the Netty transport: its event-loop factory and its TCP and UDP channel classes.
  *
- * <p>{@code AUTO} takes epoll, else NIO, and says why in {@link #reason()}. io_uring runs only when asked for
- * ({@code -o transport=io_uring}): on Netty 4.2.18 some connections reset by their peer in the middle of a value
- * were never closed on it (7 of 30 in one run of MemoryAbuseIT), which keeps their reservations and lets a
- * peer hold memory it should not. A transport asked for by name that this machine cannot run stops start-up with
- * the reason; nothing falls back silently then.
+ * <p>{@code AUTO} takes io_uring where the kernel allows it (containers often forbid it with seccomp, and
+ * {@code kernel.io_uring_disabled} can), else epoll, else NIO, and says why in {@link #reason()}. A transport asked
+ * for by name that this machine cannot run stops start-up with the reason; nothing falls back silently then.
+ *
+ * <p>io_uring runs with Netty's multishot POLLIN turned off ({@value #MULTISHOT_POLL_IN}, set here before Netty's
+ * io_uring classes load unless the JVM was given it). With it on (Netty 4.2.18's default), a connection reset by
+ * its peer while bytes were still queued on it was never closed: the reset's wake-up was spent on the read
+ * already under way, that read drained the queue, the kernel then reported the socket empty (after a reset, unlike
+ * after a FIN, it gives no hint that an error is left to read), so Netty ended its read loop and waited for an
+ * edge-triggered POLLIN that never came again; the connection kept its value reservation for ever (MemoryAbuseIT,
+ * up to a third of the connections reset mid-value). A one-shot POLLIN is re-armed for every read loop and the
+ * kernel checks the socket's state when it is armed, so the reset is read and the connection closes. Where
+ * multishot POLLIN is on anyway (the property set to true, or Netty's io_uring loaded by someone else first),
+ * {@code AUTO} takes epoll and says so.
  */
 record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
                       Class<? extends ServerChannel> serverChannel,
                       Class<? extends DatagramChannel> datagramChannel, String reason) {
 
+  /** Netty's switch for io_uring's multishot POLLIN, read once, when its {@code IoUring} class loads. */
+  static final String MULTISHOT_POLL_IN = "io.netty.iouring.pollAddMultishotEnabled";
+
+  static {
+    if (System.getProperty(MULTISHOT_POLL_IN) == null) {
+      System.setProperty(MULTISHOT_POLL_IN, "false");
+    }
+  }
+
   /** The transport for {@code wanted}, or a {@link ConfigException} when this machine cannot run it. */
   static NettyTransport select(Transport wanted) {
     return switch (wanted) {
-      case AUTO -> auto();
-      case IO_URING -> ioUring("asked for").orElseThrow(() -> unavailable("io_uring", IoUring.unavailabilityCause()));
-      case EPOLL -> epoll("asked for").orElseThrow(() -> unavailable("epoll", Epoll.unavailabilityCause()));
+      case AUTO -> auto(IoUring.unavailabilityCause(), IoUring.isAvailable() && IoUring.isPollAddMultishotEnabled(),
+          Epoll.unavailabilityCause());
+      case IO_URING -> {
+        if (!IoUring.isAvailable()) {
+          throw unavailable("io_uring", IoUring.unavailabilityCause());
+        }
+        yield ioUring(IoUring.isPollAddMultishotEnabled()
+            ? "asked for; multishot POLLIN is on (-D" + MULTISHOT_POLL_IN + "=true): resets may go unnoticed"
+            : "asked for");
+      }
+      case EPOLL -> {
+        if (!Epoll.isAvailable()) {
+          throw unavailable("epoll", Epoll.unavailabilityCause());
+        }
+        yield epoll("asked for");
+      }
       case NIO -> nio("asked for");
     };
   }
 
-  private static NettyTransport auto() {
-    if (Epoll.isAvailable()) {
-      return epoll("the default; io_uring only with -o transport=io_uring").orElseThrow();
+  /**
+   * What {@code AUTO} takes, given why io_uring and epoll cannot run here (null where they can) and whether
+   * io_uring would run with multishot POLLIN.
+   */
+  static NettyTransport auto(Throwable ioUringMissing, boolean multishotPollIn, Throwable epollMissing) {
+    if (ioUringMissing == null && !multishotPollIn) {
+      return ioUring("the default where the kernel allows it");
     }
-    return nio("epoll unavailable: " + cause(Epoll.unavailabilityCause()));
+    String why = ioUringMissing != null ? "io_uring unavailable: " + cause(ioUringMissing)
+        : "io_uring not taken: Netty's multishot POLLIN is on (-D" + MULTISHOT_POLL_IN
+            + "=true, or its io_uring loaded before safecached's) and misses connection resets";
+    if (epollMissing == null) {
+      return epoll(why);
+    }
+    return nio(why + "; epoll unavailable: " + cause(epollMissing));
   }
 
-  private static Optional<NettyTransport> ioUring(String why) {
-    if (!IoUring.isAvailable()) {
-      return Optional.empty();
-    }
-    return Optional.of(new NettyTransport(Transport.IO_URING, IoUringIoHandler::newFactory,
-        IoUringServerSocketChannel.class, IoUringDatagramChannel.class, why));
+  private static NettyTransport ioUring(String why) {
+    return new NettyTransport(Transport.IO_URING, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
+        IoUringDatagramChannel.class, why);
   }
 
-  private static Optional<NettyTransport> epoll(String why) {
-    if (!Epoll.isAvailable()) {
-      return Optional.empty();
-    }
-    return Optional.of(new NettyTransport(Transport.EPOLL, EpollIoHandler::newFactory,
-        EpollServerSocketChannel.class, EpollDatagramChannel.class, why));
+  private static NettyTransport epoll(String why) {
+    return new NettyTransport(Transport.EPOLL, EpollIoHandler::newFactory, EpollServerSocketChannel.class,
+        EpollDatagramChannel.class, why);
   }
 
   private static NettyTransport nio(String why) {
@@ -88,7 +122,7 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
     return message == null ? root.getClass().getSimpleName() : message;
   }
 
-  /** For the start-up line: {@code epoll (the default; io_uring only with -o transport=io_uring)}. */
+  /** For the start-up line: {@code io_uring (the default where the kernel allows it)}. */
   String describe() {
     return kind.optionName() + " (" + reason + ")";
   }

@@ -2,7 +2,6 @@ package io.safecached.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
@@ -14,24 +13,45 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig.Transport;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class NettyTransportTest {
-  @Test
-  void autoTakesEpollAndIoUringOnlyWhenAskedFor() {
-    assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-    NettyTransport t = NettyTransport.select(Transport.AUTO);
-    assertThat(t.kind()).as("io_uring misses some connection resets: not the default").isEqualTo(Transport.EPOLL);
-    assertThat(t.serverChannel()).isEqualTo(EpollServerSocketChannel.class);
-    assertThat(t.describe()).isEqualTo("epoll (the default; io_uring only with -o transport=io_uring)");
+  @BeforeAll
+  static void nettyTransportLoadsBeforeNettysIoUring() {
+    NettyTransport.select(Transport.NIO); // its class initializer turns multishot POLLIN off first
   }
 
   @Test
-  void autoFallsBackToNioAndSaysWhy() {
-    assumeFalse(Epoll.isAvailable(), "epoll is available here");
+  void autoTakesIoUringWhereTheKernelAllowsIt() {
+    assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+    assertThat(IoUring.isPollAddMultishotEnabled()).as("multishot POLLIN misses resets: turned off").isFalse();
     NettyTransport t = NettyTransport.select(Transport.AUTO);
-    assertThat(t.kind()).isEqualTo(Transport.NIO);
-    assertThat(t.describe()).startsWith("nio (epoll unavailable: ");
+    assertThat(t.kind()).isEqualTo(Transport.IO_URING);
+    assertThat(t.serverChannel()).isEqualTo(IoUringServerSocketChannel.class);
+    assertThat(t.datagramChannel()).isEqualTo(IoUringDatagramChannel.class);
+    assertThat(t.describe()).isEqualTo("io_uring (the default where the kernel allows it)");
+  }
+
+  @Test
+  void autoFallsBackToEpollThenNioAndSaysWhy() {
+    Throwable seccomp = new RuntimeException("wrapped", new UnsupportedOperationException("Operation not permitted"));
+    assertThat(NettyTransport.auto(null, false, null).kind()).isEqualTo(Transport.IO_URING);
+    NettyTransport epoll = NettyTransport.auto(seccomp, false, null);
+    assertThat(epoll.serverChannel()).isEqualTo(EpollServerSocketChannel.class);
+    assertThat(epoll.describe()).isEqualTo("epoll (io_uring unavailable: Operation not permitted)");
+    NettyTransport nio = NettyTransport.auto(seccomp, false, new UnsatisfiedLinkError("no libnetty"));
+    assertThat(nio.kind()).isEqualTo(Transport.NIO);
+    assertThat(nio.describe())
+        .isEqualTo("nio (io_uring unavailable: Operation not permitted; epoll unavailable: no libnetty)");
+  }
+
+  @Test
+  void autoDoesNotTakeIoUringWithMultishotPollIn() {
+    NettyTransport t = NettyTransport.auto(null, true, null);
+    assertThat(t.kind()).isEqualTo(Transport.EPOLL);
+    assertThat(t.reason()).startsWith("io_uring not taken: Netty's multishot POLLIN is on (-D"
+        + NettyTransport.MULTISHOT_POLL_IN + "=true").endsWith("misses connection resets");
   }
 
   @Test

@@ -133,6 +133,8 @@ public final class ServerProcess implements AutoCloseable {
 
   private static Map<String, String> stats(InetSocketAddress address, String command) throws IOException {
     try (RawClient c = new RawClient(address)) {
+      // a cold server on a machine loaded by parallel builds has taken more than the default 2 s to answer
+      c.readTimeout(10_000);
       Map<String, String> out = new LinkedHashMap<>();
       for (String line : c.send(command + "\r\n").readUntil("END\r\n").split("\r\n")) {
         String[] f = line.split(" ", 3);
