@@ -118,7 +118,7 @@ class LauncherScriptTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
-        "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn4m]", "[-XX:-TieredCompilation]",
+        "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
         "[-XX:TrimNativeHeapInterval=1000]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
@@ -176,7 +176,7 @@ class LauncherScriptTest {
       Result r = run(Map.of("JAVA_HOME", home.toString()), "serve");
       assertThat(r.out()).as(e.getKey()).first().isEqualTo("jdk-" + e.getKey());
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(e.getKey()).isEqualTo(e.getValue());
-      assertThat(r.out()).as(e.getKey()).contains("[-XX:-TieredCompilation]", "[-Xmn4m]");
+      assertThat(r.out()).as(e.getKey()).contains("[-XX:-TieredCompilation]", "[-Xmn8m]");
     }
     Result other = run(Map.of(), "version");
     assertThat(other.out()).as("only serve").noneMatch(a -> a.startsWith("[-XX:TrimNative")
@@ -195,7 +195,7 @@ class LauncherScriptTest {
       boolean young = opts.startsWith("-Xmn") || opts.contains("NewSize") || opts.contains("G1");
       assertThat(r.out().contains("[-XX:-TieredCompilation]")).as(opts).isEqualTo(!tiered);
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(opts).isEqualTo(!opts.contains("Trim"));
-      assertThat(r.out().contains("[-Xmn4m]")).as(opts).isEqualTo(!young);
+      assertThat(r.out().contains("[-Xmn8m]")).as(opts).isEqualTo(!young);
     }
   }
 
