@@ -45,8 +45,8 @@ class ChurnIT {
    * What safecached may hold beyond {@code -m} x 1.05, in MB: the JVM (about 68 MB idle, 12 of it heap), the rest
    * of the heap the launcher sizes for {@code -m 64 -I 1m} (90 MB at most: values in flight, the index, requests),
    * the optimizing compiler's scratch memory (up to about 10 MB while it compiles) and Netty's buffers. THE number
-   * to adjust. With the launcher's flags of issue 12's RSS work this test peaked at 188-216 MB (121-149 over -m x
-   * 1.05) and 2 minutes of bench/churn at 159 (docs/performance.md, "Memory (issue 12)"); the bound is the
+   * to adjust. With the launcher's flags of issue 12's RSS work this test peaked at 182-216 MB (115-149 over -m x
+   * 1.05) and 2 minutes of bench/churn at 159-178 (docs/performance.md, "Memory (issue 12)"); the bound is the
    * sum of the parts: 68 idle, 78 more heap, 10 for the compiler, 9 of buffers. (180 before that work; the on-heap
    * store needed 320.)
    */
