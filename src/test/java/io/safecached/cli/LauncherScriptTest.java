@@ -118,7 +118,8 @@ class LauncherScriptTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
-        "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-jar]",
+        "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
+        "[-XX:TrimNativeHeapInterval=1000]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -160,6 +161,41 @@ class LauncherScriptTest {
       assertThat(r.out()).as(e.getKey().toString()).contains("[-XX:+ExitOnOutOfMemoryError]")
           .containsAll(e.getValue());
       assertThat(r.out().stream().filter(a -> a.startsWith("[-Xmx"))).as(e.getKey().toString()).hasSize(1);
+    }
+  }
+
+  @Test
+  void serveTrimsMallocOnlyOnJdksThatHaveTheFlag() throws Exception {
+    buildJar();
+    // -XX:TrimNativeHeapInterval came with JDK 22 and was backported to 21.0.1 and 17.0.9; an older JVM refuses
+    // to start on a flag it does not know
+    Map<String, Boolean> trims = Map.of("17.0.8", false, "17.0.9", true, "17.0.15", true, "19.0.2", false,
+        "21", false, "21.0.1", true, "22", true, "25.0.3", true);
+    for (Map.Entry<String, Boolean> e : trims.entrySet()) {
+      Path home = fakeJdk(tmp, "jdk-" + e.getKey(), e.getKey(), true);
+      Result r = run(Map.of("JAVA_HOME", home.toString()), "serve");
+      assertThat(r.out()).as(e.getKey()).first().isEqualTo("jdk-" + e.getKey());
+      assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(r.out()).as(e.getKey()).contains("[-XX:-TieredCompilation]", "[-Xmn8m]");
+    }
+    Result other = run(Map.of(), "version");
+    assertThat(other.out()).as("only serve").noneMatch(a -> a.startsWith("[-XX:TrimNative")
+        || a.startsWith("[-XX:-Tiered") || a.startsWith("[-Xmn"));
+  }
+
+  @Test
+  void compilerYoungGenerationAndTrimmingSetInTheOptionsWin() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    for (String opts : List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=0",
+        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC")) {
+      Result r = run(Map.of("SAFECACHED_JAVA_OPTS", opts), "serve");
+      assertThat(r.out()).as(opts).contains("[" + opts + "]");
+      boolean tiered = opts.contains("Tiered");
+      boolean young = opts.startsWith("-Xmn") || opts.contains("NewSize") || opts.contains("G1");
+      assertThat(r.out().contains("[-XX:-TieredCompilation]")).as(opts).isEqualTo(!tiered);
+      assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(opts).isEqualTo(!opts.contains("Trim"));
+      assertThat(r.out().contains("[-Xmn8m]")).as(opts).isEqualTo(!young);
     }
   }
 
