@@ -105,7 +105,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final Clock clock;
   private final Counters counters;
   private final Executor background;
-  private final long baseSecond;
+  private final Records records;
 
   // per segment
   private final int[] writeEnd;
@@ -204,14 +204,14 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     if (memoryFile == null) {
       this.memory = new RegionMemory(segmentCount, segmentSize);
       this.keyHash = new KeyHash();
-      this.baseSecond = Math.floorDiv(clock.millis(), 1000);
+      this.records = new Records(Math.floorDiv(clock.millis(), 1000));
       this.index = new KeyIndex(new Locations());
       this.restartNote = null;
     } else {
       this.memory = new RegionMemory(segmentCount, segmentSize, memoryFile);
       WarmRestart.State saved = WarmRestart.load(memoryFile, memoryLimitBytes, segmentSize, segmentCount, memory);
       this.keyHash = saved.ok() ? new KeyHash(saved.multipliers()) : new KeyHash();
-      this.baseSecond = saved.ok() ? saved.baseSecond() : Math.floorDiv(clock.millis(), 1000);
+      this.records = new Records(saved.ok() ? saved.baseSecond() : Math.floorDiv(clock.millis(), 1000));
       this.index = new KeyIndex(new Locations());
       this.restartNote = saved.note();
       if (saved.ok()) {
@@ -284,8 +284,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
         ItemLayout.countRead(b, off);
-        Item item = read(b, off, true);
-        return item.restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
+        Item item = records.read(b, off, true);
+        return item.restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
       }
     } finally {
@@ -329,10 +329,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       int off = KeyIndex.offsetOf(loc);
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
-        long accessed = accessMillis(b, off);
+        long accessed = records.accessMillis(b, off);
         ItemLayout.countRead(b, off);
         if (mark) {
-          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
           if ((m & ItemLayout.FETCHED) == 0) {
             ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
           }
@@ -345,7 +345,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         StoredValue value = StoredValue.pinned(b, off + ItemLayout.HEADER + ItemLayout.keyLength(b, off),
             valueLength, segmentPins, seg);
         Item item = Item.fetched(value, b.getInt(off + ItemLayout.FLAGS), b.getLong(off + ItemLayout.CAS),
-            deadline(b, off, m), storedMillis(b, off), (m & ItemLayout.STALE) != 0,
+            records.deadline(b, off, m), records.storedMillis(b, off), (m & ItemLayout.STALE) != 0,
             (m & ItemLayout.KEY_BINARY) != 0);
         return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
@@ -360,59 +360,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return again;
   }
 
-  /** The item at {@code off}, its value copied out ({@code copy}) or read later while the lock is held. */
-  private Item read(ByteBuffer b, int off, boolean copy) {
-    long cas = b.getLong(off + ItemLayout.CAS);
-    int flags = b.getInt(off + ItemLayout.FLAGS);
-    int valueLength = ItemLayout.valueLength(b, off);
-    int keyLength = ItemLayout.keyLength(b, off);
-    int m = ItemLayout.marks(b, off);
-    long stored = storedMillis(b, off);
-    long deadline = deadline(b, off, m);
-    boolean stale = (m & ItemLayout.STALE) != 0;
-    boolean keyBinary = (m & ItemLayout.KEY_BINARY) != 0;
-    int at = off + ItemLayout.HEADER + keyLength;
-    if (copy) {
-      byte[] v = new byte[valueLength];
-      b.get(at, v);
-      return new Item(v, flags, cas, deadline, stored, stale, keyBinary);
-    }
-    return Item.lazy(() -> {
-      byte[] v = new byte[valueLength];
-      b.get(at, v);
-      return v;
-    }, flags, cas, deadline, stored, stale, keyBinary);
-  }
-
-  /** When the record was stored, to the millisecond. */
-  private long storedMillis(ByteBuffer b, int off) {
-    return storedSecondMillis(b, off) + ItemLayout.storedMilli(b, off);
-  }
-
-  /** The start of the second in which the record was stored; its deadline counts from there. */
-  private long storedSecondMillis(ByteBuffer b, int off) {
-    return (baseSecond + (b.getInt(off + ItemLayout.STORED) & 0xFFFF_FFFFL)) * 1000L;
-  }
-
-  private long accessMillis(ByteBuffer b, int off) {
-    return (baseSecond + (b.getInt(off + ItemLayout.ACCESS) & 0xFFFF_FFFFL)) * 1000L;
-  }
-
-  private long deadline(ByteBuffer b, int off, int marks) {
-    int d = b.getInt(off + ItemLayout.DEADLINE);
-    if (d == ItemLayout.NEVER) {
-      return 0;
-    }
-    long delta = d & 0xFFFF_FFFFL;
-    return storedSecondMillis(b, off) + ((marks & ItemLayout.DEADLINE_SECONDS) != 0 ? delta * 1000L : delta);
-  }
-
-  /** Seconds since the base second, as a record keeps times. */
-  private int relativeSecond(long millis) {
-    long s = Math.floorDiv(millis, 1000) - baseSecond;
-    return (int) Math.max(0, Math.min(0xFFFF_FFFEL, s));
-  }
-
   /** Refuses use after {@link #close()}, whose memory is freed (checked with a stripe lock held). */
   private void ensureOpen() {
     if (closed) {
@@ -424,7 +371,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   private boolean isLive(ByteBuffer b, int off, long now) {
     int m = ItemLayout.marks(b, off);
-    long deadline = deadline(b, off, m);
+    long deadline = records.deadline(b, off, m);
     if (deadline != 0 && now >= deadline) {
       return false;
     }
@@ -432,7 +379,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   private boolean flushed(ByteBuffer b, int off, int marks, long now) {
-    long stored = storedMillis(b, off);
+    long stored = records.storedMillis(b, off);
     // a CAS the client chose (meta E) orders nothing: such an item is flushed when it was stored by the time of
     // the flush (in the same millisecond too, erring towards flushed)
     if ((marks & ItemLayout.EXPLICIT_CAS) != 0 ? stored <= flushedAt : b.getLong(off) <= flushedCas) {
@@ -473,7 +420,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           int off = KeyIndex.offsetOf(loc);
           if (isLive(b, off, now)) {
             int m = ItemLayout.marks(b, off);
-            live = read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off),
+            live = records.read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off),
                 (m & ItemLayout.TOKEN) != 0, (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
           } else {
             countDead(b, off, now);
@@ -521,7 +468,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         if (at >= 0) {
           int seg = KeyIndex.segmentOf(at);
           try {
-            write(at, k, next, now);
+            records.write(buffer(at), KeyIndex.offsetOf(at), k, next);
           } finally {
             writers.decrementAndGet(seg);
           }
@@ -555,48 +502,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private void rewriteInPlace(long loc, Item next) {
     ByteBuffer b = buffer(loc);
     int off = KeyIndex.offsetOf(loc);
-    writeDeadline(b, off, next.expiresAt(), storedSecondMillis(b, off));
+    records.writeDeadline(b, off, next.expiresAt(), records.storedSecondMillis(b, off));
     if (next.tokenSent()) {
       ItemLayout.setMarks(b, off, ItemLayout.TOKEN);
     }
     long deadline = next.expiresAt();
     maxDeadline.accumulateAndGet(KeyIndex.segmentOf(loc), deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
-  }
-
-  private void writeDeadline(ByteBuffer b, int off, long deadline, long storedSecondMillis) {
-    if (deadline == 0) {
-      b.putInt(off + ItemLayout.DEADLINE, ItemLayout.NEVER);
-      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-      return;
-    }
-    long delta = Math.max(0, deadline - storedSecondMillis);
-    if (delta < 0xFFFF_FFFFL) {
-      b.putInt(off + ItemLayout.DEADLINE, (int) delta);
-      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-    } else {
-      b.putInt(off + ItemLayout.DEADLINE, (int) Math.min(0xFFFF_FFFEL, (delta + 999) / 1000));
-      ItemLayout.setMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-    }
-  }
-
-  private void write(long at, byte[] k, Item item, long now) {
-    ByteBuffer b = buffer(at);
-    int off = KeyIndex.offsetOf(at);
-    byte[] v = item.value();
-    int stored = relativeSecond(item.storedAt());
-    int milli = (int) Math.floorMod(item.storedAt(), 1000L);
-    int marks = (item.fetched() ? ItemLayout.FETCHED : 0) | (item.tokenSent() ? ItemLayout.TOKEN : 0)
-        | (item.stale() ? ItemLayout.STALE : 0) | (item.keyBinary() ? ItemLayout.KEY_BINARY : 0)
-        | (item.explicitCas() ? ItemLayout.EXPLICIT_CAS : 0);
-    b.putLong(off + ItemLayout.CAS, item.cas());
-    b.putInt(off + ItemLayout.FLAGS, item.flags());
-    b.putInt(off + ItemLayout.VALUE_LENGTH, v.length);
-    b.putInt(off + ItemLayout.STORED, stored);
-    b.putInt(off + ItemLayout.ACCESS, relativeSecond(item.lastAccess()));
-    b.putInt(off + ItemLayout.WORD, k.length | marks | milli << 16);
-    writeDeadline(b, off, item.expiresAt(), (baseSecond + stored) * 1000L);
-    b.put(off + ItemLayout.HEADER, k);
-    b.put(off + ItemLayout.HEADER + k.length, v);
   }
 
   @Override
@@ -987,9 +898,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
             liveItems.decrementAndGet(seg);
             liveBytes.addAndGet(toSeg, fp);
             liveItems.incrementAndGet(toSeg);
-            long dl = deadline(d, toOff, m);
+            long dl = records.deadline(d, toOff, m);
             maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
-            maxStored.accumulateAndGet(toSeg, storedMillis(d, toOff), Math::max);
+            maxStored.accumulateAndGet(toSeg, records.storedMillis(d, toOff), Math::max);
           } else {
             s.removeAt(i);
             liveBytes.addAndGet(seg, -fp);
@@ -1355,7 +1266,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       segs[seg * 5 + 3] = maxDeadline.get(seg);
       segs[seg * 5 + 4] = maxStored.get(seg);
     }
-    return new WarmRestart.State(true, null, keyHash.multipliers(), baseSecond, casSequence.get(), flushedCas,
+    return new WarmRestart.State(true, null, keyHash.multipliers(), records.baseSecond, casSequence.get(), flushedCas,
         flushedAt, flushSecond, limit, segmentSize, segmentCount, all, fresh, segs, tables, counts, bytes.get());
   }
 
@@ -1454,7 +1365,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         if (!closed && stripe.findLocation(location, hash) >= 0) {
           ByteBuffer b = buffer(location);
           int off = KeyIndex.offsetOf(location);
-          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
           if ((ItemLayout.marks(b, off) & ItemLayout.FETCHED) == 0) {
             ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
           }
