@@ -607,7 +607,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
    * moves to the main head or is evicted (reclaimed when dead): from the small queue ({@link #PROMOTE}) the ones
    * read since they were written move, with their count reset; from the main queue ({@link #REINSERT}) the ones
    * read since their last move, with their count reset too (a second chance, as CLOCK gives); from a segment
-   * thought dead ({@link #KEEP_LIVE}) whatever is still live. A record that cannot move (no room left) is evicted. The emptied segment is recycled.
+   * thought dead ({@link #KEEP_LIVE}) whatever is still live. A record that cannot move (no room left) is
+   * evicted. The emptied segment is recycled.
    */
   private void evictSegment(int seg, int mode, long now) {
     ByteBuffer b = memory.segment(seg);
@@ -932,31 +933,19 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   // ---------------------------------------------------------------- warm restart
 
-  /** Everything a warm restart needs besides the segments' bytes (all locks held). */
+  /** Everything a warm restart needs besides the segments' bytes (all locks held): see {@link WarmRestart#snapshot}. */
   private WarmRestart.State snapshot() {
-    long[][] tables = new long[KeyIndex.STRIPES][];
-    int[] counts = new int[KeyIndex.STRIPES];
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      tables[si] = index.stripe(si).table;
-      counts[si] = index.stripe(si).count;
-    }
-    int[] order = segments.order();
-    long[] segs = segments.metadata();
-    return new WarmRestart.State(true, null, keyHash.multipliers(), records.baseSecond, casSequence.get(), flushedCas,
-        flushedAt, flushSecond, limit, segmentSize, segmentCount, order, segments.fresh(), segs, tables, counts,
-        bytes.get());
+    return WarmRestart.snapshot(index, segments, keyHash.multipliers(), records.baseSecond, casSequence.get(),
+        flushedCas, flushedAt, flushSecond, limit, bytes.get());
   }
 
-  /** Takes over a saved state: the index, the segments holding records (all sealed now), the sequences. */
+  /** Takes over a saved state: the sequences here, the index and the segments in {@link WarmRestart#restore}. */
   private void restore(WarmRestart.State st) {
     casSequence.set(st.casSequence());
     flushedCas = st.flushedCas();
     flushedAt = st.flushedAt();
     flushSecond = st.flushSecond();
-    segments.restore(st.order(), st.fresh(), st.segments());
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      index.stripe(si).load(st.tables()[si], st.counts()[si]);
-    }
+    WarmRestart.restore(st, index, segments);
     bytes.set(st.bytes());
   }
 

@@ -447,6 +447,16 @@ final class Segments {
 
   // ---------------------------------------------------------------- warm restart
 
+  /** The size of a segment in bytes. */
+  int segmentSize() {
+    return segmentSize;
+  }
+
+  /** How many segments there are (allocated or not). */
+  int segmentCount() {
+    return segmentCount;
+  }
+
   /**
    * The segments holding records, for a warm restart: the main queue, the main head, the small queue, then the
    * heads (segment lock held).
