@@ -15,24 +15,28 @@ import java.util.function.UnaryOperator;
  * {@link ItemStore} that keeps every item (key, value, flags, CAS, times, marks) in segments off the Java heap,
  * found through a compact index; log-structured after Segcache.
  *
+ * <p>This class holds the reads and writes, the liveness rules, eviction's walk of a segment, the sweeper and the
+ * crawler. Beside it: {@link Segments} keeps the segments' bookkeeping (heads, queues, free lists, counts) and
+ * chooses victims, {@link Records} reads and writes one record, {@link WarmRestart} saves and restores the lot.
+ *
  * <h2>Design notes</h2>
  * <ul>
  *   <li><b>Segments (Segcache, memcached's slab pages).</b> {@code -m} is cut into equal segments
  *       ({@value #DEFAULT_SEGMENT} bytes, or enough for the largest item, or less for a tiny limit), allocated
  *       off the heap when first used ({@link RegionMemory}). Items are appended, each an exact-size record of
  *       32 bytes of header, key and value padded to 8 ({@link ItemLayout}), so there are no slab classes to
- *       waste up to a quarter of each item, as memcached's do. A change writes a new record and the old one
- *       is dead space until its segment is evicted.</li>
+ *       waste up to a quarter of each item, as memcached's do ({@link Records} reads and writes them). A change
+ *       writes a new record and the old one is dead space until its segment is evicted.</li>
  *   <li><b>Index (Segcache's hash table, memcached's primary hash).</b> {@link KeyIndex}: 8 bytes a slot, no
  *       Java object per item, striped locks; keys are hashed with a keyed multilinear hash drawn per store
  *       ({@link KeyHash}), so clients cannot choose colliding keys. Like memcached's hash table it lives outside
  *       {@code -m}.</li>
  *   <li><b>Write heads grouped by lifetime (Segcache's TTL buckets).</b> New records go to one of
- *       {@value #TTL_CLASSES} open segments by remaining lifetime (none, up to 10 s, 1 min, 10 min, 1 h, 1 day,
- *       longer), so a segment's items tend to expire together. Each segment records the latest deadline and the
- *       latest store time of what it holds: a segment whose items are all expired or flushed is reclaimed whole
- *       by the {@link ExpirySweeper} without looking at any other item, and one whose items were all deleted or
- *       replaced is reused without being read at all.</li>
+ *       {@value #TTL_CLASSES} open segments ({@link Segments}' heads) by remaining lifetime (none, up to 10 s,
+ *       1 min, 10 min, 1 h, 1 day, longer), so a segment's items tend to expire together. Each segment records
+ *       the latest deadline and the latest store time of what it holds: a segment whose items are all expired or
+ *       flushed is reclaimed whole by the {@link ExpirySweeper} without looking at any other item, and one whose
+ *       items were all deleted or replaced is reused without being read at all.</li>
  *   <li><b>Eviction (FIFO with reinsertion: Segcache's merge, S3-FIFO's second chance, memcached's ACTIVE).</b>
  *       When no segment is free, the oldest full segment is walked once: each record still indexed that was read
  *       at least twice since it was written (memcached's ACTIVE bit) is kept, compacted to the segment's start
@@ -45,7 +49,8 @@ import java.util.function.UnaryOperator;
  *       slot at the new record. Eviction holds one stripe lock at a time, so no thread holds two stripe locks;
  *       a writer that needs room releases its stripe lock first and retries. A segment with writes still being
  *       copied into it is never evicted ({@code writers}), nor one pinned by readers ({@code pins}); a segment
- *       emptied while pinned waits in {@code draining} until its last reader lets go.</li>
+ *       emptied while pinned waits in {@code draining} until its last reader lets go. The lock order is written at
+ *       {@link Segments#lock}: the evict lock, a stripe lock, a head's lock, the segment lock.</li>
  *   <li><b>Marks.</b> Fetched, active, win token and last access are written in the record; the token is
  *       claimed with an atomic compare-and-set there, so exactly one client wins it.</li>
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
