@@ -4,20 +4,20 @@ import io.safecached.store.KeyIndex.Stripe;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.UnaryOperator;
 
 /**
  * {@link ItemStore} that keeps every item (key, value, flags, CAS, times, marks) in segments off the Java heap,
  * found through a compact index; log-structured after Segcache.
+ *
+ * <p>This class holds the reads and writes, the liveness rules, eviction's walk of a segment, the sweeper and the
+ * crawler. Beside it: {@link Segments} keeps the segments' bookkeeping (heads, queues, free lists, counts) and
+ * chooses victims, {@link Records} reads and writes one record, {@link WarmRestart} saves and restores the lot.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -25,18 +25,18 @@ import java.util.function.UnaryOperator;
  *       ({@value #DEFAULT_SEGMENT} bytes, or enough for the largest item, or less for a tiny limit), allocated
  *       off the heap when first used ({@link RegionMemory}). Items are appended, each an exact-size record of
  *       32 bytes of header, key and value padded to 8 ({@link ItemLayout}), so there are no slab classes to
- *       waste up to a quarter of each item, as memcached's do. A change writes a new record and the old one
- *       is dead space until its segment is evicted.</li>
+ *       waste up to a quarter of each item, as memcached's do ({@link Records} reads and writes them). A change
+ *       writes a new record and the old one is dead space until its segment is evicted.</li>
  *   <li><b>Index (Segcache's hash table, memcached's primary hash).</b> {@link KeyIndex}: 8 bytes a slot, no
  *       Java object per item, striped locks; keys are hashed with a keyed multilinear hash drawn per store
  *       ({@link KeyHash}), so clients cannot choose colliding keys. Like memcached's hash table it lives outside
  *       {@code -m}.</li>
  *   <li><b>Write heads grouped by lifetime (Segcache's TTL buckets).</b> New records go to one of
- *       {@value #TTL_CLASSES} open segments by remaining lifetime (none, up to 10 s, 1 min, 10 min, 1 h, 1 day,
- *       longer), so a segment's items tend to expire together. Each segment records the latest deadline and the
- *       latest store time of what it holds: a segment whose items are all expired or flushed is reclaimed whole
- *       by the {@link ExpirySweeper} without looking at any other item, and one whose items were all deleted or
- *       replaced is reused without being read at all.</li>
+ *       {@value #TTL_CLASSES} open segments ({@link Segments}' heads) by remaining lifetime (none, up to 10 s,
+ *       1 min, 10 min, 1 h, 1 day, longer), so a segment's items tend to expire together. Each segment records
+ *       the latest deadline and the latest store time of what it holds: a segment whose items are all expired or
+ *       flushed is reclaimed whole by the {@link ExpirySweeper} without looking at any other item, and one whose
+ *       items were all deleted or replaced is reused without being read at all.</li>
  *   <li><b>Eviction (FIFO with reinsertion: Segcache's merge, S3-FIFO's second chance, memcached's ACTIVE).</b>
  *       When no segment is free, the oldest full segment is walked once: each record still indexed that was read
  *       at least twice since it was written (memcached's ACTIVE bit) is kept, compacted to the segment's start
@@ -49,7 +49,8 @@ import java.util.function.UnaryOperator;
  *       slot at the new record. Eviction holds one stripe lock at a time, so no thread holds two stripe locks;
  *       a writer that needs room releases its stripe lock first and retries. A segment with writes still being
  *       copied into it is never evicted ({@code writers}), nor one pinned by readers ({@code pins}); a segment
- *       emptied while pinned waits in {@code draining} until its last reader lets go.</li>
+ *       emptied while pinned waits in {@code draining} until its last reader lets go. The lock order is written at
+ *       {@link Segments#lock}: the evict lock, a stripe lock, a head's lock, the segment lock.</li>
  *   <li><b>Marks.</b> Fetched, active, win token and last access are written in the record; the token is
  *       claimed with an atomic compare-and-set there, so exactly one client wins it.</li>
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
@@ -85,15 +86,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private static final int PROMOTE = 0;
   private static final int REINSERT = 1;
   private static final int KEEP_LIVE = 2;
-  /** An eviction picks, of this many oldest segments of a queue, the one with the fewest live bytes. */
-  static final int VICTIM_WINDOW = 4;
-  /**
-   * The small queue's share of the segments, in percent: S3-FIFO's 10 % let a key just written go before it was
-   * read once whenever a client moved on to new keys while old ones still held the main queue (bench/compare's
-   * 16 KB cell missed 12 % of gets, memcached none); at 30 % (memcached's HOT is 20 %, COLD what is left) a
-   * replay of moving windows of keys hits 99.8 % instead of 94.5 %, and the Zipf traces are unchanged.
-   */
-  static final int SMALL_PERCENT = 30;
   /** Sweep steps look at this many dead segments at most. */
   static final int SWEEP_BATCH = 64;
 
@@ -105,45 +97,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final Clock clock;
   private final Counters counters;
   private final Executor background;
-  private final long baseSecond;
+  private final Records records;
 
-  // per segment
-  private final int[] writeEnd;
-  private final AtomicIntegerArray writers;
-  private final AtomicLongArray liveBytes;
-  private final AtomicIntegerArray liveItems;
-  private final AtomicLongArray maxDeadline;
-  private final AtomicLongArray maxStored;
-  /** Readers of each segment: replies still copying or sending a value from it. A pinned segment is not reused. */
-  private final AtomicIntegerArray pins;
-  /** Values out to the transport over the store's memory now, at most {@link #handOffLimit}. */
-  private final AtomicInteger handOffs = new AtomicInteger();
-  private final int handOffLimit;
-  private final StoredValue.Pins segmentPins = new SegmentPins();
-
-  /** Guards the FIFO, the free list and the segment counts; taken inside a head's lock, never the other way. */
-  private final Object segmentLock = new Object();
-  /** S3-FIFO's small queue: full segments of new records, oldest first. */
-  private final ArrayDeque<Integer> small = new ArrayDeque<>();
-  /** S3-FIFO's main queue: full segments of records read while in the small queue, or moved again since. */
-  private final ArrayDeque<Integer> main = new ArrayDeque<>();
-  private final List<ArrayDeque<Integer>> queues = List.of(small, main);
-  /** Empty segments ready for a head. */
-  private final ArrayDeque<Integer> free = new ArrayDeque<>();
-  /** Empty segments not counted against the limit (after it was lowered): used again before fresh ones. */
-  private final ArrayDeque<Integer> unused = new ArrayDeque<>();
-  /** Emptied segments still pinned by readers: reused once the last one lets go. */
-  private final ArrayDeque<Integer> draining = new ArrayDeque<>();
-  /** Segments counted against the limit: heads, queued, free, the main head and the spare. */
-  private int occupied;
-  /** The open segment evictions move surviving records into; -1 when none. */
-  private int mainHead = -1;
-  /** An empty segment kept for the main head, so that an eviction can always move what it keeps; -1 if none. */
-  private int spare = -1;
-  /** The next segment never used. */
-  private int fresh;
-  private final int[] heads = new int[TTL_CLASSES];
-  private final Object[] headLocks = new Object[TTL_CLASSES];
+  private final Segments segments;
+  /** Taken outside the segment lock and the stripe locks: see {@link Segments#lock} for the order. */
   private final Object evictLock = new Object();
 
   private final AtomicLong casSequence = new AtomicLong();
@@ -189,29 +146,18 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     this.clock = clock;
     this.counters = counters;
     this.background = background;
-    this.writeEnd = new int[segmentCount];
-    this.writers = new AtomicIntegerArray(segmentCount);
-    this.liveBytes = new AtomicLongArray(segmentCount);
-    this.liveItems = new AtomicIntegerArray(segmentCount);
-    this.maxDeadline = new AtomicLongArray(segmentCount);
-    this.maxStored = new AtomicLongArray(segmentCount);
-    this.pins = new AtomicIntegerArray(segmentCount);
-    this.handOffLimit = Math.max(1, segmentCount / HAND_OFF_SHARE);
-    for (int i = 0; i < TTL_CLASSES; i++) {
-      heads[i] = -1;
-      headLocks[i] = new Object();
-    }
+    this.segments = new Segments(segmentCount, segmentSize, () -> limit - reserved.get(), () -> closed);
     if (memoryFile == null) {
       this.memory = new RegionMemory(segmentCount, segmentSize);
       this.keyHash = new KeyHash();
-      this.baseSecond = Math.floorDiv(clock.millis(), 1000);
+      this.records = new Records(Math.floorDiv(clock.millis(), 1000));
       this.index = new KeyIndex(new Locations());
       this.restartNote = null;
     } else {
       this.memory = new RegionMemory(segmentCount, segmentSize, memoryFile);
       WarmRestart.State saved = WarmRestart.load(memoryFile, memoryLimitBytes, segmentSize, segmentCount, memory);
       this.keyHash = saved.ok() ? new KeyHash(saved.multipliers()) : new KeyHash();
-      this.baseSecond = saved.ok() ? saved.baseSecond() : Math.floorDiv(clock.millis(), 1000);
+      this.records = new Records(saved.ok() ? saved.baseSecond() : Math.floorDiv(clock.millis(), 1000));
       this.index = new KeyIndex(new Locations());
       this.restartNote = saved.note();
       if (saved.ok()) {
@@ -284,8 +230,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
         ItemLayout.countRead(b, off);
-        Item item = read(b, off, true);
-        return item.restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
+        Item item = records.read(b, off, true);
+        return item.restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
       }
     } finally {
@@ -329,10 +275,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       int off = KeyIndex.offsetOf(loc);
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
-        long accessed = accessMillis(b, off);
+        long accessed = records.accessMillis(b, off);
         ItemLayout.countRead(b, off);
         if (mark) {
-          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
           if ((m & ItemLayout.FETCHED) == 0) {
             ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
           }
@@ -340,12 +286,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         int seg = KeyIndex.segmentOf(loc);
         // pinned under the read lock: an evictor unindexes the record under the write lock before it looks
         // at the pins, so it sees this one
-        pins.incrementAndGet(seg);
+        segments.pins.incrementAndGet(seg);
         int valueLength = ItemLayout.valueLength(b, off);
         StoredValue value = StoredValue.pinned(b, off + ItemLayout.HEADER + ItemLayout.keyLength(b, off),
-            valueLength, segmentPins, seg);
+            valueLength, segments.segmentPins, seg);
         Item item = Item.fetched(value, b.getInt(off + ItemLayout.FLAGS), b.getLong(off + ItemLayout.CAS),
-            deadline(b, off, m), storedMillis(b, off), (m & ItemLayout.STALE) != 0,
+            records.deadline(b, off, m), records.storedMillis(b, off), (m & ItemLayout.STALE) != 0,
             (m & ItemLayout.KEY_BINARY) != 0);
         return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
@@ -360,59 +306,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return again;
   }
 
-  /** The item at {@code off}, its value copied out ({@code copy}) or read later while the lock is held. */
-  private Item read(ByteBuffer b, int off, boolean copy) {
-    long cas = b.getLong(off + ItemLayout.CAS);
-    int flags = b.getInt(off + ItemLayout.FLAGS);
-    int valueLength = ItemLayout.valueLength(b, off);
-    int keyLength = ItemLayout.keyLength(b, off);
-    int m = ItemLayout.marks(b, off);
-    long stored = storedMillis(b, off);
-    long deadline = deadline(b, off, m);
-    boolean stale = (m & ItemLayout.STALE) != 0;
-    boolean keyBinary = (m & ItemLayout.KEY_BINARY) != 0;
-    int at = off + ItemLayout.HEADER + keyLength;
-    if (copy) {
-      byte[] v = new byte[valueLength];
-      b.get(at, v);
-      return new Item(v, flags, cas, deadline, stored, stale, keyBinary);
-    }
-    return Item.lazy(() -> {
-      byte[] v = new byte[valueLength];
-      b.get(at, v);
-      return v;
-    }, flags, cas, deadline, stored, stale, keyBinary);
-  }
-
-  /** When the record was stored, to the millisecond. */
-  private long storedMillis(ByteBuffer b, int off) {
-    return storedSecondMillis(b, off) + ItemLayout.storedMilli(b, off);
-  }
-
-  /** The start of the second in which the record was stored; its deadline counts from there. */
-  private long storedSecondMillis(ByteBuffer b, int off) {
-    return (baseSecond + (b.getInt(off + ItemLayout.STORED) & 0xFFFF_FFFFL)) * 1000L;
-  }
-
-  private long accessMillis(ByteBuffer b, int off) {
-    return (baseSecond + (b.getInt(off + ItemLayout.ACCESS) & 0xFFFF_FFFFL)) * 1000L;
-  }
-
-  private long deadline(ByteBuffer b, int off, int marks) {
-    int d = b.getInt(off + ItemLayout.DEADLINE);
-    if (d == ItemLayout.NEVER) {
-      return 0;
-    }
-    long delta = d & 0xFFFF_FFFFL;
-    return storedSecondMillis(b, off) + ((marks & ItemLayout.DEADLINE_SECONDS) != 0 ? delta * 1000L : delta);
-  }
-
-  /** Seconds since the base second, as a record keeps times. */
-  private int relativeSecond(long millis) {
-    long s = Math.floorDiv(millis, 1000) - baseSecond;
-    return (int) Math.max(0, Math.min(0xFFFF_FFFEL, s));
-  }
-
   /** Refuses use after {@link #close()}, whose memory is freed (checked with a stripe lock held). */
   private void ensureOpen() {
     if (closed) {
@@ -424,7 +317,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   private boolean isLive(ByteBuffer b, int off, long now) {
     int m = ItemLayout.marks(b, off);
-    long deadline = deadline(b, off, m);
+    long deadline = records.deadline(b, off, m);
     if (deadline != 0 && now >= deadline) {
       return false;
     }
@@ -432,7 +325,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   private boolean flushed(ByteBuffer b, int off, int marks, long now) {
-    long stored = storedMillis(b, off);
+    long stored = records.storedMillis(b, off);
     // a CAS the client chose (meta E) orders nothing: such an item is flushed when it was stored by the time of
     // the flush (in the same millisecond too, erring towards flushed)
     if ((marks & ItemLayout.EXPLICIT_CAS) != 0 ? stored <= flushedAt : b.getLong(off) <= flushedCas) {
@@ -473,7 +366,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           int off = KeyIndex.offsetOf(loc);
           if (isLive(b, off, now)) {
             int m = ItemLayout.marks(b, off);
-            live = read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, accessMillis(b, off),
+            live = records.read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off),
                 (m & ItemLayout.TOKEN) != 0, (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
           } else {
             countDead(b, off, now);
@@ -517,13 +410,13 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           rewriteInPlace(loc, next);
           return next;
         }
-        long at = allocate(lifetimeClass(next.expiresAt(), now), fp);
+        long at = segments.allocate(lifetimeClass(next.expiresAt(), now), fp);
         if (at >= 0) {
           int seg = KeyIndex.segmentOf(at);
           try {
-            write(at, k, next, now);
+            records.write(buffer(at), KeyIndex.offsetOf(at), k, next);
           } finally {
-            writers.decrementAndGet(seg);
+            segments.writers.decrementAndGet(seg);
           }
           if (i >= 0) {
             s.replace(i, at);
@@ -531,12 +424,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           } else {
             s.insert(at, h);
           }
-          liveBytes.addAndGet(seg, fp);
-          liveItems.incrementAndGet(seg);
+          segments.liveBytes.addAndGet(seg, fp);
+          segments.liveItems.incrementAndGet(seg);
           bytes.addAndGet(fp);
           long deadline = next.expiresAt();
-          maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
-          maxStored.accumulateAndGet(seg, now, Math::max);
+          segments.maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
+          segments.maxStored.accumulateAndGet(seg, now, Math::max);
           return next.bind(new StoredMarks(s, h, at));
         }
       } finally {
@@ -555,48 +448,13 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private void rewriteInPlace(long loc, Item next) {
     ByteBuffer b = buffer(loc);
     int off = KeyIndex.offsetOf(loc);
-    writeDeadline(b, off, next.expiresAt(), storedSecondMillis(b, off));
+    records.writeDeadline(b, off, next.expiresAt(), records.storedSecondMillis(b, off));
     if (next.tokenSent()) {
       ItemLayout.setMarks(b, off, ItemLayout.TOKEN);
     }
     long deadline = next.expiresAt();
-    maxDeadline.accumulateAndGet(KeyIndex.segmentOf(loc), deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
-  }
-
-  private void writeDeadline(ByteBuffer b, int off, long deadline, long storedSecondMillis) {
-    if (deadline == 0) {
-      b.putInt(off + ItemLayout.DEADLINE, ItemLayout.NEVER);
-      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-      return;
-    }
-    long delta = Math.max(0, deadline - storedSecondMillis);
-    if (delta < 0xFFFF_FFFFL) {
-      b.putInt(off + ItemLayout.DEADLINE, (int) delta);
-      ItemLayout.clearMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-    } else {
-      b.putInt(off + ItemLayout.DEADLINE, (int) Math.min(0xFFFF_FFFEL, (delta + 999) / 1000));
-      ItemLayout.setMarks(b, off, ItemLayout.DEADLINE_SECONDS);
-    }
-  }
-
-  private void write(long at, byte[] k, Item item, long now) {
-    ByteBuffer b = buffer(at);
-    int off = KeyIndex.offsetOf(at);
-    byte[] v = item.value();
-    int stored = relativeSecond(item.storedAt());
-    int milli = (int) Math.floorMod(item.storedAt(), 1000L);
-    int marks = (item.fetched() ? ItemLayout.FETCHED : 0) | (item.tokenSent() ? ItemLayout.TOKEN : 0)
-        | (item.stale() ? ItemLayout.STALE : 0) | (item.keyBinary() ? ItemLayout.KEY_BINARY : 0)
-        | (item.explicitCas() ? ItemLayout.EXPLICIT_CAS : 0);
-    b.putLong(off + ItemLayout.CAS, item.cas());
-    b.putInt(off + ItemLayout.FLAGS, item.flags());
-    b.putInt(off + ItemLayout.VALUE_LENGTH, v.length);
-    b.putInt(off + ItemLayout.STORED, stored);
-    b.putInt(off + ItemLayout.ACCESS, relativeSecond(item.lastAccess()));
-    b.putInt(off + ItemLayout.WORD, k.length | marks | milli << 16);
-    writeDeadline(b, off, item.expiresAt(), (baseSecond + stored) * 1000L);
-    b.put(off + ItemLayout.HEADER, k);
-    b.put(off + ItemLayout.HEADER + k.length, v);
+    segments.maxDeadline.accumulateAndGet(KeyIndex.segmentOf(loc), deadline == 0 ? Long.MAX_VALUE : deadline,
+        Math::max);
   }
 
   @Override
@@ -637,8 +495,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     ByteBuffer b = buffer(loc);
     int fp = ItemLayout.footprint(b, KeyIndex.offsetOf(loc));
     int seg = KeyIndex.segmentOf(loc);
-    liveBytes.addAndGet(seg, -fp);
-    liveItems.decrementAndGet(seg);
+    segments.liveBytes.addAndGet(seg, -fp);
+    segments.liveItems.decrementAndGet(seg);
     bytes.addAndGet(-fp);
   }
 
@@ -661,74 +519,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   // ---------------------------------------------------------------- segments
 
-  /**
-   * Room for {@code fp} bytes in the head of {@code ttlClass}: the location, with the segment's writer count
-   * raised (the caller lowers it when the record is written), or -1 when a segment is needed and none is free.
-   */
-  private long allocate(int ttlClass, int fp) {
-    synchronized (headLocks[ttlClass]) {
-      while (true) {
-        int seg = heads[ttlClass];
-        if (seg >= 0 && writeEnd[seg] + fp <= segmentSize) {
-          int off = writeEnd[seg];
-          writeEnd[seg] = off + fp;
-          writers.incrementAndGet(seg);
-          return KeyIndex.location(seg, off);
-        }
-        synchronized (segmentLock) {
-          if (closed) {
-            throw new IllegalStateException("store closed");
-          }
-          int next = takeFree();
-          if (next < 0) {
-            return -1;
-          }
-          if (seg >= 0) {
-            small.addLast(seg);
-          }
-          heads[ttlClass] = next;
-        }
-      }
-    }
-  }
-
-  /** An empty segment for a head, or -1 (segment lock held). */
-  private int takeFree() {
-    if (!draining.isEmpty()) {
-      drain();
-    }
-    Integer f = free.pollFirst();
-    if (f != null) {
-      return f;
-    }
-    if (occupied < allowedSegments()) {
-      Integer u = unused.pollFirst();
-      if (u != null) {
-        occupied++;
-        return u;
-      }
-      if (fresh < segmentCount) {
-        occupied++;
-        return fresh++;
-      }
-    }
-    return -1;
-  }
-
-  /** Segments items may occupy: the limit less the reservations, in whole segments (at least one). */
-  private int allowedSegments() {
-    long room = limit - reserved.get();
-    return (int) Math.max(1, Math.min(segmentCount, room / segmentSize));
-  }
-
   /** Frees a segment when none is free (no lock held but the caller's own). */
   private void makeRoom() {
     synchronized (evictLock) {
       while (!closed) {
-        synchronized (segmentLock) {
-          if (!free.isEmpty() || occupied < allowedSegments() && (fresh < segmentCount || !unused.isEmpty())) {
-            return;
-          }
+        if (segments.hasRoom()) {
+          return;
         }
         if (!freeOne()) {
           Thread.onSpinWait();
@@ -741,20 +537,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private void shrinkToLimit() {
     synchronized (evictLock) {
       while (!closed) {
-        synchronized (segmentLock) {
-          if (occupied <= allowedSegments()) {
-            return;
-          }
-          Integer f = free.pollFirst();
-          if (f != null) {
-            release(f);
-            continue;
-          }
-          if (spare >= 0) {
-            release(spare);
-            spare = -1;
-            continue;
-          }
+        int step = segments.shrinkStep();
+        if (step == Segments.FITS) {
+          return;
+        }
+        if (step == Segments.RELEASED) {
+          continue;
         }
         if (!freeOne()) {
           Thread.onSpinWait();
@@ -766,8 +554,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   /**
    * Frees one segment (evict lock held). First one whose records were all deleted or replaced (reused unread),
    * then one whose records are all expired or flushed, then S3-FIFO's choice: the oldest of the small queue while
-   * it holds {@value #SMALL_PERCENT} % of the segments or more (or the main queue is empty), else the oldest of
-   * the main queue;
+   * it holds {@value Segments#SMALL_PERCENT} % of the segments or more (or the main queue is empty), else the
+   * oldest of the main queue;
    * when everything is an open head, the fullest head. Returns false when every candidate still has writes in
    * progress.
    */
@@ -775,33 +563,27 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long now = clock.millis();
     int victim = -1;
     int mode;
-    synchronized (segmentLock) {
-      if (!draining.isEmpty() && drain()) {
+    synchronized (segments.lock) {
+      if (segments.drainAny()) {
         return true;
       }
-      for (ArrayDeque<Integer> q : queues) {
-        for (Integer seg : q) {
-          if (writers.get(seg) == 0 && pins.get(seg) == 0 && liveItems.get(seg) == 0) {
-            q.remove(seg);
-            recycle(seg);
-            return true;
-          }
-        }
+      if (segments.recycleEmpty()) {
+        return true;
       }
       mode = KEEP_LIVE;
-      victim = deadSegment(now);
+      victim = segments.deadSegment(seg -> segmentDead(seg, now));
       if (victim < 0) {
-        boolean fromSmall = !small.isEmpty() && (small.size() * 100 >= occupied * SMALL_PERCENT || main.isEmpty());
+        boolean fromSmall = segments.smallFirst();
         mode = fromSmall ? PROMOTE : REINSERT;
-        victim = oldestIdle(fromSmall ? small : main);
+        victim = segments.oldestIdle(fromSmall);
         if (victim < 0) {
           mode = fromSmall ? REINSERT : PROMOTE;
-          victim = oldestIdle(fromSmall ? main : small);
+          victim = segments.oldestIdle(!fromSmall);
         }
       }
     }
     if (victim < 0) {
-      victim = stealHead();
+      victim = segments.stealHead();
       mode = PROMOTE;
       if (victim < 0) {
         return false;
@@ -811,92 +593,13 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return true;
   }
 
-  /** A queued segment whose records are all dead by now, taken off its queue; -1 if none (segment lock held). */
-  private int deadSegment(long now) {
-    for (ArrayDeque<Integer> q : queues) {
-      for (Integer seg : q) {
-        if (writers.get(seg) == 0 && pins.get(seg) == 0 && segmentDead(seg, now)) {
-          q.remove(seg);
-          return seg;
-        }
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * Of the {@value #VICTIM_WINDOW} oldest segments of {@code q} with no writes in progress, the one holding the
-   * fewest live bytes (the oldest among equals), taken off the queue; -1 if none (segment lock held). Deleted and
-   * replaced records are dead space until their segment goes, so under churn this frees the most room per walk
-   * while still taking one of the oldest, as a log-structured file system's cleaner does.
-   */
-  private int oldestIdle(ArrayDeque<Integer> q) {
-    int best = -1;
-    long bestLive = Long.MAX_VALUE;
-    int seen = 0;
-    for (Integer seg : q) {
-      if (writers.get(seg) != 0 || pins.get(seg) != 0) {
-        continue;
-      }
-      long live = liveBytes.get(seg);
-      if (live < bestLive) {
-        best = seg;
-        bestLive = live;
-      }
-      if (++seen == VICTIM_WINDOW) {
-        break;
-      }
-    }
-    if (best >= 0) {
-      q.remove(best);
-    }
-    return best;
-  }
-
-  /**
-   * Takes the fullest open head's segment (the main head's too) away for eviction, when everything is open heads
-   * (a limit of few segments); -1 when every head has writes in progress. Takes a head's lock, then the segment
-   * lock, in the order writers do.
-   */
-  private int stealHead() {
-    synchronized (segmentLock) {
-      if (mainHead >= 0) {
-        int seg = mainHead;
-        mainHead = -1;
-        return seg;
-      }
-    }
-    int best = -1;
-    int bestEnd = -1;
-    for (int c = 0; c < TTL_CLASSES; c++) {
-      int seg = heads[c];
-      if (seg >= 0 && writeEnd[seg] > bestEnd) {
-        best = c;
-        bestEnd = writeEnd[seg];
-      }
-    }
-    if (best < 0) {
-      return -1;
-    }
-    synchronized (headLocks[best]) {
-      synchronized (segmentLock) {
-        int seg = heads[best];
-        if (seg < 0 || writers.get(seg) != 0) {
-          return -1;
-        }
-        heads[best] = -1;
-        return seg;
-      }
-    }
-  }
-
   /** True when every record of {@code seg} is expired or flushed by now. */
   private boolean segmentDead(int seg, long now) {
-    long d = maxDeadline.get(seg);
+    long d = segments.maxDeadline.get(seg);
     if (d != Long.MAX_VALUE && d != 0 && now >= d) {
       return true;
     }
-    long stored = maxStored.get(seg);
+    long stored = segments.maxStored.get(seg);
     if (stored < flushedAt) {
       return true;
     }
@@ -905,58 +608,16 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   /**
-   * An emptied segment: the evictor's spare if it has none, else the free list; while readers still pin it,
-   * it waits in {@link #draining} instead (segment lock held).
-   */
-  private void recycle(int seg) {
-    if (pins.get(seg) != 0) {
-      draining.addLast(seg);
-      return;
-    }
-    writeEnd[seg] = 0;
-    maxDeadline.set(seg, 0);
-    maxStored.set(seg, 0);
-    if (spare < 0) {
-      spare = seg;
-    } else if (occupied > allowedSegments()) {
-      release(seg);
-    } else {
-      free.addLast(seg);
-    }
-  }
-
-  /** Recycles the drained segments no reader pins any more; true if there was one (segment lock held). */
-  private boolean drain() {
-    boolean any = false;
-    for (int n = draining.size(); n > 0; n--) {
-      int seg = draining.pollFirst();
-      if (pins.get(seg) == 0) {
-        recycle(seg);
-        any = true;
-      } else {
-        draining.addLast(seg);
-      }
-    }
-    return any;
-  }
-
-  /** Gives an empty segment back to the limit's count (its memory stays with the store). */
-  private void release(int seg) {
-    writeEnd[seg] = 0;
-    occupied--;
-    unused.addLast(seg);
-  }
-
-  /**
    * Walks {@code seg} once (evict lock held; the segment is off every queue). Each record still indexed either
    * moves to the main head or is evicted (reclaimed when dead): from the small queue ({@link #PROMOTE}) the ones
    * read since they were written move, with their count reset; from the main queue ({@link #REINSERT}) the ones
-   * read since their last move, with their count reset too (a second chance, as CLOCK gives); from a segment thought dead ({@link #KEEP_LIVE})
-   * whatever is still live. A record that cannot move (no room left) is evicted. The emptied segment is recycled.
+   * read since their last move, with their count reset too (a second chance, as CLOCK gives); from a segment
+   * thought dead ({@link #KEEP_LIVE}) whatever is still live. A record that cannot move (no room left) is
+   * evicted. The emptied segment is recycled.
    */
   private void evictSegment(int seg, int mode, long now) {
     ByteBuffer b = memory.segment(seg);
-    int end = writeEnd[seg];
+    int end = segments.writeEnd[seg];
     for (int off = 0; off < end; ) {
       int fp = ItemLayout.footprint(b, off);
       if (ItemLayout.keyLength(b, off) == 0) {
@@ -975,7 +636,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           int m = ItemLayout.marks(b, off);
           int freq = ItemLayout.frequency(m);
           boolean keep = live && (mode == KEEP_LIVE || freq > 0);
-          long to = keep ? mainRoom(fp) : -1;
+          long to = keep ? segments.mainRoom(fp) : -1;
           if (to >= 0) {
             int toSeg = KeyIndex.segmentOf(to);
             ByteBuffer d = memory.segment(toSeg);
@@ -983,17 +644,17 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
             d.put(toOff, b, off, fp);
             ItemLayout.setFrequency(d, toOff, mode == KEEP_LIVE ? freq : 0);
             s.replace(i, to);
-            liveBytes.addAndGet(seg, -fp);
-            liveItems.decrementAndGet(seg);
-            liveBytes.addAndGet(toSeg, fp);
-            liveItems.incrementAndGet(toSeg);
-            long dl = deadline(d, toOff, m);
-            maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
-            maxStored.accumulateAndGet(toSeg, storedMillis(d, toOff), Math::max);
+            segments.liveBytes.addAndGet(seg, -fp);
+            segments.liveItems.decrementAndGet(seg);
+            segments.liveBytes.addAndGet(toSeg, fp);
+            segments.liveItems.incrementAndGet(toSeg);
+            long dl = records.deadline(d, toOff, m);
+            segments.maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
+            segments.maxStored.accumulateAndGet(toSeg, records.storedMillis(d, toOff), Math::max);
           } else {
             s.removeAt(i);
-            liveBytes.addAndGet(seg, -fp);
-            liveItems.decrementAndGet(seg);
+            segments.liveBytes.addAndGet(seg, -fp);
+            segments.liveItems.decrementAndGet(seg);
             bytes.addAndGet(-fp);
             if (live) {
               countEviction((m & ItemLayout.FETCHED) != 0);
@@ -1010,31 +671,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       }
       off += fp;
     }
-    synchronized (segmentLock) {
-      recycle(seg);
-    }
-  }
-
-  /**
-   * Room for {@code fp} bytes in the main head (evict lock held): when it is full it joins the main queue and
-   * the spare segment takes its place. -1 when there is no spare.
-   */
-  private long mainRoom(int fp) {
-    synchronized (segmentLock) {
-      if (mainHead < 0 || writeEnd[mainHead] + fp > segmentSize) {
-        if (spare < 0) {
-          return -1;
-        }
-        if (mainHead >= 0) {
-          main.addLast(mainHead);
-        }
-        mainHead = spare;
-        spare = -1;
-      }
-      int off = writeEnd[mainHead];
-      writeEnd[mainHead] = off + fp;
-      return KeyIndex.location(mainHead, off);
-    }
+    segments.evicted(seg);
   }
 
   private void countEviction(boolean fetched) {
@@ -1058,24 +695,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         return 0;
       }
       List<Integer> dead = new ArrayList<>();
-      synchronized (segmentLock) {
-        for (ArrayDeque<Integer> q : queues) {
-          for (java.util.Iterator<Integer> it = q.iterator(); it.hasNext() && dead.size() < SWEEP_BATCH; ) {
-            int seg = it.next();
-            if (writers.get(seg) != 0) {
-              continue;
-            }
-            if (liveItems.get(seg) == 0) {
-              it.remove();
-              recycle(seg);
-              freed++;
-            } else if (segmentDead(seg, now)) {
-              it.remove();
-              dead.add(seg);
-            }
-          }
-        }
-      }
+      freed += segments.sweep(dead, SWEEP_BATCH, seg -> segmentDead(seg, now));
       for (int seg : dead) {
         evictSegment(seg, KEEP_LIVE, now);
         freed++;
@@ -1271,7 +891,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         index.stripe(si).lock.asWriteLock().lock();
       }
       try {
-        synchronized (segmentLock) {
+        synchronized (segments.lock) {
           if (memory.fileBacked()) {
             WarmRestart.save(memory, snapshot());
           }
@@ -1308,88 +928,29 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   /** Readers of segments now: values being copied into replies or out to the transport. */
   public int pinned() {
-    int n = 0;
-    for (int seg = 0; seg < segmentCount; seg++) {
-      n += pins.get(seg);
-    }
-    return n;
+    return segments.pinned();
   }
 
   /** Values out to the transport over the store's memory now. */
   public int handedOff() {
-    return handOffs.get();
+    return segments.handedOff();
   }
 
   // ---------------------------------------------------------------- warm restart
 
-  /** Everything a warm restart needs besides the segments' bytes (all locks held). */
+  /** Everything a warm restart needs besides the segments' bytes (all locks held): see {@link WarmRestart#snapshot}. */
   private WarmRestart.State snapshot() {
-    long[][] tables = new long[KeyIndex.STRIPES][];
-    int[] counts = new int[KeyIndex.STRIPES];
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      tables[si] = index.stripe(si).table;
-      counts[si] = index.stripe(si).count;
-    }
-    int[] all = new int[small.size() + main.size() + TTL_CLASSES + 1];
-    int n = 0;
-    for (int seg : main) {
-      all[n++] = seg;
-    }
-    if (mainHead >= 0) {
-      all[n++] = mainHead;
-    }
-    for (int seg : small) {
-      all[n++] = seg;
-    }
-    for (int c = 0; c < TTL_CLASSES; c++) {
-      if (heads[c] >= 0) {
-        all[n++] = heads[c];
-      }
-    }
-    all = java.util.Arrays.copyOf(all, n);
-    long[] segs = new long[segmentCount * 5];
-    for (int seg = 0; seg < segmentCount; seg++) {
-      segs[seg * 5] = writeEnd[seg];
-      segs[seg * 5 + 1] = liveBytes.get(seg);
-      segs[seg * 5 + 2] = liveItems.get(seg);
-      segs[seg * 5 + 3] = maxDeadline.get(seg);
-      segs[seg * 5 + 4] = maxStored.get(seg);
-    }
-    return new WarmRestart.State(true, null, keyHash.multipliers(), baseSecond, casSequence.get(), flushedCas,
-        flushedAt, flushSecond, limit, segmentSize, segmentCount, all, fresh, segs, tables, counts, bytes.get());
+    return WarmRestart.snapshot(index, segments, keyHash.multipliers(), records.baseSecond, casSequence.get(),
+        flushedCas, flushedAt, flushSecond, limit, bytes.get());
   }
 
-  /** Takes over a saved state: the index, the segments holding records (all sealed now), the sequences. */
+  /** Takes over a saved state: the sequences here, the index and the segments in {@link WarmRestart#restore}. */
   private void restore(WarmRestart.State st) {
     casSequence.set(st.casSequence());
     flushedCas = st.flushedCas();
     flushedAt = st.flushedAt();
     flushSecond = st.flushSecond();
-    for (int seg = 0; seg < segmentCount; seg++) {
-      writeEnd[seg] = (int) st.segments()[seg * 5];
-      liveBytes.set(seg, st.segments()[seg * 5 + 1]);
-      liveItems.set(seg, (int) st.segments()[seg * 5 + 2]);
-      maxDeadline.set(seg, st.segments()[seg * 5 + 3]);
-      maxStored.set(seg, st.segments()[seg * 5 + 4]);
-    }
-    for (int seg : st.order()) {
-      small.addLast(seg); // read counts survive, so the next evictions sort them out again
-    }
-    occupied = st.order().length;
-    fresh = st.fresh();
-    boolean[] used = new boolean[segmentCount];
-    for (int seg : st.order()) {
-      used[seg] = true;
-    }
-    for (int seg = 0; seg < fresh; seg++) {
-      if (!used[seg]) {
-        writeEnd[seg] = 0;
-        unused.addLast(seg);
-      }
-    }
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      index.stripe(si).load(st.tables()[si], st.counts()[si]);
-    }
+    WarmRestart.restore(st, index, segments);
     bytes.set(st.bytes());
   }
 
@@ -1405,33 +966,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     @Override
     public int hashAt(long location) {
       return (int) hashOf(ItemLayout.key(buffer(location), KeyIndex.offsetOf(location)));
-    }
-  }
-
-  /** Counts readers per segment for {@link StoredValue}, and bounds how many values leave without a copy. */
-  private final class SegmentPins implements StoredValue.Pins {
-    @Override
-    public void unpin(int segment) {
-      pins.decrementAndGet(segment);
-    }
-
-    @Override
-    public boolean startHandOff() {
-      while (true) {
-        int n = handOffs.get();
-        if (n >= handOffLimit) {
-          return false;
-        }
-        if (handOffs.compareAndSet(n, n + 1)) {
-          return true;
-        }
-      }
-    }
-
-    @Override
-    public void endHandOff(int segment) {
-      handOffs.decrementAndGet();
-      pins.decrementAndGet(segment);
     }
   }
 
@@ -1454,7 +988,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         if (!closed && stripe.findLocation(location, hash) >= 0) {
           ByteBuffer b = buffer(location);
           int off = KeyIndex.offsetOf(location);
-          b.putInt(off + ItemLayout.ACCESS, relativeSecond(now));
+          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
           if ((ItemLayout.marks(b, off) & ItemLayout.FETCHED) == 0) {
             ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
           }
@@ -1508,7 +1042,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       }
     }
     for (int seg = 0; seg < segmentCount; seg++) {
-      if (perSegBytes[seg] != liveBytes.get(seg) || perSegItems[seg] != liveItems.get(seg)) {
+      if (perSegBytes[seg] != segments.liveBytes.get(seg) || perSegItems[seg] != segments.liveItems.get(seg)) {
         throw new IllegalStateException("segment " + seg + " counts disagree");
       }
     }

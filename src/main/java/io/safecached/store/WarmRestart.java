@@ -44,6 +44,35 @@ final class WarmRestart {
     }
   }
 
+  /**
+   * Everything a warm restart needs besides the segments' bytes (all of the store's locks held): the index's
+   * tables, the segments' order and metadata, and the store's own numbers, given.
+   */
+  static State snapshot(KeyIndex index, Segments segments, long[] multipliers, long baseSecond, long casSequence,
+      long flushedCas, long flushedAt, long flushSecond, long limit, long bytes) {
+    long[][] tables = new long[KeyIndex.STRIPES][];
+    int[] counts = new int[KeyIndex.STRIPES];
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      tables[si] = index.stripe(si).table;
+      counts[si] = index.stripe(si).count;
+    }
+    int[] order = segments.order();
+    long[] segs = segments.metadata();
+    return new State(true, null, multipliers, baseSecond, casSequence, flushedCas, flushedAt, flushSecond, limit,
+        segments.segmentSize(), segments.segmentCount(), order, segments.fresh(), segs, tables, counts, bytes);
+  }
+
+  /**
+   * Takes over a saved state's index and segments (the segments holding records are all sealed now), before the
+   * store is used; the store takes the sequences itself.
+   */
+  static void restore(State st, KeyIndex index, Segments segments) {
+    segments.restore(st.order(), st.fresh(), st.segments());
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      index.stripe(si).load(st.tables()[si], st.counts()[si]);
+    }
+  }
+
   static Path metaFile(Path memoryFile) {
     return memoryFile.resolveSibling(memoryFile.getFileName() + ".meta");
   }
