@@ -213,6 +213,19 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   @Override
   public Item get(Key key) {
+    return lookUp(key, false, false);
+  }
+
+  @Override
+  public Item fetch(Key key, boolean mark) {
+    return lookUp(key, true, mark);
+  }
+
+  /**
+   * The live item for {@code key}: for a reply ({@code forReply}) with its value left in its segment, which is
+   * pinned, and marked fetched when {@code mark}; else with its value copied out. A dead item found is removed.
+   */
+  private Item lookUp(Key key, boolean forReply, boolean mark) {
     byte[] k = key.bytes();
     long h = hashOf(k);
     Stripe s = index.stripe(h);
@@ -229,9 +242,16 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       int off = KeyIndex.offsetOf(loc);
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
+        long accessed = records.accessMillis(b, off);
         ItemLayout.countRead(b, off);
-        Item item = records.read(b, off, true);
-        return item.restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off), (m & ItemLayout.TOKEN) != 0,
+        Item item = forReply ? pinned(b, off, m, loc) : records.read(b, off, true);
+        if (mark) {
+          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
+          if ((m & ItemLayout.FETCHED) == 0) {
+            ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
+          }
+        }
+        return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
             (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
       }
     } finally {
@@ -257,53 +277,19 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return null;
   }
 
-  @Override
-  public Item fetch(Key key, boolean mark) {
-    byte[] k = key.bytes();
-    long h = hashOf(k);
-    Stripe s = index.stripe(h);
-    long now = clock.millis();
-    long stamp = s.lock.readLock();
-    try {
-      ensureOpen();
-      int i = s.find(k, h);
-      if (i < 0) {
-        return null;
-      }
-      long loc = s.locationAt(i);
-      ByteBuffer b = buffer(loc);
-      int off = KeyIndex.offsetOf(loc);
-      if (isLive(b, off, now)) {
-        int m = ItemLayout.marks(b, off);
-        long accessed = records.accessMillis(b, off);
-        ItemLayout.countRead(b, off);
-        if (mark) {
-          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
-          if ((m & ItemLayout.FETCHED) == 0) {
-            ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
-          }
-        }
-        int seg = KeyIndex.segmentOf(loc);
-        // pinned under the read lock: an evictor unindexes the record under the write lock before it looks
-        // at the pins, so it sees this one
-        segments.pins.incrementAndGet(seg);
-        int valueLength = ItemLayout.valueLength(b, off);
-        StoredValue value = StoredValue.pinned(b, off + ItemLayout.HEADER + ItemLayout.keyLength(b, off),
-            valueLength, segments.segmentPins, seg);
-        Item item = Item.fetched(value, b.getInt(off + ItemLayout.FLAGS), b.getLong(off + ItemLayout.CAS),
-            records.deadline(b, off, m), records.storedMillis(b, off), (m & ItemLayout.STALE) != 0,
-            (m & ItemLayout.KEY_BINARY) != 0);
-        return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
-            (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
-      }
-    } finally {
-      s.lock.unlockRead(stamp);
-    }
-    Item again = get(key); // dead: get removes it, or finds what replaced it meanwhile (a copy on the heap)
-    if (again != null && mark) {
-      again.markFetched(now);
-    }
-    return again;
+  /**
+   * The record at {@code off} (marks {@code m}) as an item whose value stays in its segment, pinned (stripe read
+   * lock held: an evictor unindexes the record under the write lock before it looks at the pins, so it sees this
+   * one).
+   */
+  private Item pinned(ByteBuffer b, int off, int m, long loc) {
+    int seg = KeyIndex.segmentOf(loc);
+    segments.pins.incrementAndGet(seg);
+    StoredValue value = StoredValue.pinned(b, off + ItemLayout.HEADER + ItemLayout.keyLength(b, off),
+        ItemLayout.valueLength(b, off), segments.segmentPins, seg);
+    return Item.fetched(value, b.getInt(off + ItemLayout.FLAGS), b.getLong(off + ItemLayout.CAS),
+        records.deadline(b, off, m), records.storedMillis(b, off), (m & ItemLayout.STALE) != 0,
+        (m & ItemLayout.KEY_BINARY) != 0);
   }
 
   /** Refuses use after {@link #close()}, whose memory is freed (checked with a stripe lock held). */
