@@ -27,7 +27,9 @@ import java.util.Map;
  *
  * <p>Fixed replies are shared read-only buffers. A reply with values is written into buffers from the channel's
  * allocator (direct and pooled on epoll, so the transport writes them as they are), each sized exactly before
- * it is allocated, numbers written as digits in place and each value copied once. The hits of a multi-key get
+ * it is allocated, numbers written as digits in place and each value copied once, straight from the store's
+ * memory, or, when large, handed to the transport between the reply's own bytes ({@link ReplyValues}; such a
+ * value's length is not in the reply buffer's size). The hits of a multi-key get
  * share one buffer until it holds {@value #SPLIT_THRESHOLD} bytes; then the next hits start a new one, so a get
  * of a hundred 1 MB values never needs one 100 MB block, and on a connection those further buffers are made only
  * as the peer reads ({@link ValueChunks}): a reply is never held whole, however many keys a get line names.
@@ -240,6 +242,7 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       if (to == n) {
         size += END_BYTES.length;
       }
+      long total = size;
       ByteBuf[] handed = null;
       for (int i = from; i < to; i++) {
         Result.Hit hit = hits.get(i);
@@ -267,7 +270,7 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       }
       ByteBuf buf = parts.finish();
       from = to;
-      sent += size;
+      sent += total;
       if (to == n) {
         ended();
       }
