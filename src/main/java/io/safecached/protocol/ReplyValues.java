@@ -25,11 +25,8 @@ public final class ReplyValues {
    * null when {@code v} is to be copied (short, on the heap, or the store allows no more values out this way).
    */
   public static ByteBuf handOff(StoredValue v) {
-    if (v.length() < StoredValue.HAND_OFF_MIN || !v.inStore()) {
-      return null;
-    }
-    ByteBuffer bytes = v.buffer();
-    return v.handOff() ? new HandedOff(bytes, v) : null;
+    ByteBuffer bytes = v.handOff();
+    return bytes == null ? null : new HandedOff(bytes, v);
   }
 
   /** Copies {@code v} to the end of {@code out} and lets go of it. */
@@ -90,12 +87,8 @@ public final class ReplyValues {
       if (parts == null) {
         parts = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
       }
-      int end = buf.writerIndex();
-      if (end > cut) {
-        parts.addComponent(true, buf.retainedSlice(cut, end - cut));
-      }
+      cut();
       parts.addComponent(true, handedOff);
-      cut = end;
     }
 
     /** The whole reply. */
@@ -103,12 +96,18 @@ public final class ReplyValues {
       if (parts == null) {
         return buf;
       }
+      cut();
+      buf.release();
+      return parts;
+    }
+
+    /** Adds what the buffer holds since the last cut as the next part. */
+    private void cut() {
       int end = buf.writerIndex();
       if (end > cut) {
         parts.addComponent(true, buf.retainedSlice(cut, end - cut));
       }
-      buf.release();
-      return parts;
+      cut = end;
     }
   }
 

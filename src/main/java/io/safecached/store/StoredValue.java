@@ -83,18 +83,19 @@ public final class StoredValue {
   }
 
   /**
-   * Moves the hold to the transport: true when the value lies in the store's memory and the store allows one
-   * more value out this way (a peer that does not read must not hold the cache's memory: see
-   * {@link OffHeapStore}); then the caller writes the {@link #buffer()} it took before as it is and calls
-   * {@link #handOffDone()}
-   * once the transport has let go of it. False, with nothing changed, otherwise: the caller copies the value.
+   * Moves the hold to the transport: when the value lies in the store's memory, is at least
+   * {@link #HAND_OFF_MIN} long and the store allows one more value out this way (a peer that does not read must
+   * not hold the cache's memory: see {@link OffHeapStore}), its bytes as a buffer of their own, which the caller
+   * writes as they are and then calls {@link #handOffDone()} once the transport has let go of them. Null, with
+   * nothing changed, otherwise: the caller copies the value.
    */
-  public boolean handOff() {
+  public ByteBuffer handOff() {
     if (!held || length < HAND_OFF_MIN || !pins.startHandOff()) {
-      return false;
+      return null;
     }
+    ByteBuffer bytes = region.slice(at, length);
     held = false;
-    return true;
+    return bytes;
   }
 
   /** The transport has let go of a handed-off value; any thread, once. */

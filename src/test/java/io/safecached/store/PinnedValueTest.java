@@ -108,7 +108,7 @@ class PinnedValueTest {
     for (int i = 0; i < limit + 3; i++) {
       set("big" + i, value(StoredValue.HAND_OFF_MIN, i));
       StoredValue v = f.store.fetch(Key.of("big" + i), true).storedValue();
-      boolean handed = v.handOff();
+      boolean handed = v.handOff() != null;
       assertThat(handed).as("hand-off %d of at most %d", i, limit).isEqualTo(i < limit);
       if (handed) {
         out.add(v);
@@ -126,9 +126,9 @@ class PinnedValueTest {
   void shortValuesAndValuesOnTheHeapAreNeverHandedOff() {
     set("small", value(StoredValue.HAND_OFF_MIN - 1, 3));
     StoredValue small = f.store.fetch(Key.of("small"), true).storedValue();
-    assertThat(small.handOff()).isFalse();
+    assertThat(small.handOff()).isNull();
     small.release();
-    assertThat(StoredValue.of(value(StoredValue.HAND_OFF_MIN, 4)).handOff()).isFalse();
+    assertThat(StoredValue.of(value(StoredValue.HAND_OFF_MIN, 4)).handOff()).isNull();
     assertThat(f.store.pinned()).isZero();
   }
 
