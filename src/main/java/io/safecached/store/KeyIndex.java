@@ -1,5 +1,7 @@
 package io.safecached.store;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -12,11 +14,21 @@ import java.util.concurrent.locks.StampedLock;
  * tag that spares most key comparisons), the segment number plus one and the item's offset in 8-byte units:
  * {@code home:16 | segment+1:24 | offset/8:24}; 0 is an empty slot. Keys are compared where the slot points, in
  * the segment, through {@link Locations}.
+ *
+ * <p>A table of {@value #CHUNK} slots or more is held in chunks of {@value #CHUNK} ({@code long[]} of 4 KB), and a
+ * table that grows gives its chunks to a pool that the next table to grow takes its chunks from. The stripes fill
+ * evenly, so they grow at about the same time, and the tables they outgrow are reused rather than left dead in the
+ * old generation, which the serial collector does not collect while it has room: without the pool they took as
+ * many bytes again as the live index (about 8 MB at {@code -m 64} full of 100-byte values). The pool never holds
+ * more chunks than the largest stripe's table.
  */
 final class KeyIndex {
   static final int STRIPE_BITS = 8;
   static final int STRIPES = 1 << STRIPE_BITS;
   private static final int INITIAL = 16;
+  static final int CHUNK_BITS = 9;
+  static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int CHUNK_MASK = CHUNK - 1;
   private static final int SMALL_TABLE = 1 << 16;
   static final long LOCATION_MASK = (1L << 48) - 1;
 
@@ -44,6 +56,10 @@ final class KeyIndex {
 
   private final Stripe[] stripes = new Stripe[STRIPES];
   private final Locations locations;
+  /** Chunks of outgrown tables, for the next table that grows (its own lock: stripes grow under their own). */
+  private final ArrayDeque<long[]> spare = new ArrayDeque<>();
+  /** Whole chunks ever allocated rather than taken from the pool (for tests; under {@code spare}'s lock). */
+  private long chunksAllocated;
 
   KeyIndex(Locations locations) {
     this.locations = locations;
@@ -78,19 +94,91 @@ final class KeyIndex {
     return n;
   }
 
+  /** Chunks spare in the pool (for tests). */
+  int spareChunks() {
+    synchronized (spare) {
+      return spare.size();
+    }
+  }
+
+  /** Whole chunks allocated so far, not counting those reused from the pool (for tests). */
+  long chunksAllocated() {
+    synchronized (spare) {
+      return chunksAllocated;
+    }
+  }
+
+  /** An empty table of {@code capacity} slots (a power of two), its chunks from the pool where it has them. */
+  private long[][] newTable(int capacity) {
+    if (capacity < CHUNK) {
+      return new long[][] {new long[capacity]};
+    }
+    long[][] t = new long[capacity >>> CHUNK_BITS][];
+    int reused = 0;
+    synchronized (spare) {
+      while (reused < t.length && !spare.isEmpty()) {
+        t[reused++] = spare.pop();
+      }
+      chunksAllocated += t.length - reused;
+    }
+    for (int i = 0; i < reused; i++) {
+      Arrays.fill(t[i], 0L);
+    }
+    for (int i = reused; i < t.length; i++) {
+      t[i] = new long[CHUNK];
+    }
+    return t;
+  }
+
+  /** Gives an outgrown table's whole chunks to the pool. */
+  private void retire(long[][] table) {
+    if (table[0].length == CHUNK) {
+      synchronized (spare) {
+        for (long[] c : table) {
+          spare.push(c);
+        }
+      }
+    }
+  }
+
+  /** A table of {@code capacity} slots (a power of two) in this class's chunk layout, all empty (warm restart). */
+  static long[][] emptyTable(int capacity) {
+    long[][] t = new long[Math.max(1, capacity >>> CHUNK_BITS)][];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = new long[Math.min(capacity, CHUNK)];
+    }
+    return t;
+  }
+
   /** One stripe: a lock and its table. Every method but the lock's own needs the lock held as it says. */
   final class Stripe {
     final StampedLock lock = new StampedLock();
-    long[] table = new long[INITIAL];
+    /** The slots, in chunks of {@link #CHUNK} (one shorter chunk while the table is smaller). */
+    private long[][] table = newTable(INITIAL);
+    private int mask = INITIAL - 1;
     volatile int count;
+
+    /** The number of slots (read or write lock). */
+    int capacity() {
+      return mask + 1;
+    }
+
+    /** Slot {@code i}, 0 when empty (read or write lock). */
+    long slot(int i) {
+      return table[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    }
+
+    private void set(int i, long slot) {
+      table[i >>> CHUNK_BITS][i & CHUNK_MASK] = slot;
+    }
 
     /** The slot index of {@code key}, or -1 (read or write lock). */
     int find(byte[] key, long hash) {
-      long[] t = table;
-      int mask = t.length - 1;
+      long[][] t = table;
+      int m = mask;
       int tag = (int) hash & 0xFFFF;
-      for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-        long s = t[i];
+      for (int i = (int) hash & m; ; i = (i + 1) & m) {
+        long s = t[i >>> CHUNK_BITS][i & CHUNK_MASK];
         if (s == 0) {
           return -1;
         }
@@ -102,10 +190,10 @@ final class KeyIndex {
 
     /** The slot index holding {@code location} for a key of hash {@code hash}, or -1 (read or write lock). */
     int findLocation(long location, long hash) {
-      long[] t = table;
-      int mask = t.length - 1;
-      for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-        long s = t[i];
+      long[][] t = table;
+      int m = mask;
+      for (int i = (int) hash & m; ; i = (i + 1) & m) {
+        long s = t[i >>> CHUNK_BITS][i & CHUNK_MASK];
         if (s == 0) {
           return -1;
         }
@@ -116,84 +204,98 @@ final class KeyIndex {
     }
 
     long locationAt(int slot) {
-      return table[slot] & LOCATION_MASK;
+      return slot(slot) & LOCATION_MASK;
     }
 
     /** Points slot {@code slot} at {@code location} (write lock). */
     void replace(int slot, long location) {
-      table[slot] = (table[slot] & ~LOCATION_MASK) | location;
+      set(slot, (slot(slot) & ~LOCATION_MASK) | location);
     }
 
     /** Adds {@code location} for a key of hash {@code hash} that is not in the table (write lock). */
     void insert(long location, long hash) {
-      if ((count + 1) * 5L > table.length * 4L) {
+      if ((count + 1) * 5L > capacity() * 4L) {
         resize();
       }
-      place(table, (((long) hash & 0xFFFF) << 48) | location, (int) hash);
+      place(table, mask, (((long) hash & 0xFFFF) << 48) | location, (int) hash);
       count++;
     }
 
-    private void place(long[] t, long slot, int hashLow) {
-      int mask = t.length - 1;
-      int i = hashLow & mask;
-      while (t[i] != 0) {
-        i = (i + 1) & mask;
+    private void place(long[][] t, int m, long slot, int hashLow) {
+      int i = hashLow & m;
+      while (t[i >>> CHUNK_BITS][i & CHUNK_MASK] != 0) {
+        i = (i + 1) & m;
       }
-      t[i] = slot;
+      t[i >>> CHUNK_BITS][i & CHUNK_MASK] = slot;
     }
 
     /** Empties slot {@code slot}, shifting back the slots after it that may move (write lock). */
     void removeAt(int slot) {
-      long[] t = table;
-      int mask = t.length - 1;
+      int m = mask;
       int hole = slot;
-      for (int j = (hole + 1) & mask; t[j] != 0; j = (j + 1) & mask) {
-        int home = home(t[j], mask);
+      for (int j = (hole + 1) & m; slot(j) != 0; j = (j + 1) & m) {
+        long s = slot(j);
+        int home = home(s, m);
         // the entry at j may fill the hole when its home is not cyclically within (hole, j]
         boolean between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
         if (!between) {
-          t[hole] = t[j];
+          set(hole, s);
           hole = j;
         }
       }
-      t[hole] = 0;
+      set(hole, 0);
       count--;
     }
 
-    private int home(long slot, int mask) {
-      if (mask < SMALL_TABLE) {
-        return (int) (slot >>> 48) & mask;
+    private int home(long slot, int m) {
+      if (m < SMALL_TABLE) {
+        return (int) (slot >>> 48) & m;
       }
-      return locations.hashAt(slot & LOCATION_MASK) & mask;
+      return locations.hashAt(slot & LOCATION_MASK) & m;
     }
 
     private void resize() {
-      long[] old = table;
-      long[] t = new long[old.length * 2];
-      int mask = t.length - 1;
-      for (long s : old) {
+      long[][] old = table;
+      int oldCapacity = capacity();
+      int capacity = oldCapacity * 2;
+      long[][] t = newTable(capacity);
+      int m = capacity - 1;
+      for (int i = 0; i < oldCapacity; i++) {
+        long s = old[i >>> CHUNK_BITS][i & CHUNK_MASK];
         if (s != 0) {
-          int hashLow = mask < SMALL_TABLE ? (int) (s >>> 48) : locations.hashAt(s & LOCATION_MASK);
-          place(t, s, hashLow);
+          int hashLow = m < SMALL_TABLE ? (int) (s >>> 48) : locations.hashAt(s & LOCATION_MASK);
+          place(t, m, s, hashLow);
         }
       }
       table = t;
+      mask = m;
+      retire(old);
     }
 
     /** The longest run of occupied slots: what a lookup that misses may have to probe (for tests). */
     int longestRun() {
       int longest = 0;
       int run = 0;
-      for (int i = 0; i < 2 * table.length; i++) {
-        run = table[i & (table.length - 1)] != 0 ? run + 1 : 0;
-        longest = Math.max(longest, Math.min(run, table.length));
+      for (int i = 0; i < 2 * capacity(); i++) {
+        run = slot(i & mask) != 0 ? run + 1 : 0;
+        longest = Math.max(longest, Math.min(run, capacity()));
       }
       return longest;
     }
 
-    /** Replaces the table wholesale (warm restart; write lock). */
-    void load(long[] slots, int n) {
+    /** The table itself, in chunks (a warm-restart snapshot; every lock held, nothing changes it after). */
+    long[][] chunks() {
+      return table;
+    }
+
+    /** Replaces the table wholesale with one in {@link #emptyTable} chunks (warm restart; write lock). */
+    void load(long[][] slots, int n) {
+      int capacity = 0;
+      for (long[] c : slots) {
+        capacity += c.length;
+      }
       table = slots;
+      mask = capacity - 1;
       count = n;
     }
   }

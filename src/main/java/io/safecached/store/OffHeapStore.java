@@ -704,9 +704,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         if (closed) {
           return reclaimed;
         }
-        long[] t = s.table;
         List<Long> dead = new ArrayList<>();
-        for (long slot : t) {
+        for (int i = 0, n = s.capacity(); i < n; i++) {
+          long slot = s.slot(i);
           if (slot != 0) {
             long loc = slot & KeyIndex.LOCATION_MASK;
             if (!isLive(buffer(loc), KeyIndex.offsetOf(loc), now)) {
@@ -1009,7 +1009,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     int[] perSegItems = new int[segmentCount];
     for (int si = 0; si < KeyIndex.STRIPES; si++) {
       Stripe s = index.stripe(si);
-      for (long slot : s.table) {
+      for (int i = 0, n = s.capacity(); i < n; i++) {
+        long slot = s.slot(i);
         if (slot != 0) {
           long loc = slot & KeyIndex.LOCATION_MASK;
           ByteBuffer b = buffer(loc);

@@ -37,7 +37,7 @@ final class WarmRestart {
   /** A saved store, or why there is none ({@code ok} false, {@code note} the reason). */
   record State(boolean ok, String note, long[] multipliers, long baseSecond, long casSequence, long flushedCas,
       long flushedAt, long flushSecond, long limit, int segmentSize, int segmentCount, int[] order, int fresh,
-      long[] segments, long[][] tables, int[] counts, long bytes) {
+      long[] segments, long[][][] tables, int[] counts, long bytes) {
 
     static State empty(String note) {
       return new State(false, note, null, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, 0);
@@ -50,10 +50,10 @@ final class WarmRestart {
    */
   static State snapshot(KeyIndex index, Segments segments, long[] multipliers, long baseSecond, long casSequence,
       long flushedCas, long flushedAt, long flushSecond, long limit, long bytes) {
-    long[][] tables = new long[KeyIndex.STRIPES][];
+    long[][][] tables = new long[KeyIndex.STRIPES][][];
     int[] counts = new int[KeyIndex.STRIPES];
     for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      tables[si] = index.stripe(si).table;
+      tables[si] = index.stripe(si).chunks();
       counts[si] = index.stripe(si).count;
     }
     int[] order = segments.order();
@@ -110,11 +110,17 @@ final class WarmRestart {
         out.writeLong(v);
       }
       for (int si = 0; si < st.tables().length; si++) {
-        long[] t = st.tables()[si];
+        long[][] t = st.tables()[si];
         out.writeInt(st.counts()[si]);
-        out.writeInt(t.length);
-        for (long slot : t) {
-          out.writeLong(slot);
+        int len = 0;
+        for (long[] chunk : t) {
+          len += chunk.length;
+        }
+        out.writeInt(len);
+        for (long[] chunk : t) {
+          for (long slot : chunk) {
+            out.writeLong(slot);
+          }
         }
       }
       out.flush();
@@ -208,7 +214,7 @@ final class WarmRestart {
       for (int i = 0; i < segments.length; i++) {
         segments[i] = in.readLong();
       }
-      long[][] tables = new long[KeyIndex.STRIPES][];
+      long[][][] tables = new long[KeyIndex.STRIPES][][];
       int[] counts = new int[KeyIndex.STRIPES];
       for (int si = 0; si < KeyIndex.STRIPES; si++) {
         counts[si] = in.readInt();
@@ -216,9 +222,11 @@ final class WarmRestart {
         if (len < 16 || Integer.bitCount(len) != 1 || counts[si] < 0 || counts[si] >= len) {
           return State.empty("saved state " + meta + " is inconsistent: starting empty");
         }
-        long[] t = new long[len];
-        for (int i = 0; i < len; i++) {
-          t[i] = in.readLong();
+        long[][] t = KeyIndex.emptyTable(len);
+        for (long[] chunk : t) {
+          for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = in.readLong();
+          }
         }
         tables[si] = t;
       }
