@@ -159,17 +159,14 @@ public final class SafecachedServer implements AutoCloseable {
     }, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** The JVM's limit on direct buffers ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum). */
+  /**
+   * The JVM's limit on direct buffers ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum), as Netty
+   * reads it (the JDK's own counter, else the JVM's arguments): not through {@code ManagementFactory}'s platform
+   * beans, whose lookup loads about 160 JFR and JMX classes (1 MB) that nothing else here needs.
+   */
   static long jvmMaxDirectMemory() {
-    try {
-      String v = java.lang.management.ManagementFactory
-          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-          .getVMOption("MaxDirectMemorySize").getValue();
-      long n = Long.parseLong(v);
-      return n > 0 ? n : Runtime.getRuntime().maxMemory();
-    } catch (RuntimeException e) {
-      return Runtime.getRuntime().maxMemory();
-    }
+    long n = PlatformDependent.estimateMaxDirectMemory();
+    return n > 0 ? n : Runtime.getRuntime().maxMemory();
   }
 
   /**

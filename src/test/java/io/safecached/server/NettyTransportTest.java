@@ -34,6 +34,12 @@ class NettyTransportTest {
   }
 
   @Test
+  void nettysIoUringGetsTwoThousandIovecsALoopNotTenThousand() {
+    // set in NettyTransport's class initializer unless given on the command line (surefire gives none)
+    assertThat(System.getProperty(NettyTransport.IOVECS)).isEqualTo("2048");
+  }
+
+  @Test
   void autoFallsBackToEpollThenNioAndSaysWhy() {
     Throwable seccomp = new RuntimeException("wrapped", new UnsupportedOperationException("Operation not permitted"));
     assertThat(NettyTransport.auto(null, false, null).kind()).isEqualTo(Transport.IO_URING);
