@@ -56,7 +56,9 @@ import java.util.function.UnaryOperator;
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
  *       them; {@code flush_all} is O(1) (by CAS, by store time for client-chosen CAS values, and by the second
  *       for a delayed flush).</li>
- *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it.</li>
+ *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it, in whole
+ *       segments set aside with hysteresis: a reservation that comes and goes does not evict a segment each
+ *       time, nor take away the empty segment evictions move read items into.</li>
  *   <li><b>Warm restart (memcached's {@code -e}).</b> With a memory file the segments are its pages, and a
  *       clean {@link #close()} writes the index and the segments' metadata beside it with checksums
  *       ({@link WarmRestart}); the next start with the same limit and file serves every unexpired item.</li>
@@ -106,6 +108,11 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final AtomicLong casSequence = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong reserved = new AtomicLong();
+  /**
+   * Whole segments set aside for {@link #reserved}: raised at once when the reservations outgrow it, lowered only
+   * when they are a full segment below it, so values arriving and leaving do not evict a segment each time.
+   */
+  private volatile long setAside;
   private volatile long limit;
   private volatile long flushedCas;
   private volatile long flushedAt = Long.MIN_VALUE;
@@ -146,7 +153,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     this.clock = clock;
     this.counters = counters;
     this.background = background;
-    this.segments = new Segments(segmentCount, segmentSize, () -> limit - reserved.get(), () -> closed);
+    this.segments = new Segments(segmentCount, segmentSize, () -> limit - setAside, () -> closed);
     if (memoryFile == null) {
       this.memory = new RegionMemory(segmentCount, segmentSize);
       this.keyHash = new KeyHash();
@@ -821,17 +828,40 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
    */
   @Override
   public boolean reserve(long n) {
-    if (reserved.addAndGet(n) > reservationLimit()) {
+    long r = reserved.addAndGet(n);
+    if (r > reservationLimit()) {
       reserved.addAndGet(-n);
       return false;
     }
-    shrinkToLimit();
+    if (setAsideFor(true)) {
+      shrinkToLimit();
+    }
     return true;
   }
 
   @Override
   public void release(long n) {
-    reserved.addAndGet(-n);
+    if (reserved.addAndGet(-n) <= setAside - 2L * segmentSize) {
+      setAsideFor(false);
+    }
+  }
+
+  /**
+   * Moves {@link #setAside} to cover the reservations: up to the whole segments they need ({@code grow}), or down to one
+   * segment above them once they are more than a segment below it (hysteresis: a value arriving as another completes
+   * must not cost a segment of items). True when it grew.
+   */
+  private synchronized boolean setAsideFor(boolean grow) {
+    long r = reserved.get();
+    long need = (r + segmentSize - 1) / segmentSize * segmentSize;
+    if (grow && need > setAside) {
+      setAside = need;
+      return true;
+    }
+    if (!grow && r <= setAside - 2L * segmentSize) {
+      setAside = need + segmentSize;
+    }
+    return false;
   }
 
   @Override

@@ -289,6 +289,9 @@ final class Segments {
     synchronized (lock) {
       if (mainHead < 0 || writeEnd[mainHead] + fp > segmentSize) {
         if (spare < 0) {
+          spare = takeFree(); // the limit was raised, or a segment given back, since the spare went
+        }
+        if (spare < 0) {
           return -1;
         }
         if (mainHead >= 0) {
