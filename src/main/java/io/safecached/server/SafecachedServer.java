@@ -1,6 +1,7 @@
 package io.safecached.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -66,6 +67,12 @@ public final class SafecachedServer implements AutoCloseable {
   static final int LOGIN_ITEM_SIZE = 2048;
   /** How often the reply bytes queued over all connections are measured. */
   private static final long PRESSURE_CHECK_MILLIS = 20;
+  /**
+   * The largest buffer a read asks for: the largest that Netty's adaptive allocator pools while the heap is
+   * under 512 MB (its low-memory mode, which the launcher's heap puts it in). Larger ones (its default reaches
+   * 64 KB after a few 16 KB values) are allocated, zeroed and freed for every read.
+   */
+  static final int READ_BUFFER_MAX = 16 * 1024;
   /** Outbound bytes per connection at which reading from it pauses, and at which it resumes. */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
   /** Direct memory left for the transport's buffers besides the items, at the least. */
@@ -267,6 +274,7 @@ public final class SafecachedServer implements AutoCloseable {
     if (policy.restrictsSources()) {
       p.addLast("allow", tls ? tlsFilter : tcpFilter);
     }
+    ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, READ_BUFFER_MAX));
     if (tls) {
       p.addLast("tls", security.sslHandler(ch));
       p.addLast("traffic", traffic.handler()); // the plaintext, as memcached counts it

@@ -56,7 +56,9 @@ import java.util.function.UnaryOperator;
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
  *       them; {@code flush_all} is O(1) (by CAS, by store time for client-chosen CAS values, and by the second
  *       for a delayed flush).</li>
- *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it.</li>
+ *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it, in whole
+ *       segments set aside with hysteresis: a reservation that comes and goes does not evict a segment each
+ *       time, nor take away the empty segment evictions move read items into.</li>
  *   <li><b>Warm restart (memcached's {@code -e}).</b> With a memory file the segments are its pages, and a
  *       clean {@link #close()} writes the index and the segments' metadata beside it with checksums
  *       ({@link WarmRestart}); the next start with the same limit and file serves every unexpired item.</li>
@@ -106,6 +108,11 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final AtomicLong casSequence = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong reserved = new AtomicLong();
+  /**
+   * Whole segments set aside for {@link #reserved}: raised at once when the reservations outgrow it, lowered only
+   * when they are a full segment below it, so values arriving and leaving do not evict a segment each time.
+   */
+  private volatile long setAside;
   private volatile long limit;
   private volatile long flushedCas;
   private volatile long flushedAt = Long.MIN_VALUE;
@@ -146,7 +153,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     this.clock = clock;
     this.counters = counters;
     this.background = background;
-    this.segments = new Segments(segmentCount, segmentSize, () -> limit - reserved.get(), () -> closed);
+    this.segments = new Segments(segmentCount, segmentSize, () -> limit - setAside, () -> closed);
     if (memoryFile == null) {
       this.memory = new RegionMemory(segmentCount, segmentSize);
       this.keyHash = new KeyHash();
@@ -599,65 +606,109 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
    * read since they were written move, with their count reset; from the main queue ({@link #REINSERT}) the ones
    * read since their last move, with their count reset too (a second chance, as CLOCK gives); from a segment
    * thought dead ({@link #KEEP_LIVE}) whatever is still live. A record that cannot move (no room left) is
-   * evicted. The emptied segment is recycled.
+   * evicted. The emptied segment is recycled. When every record would move (all read, none deleted or replaced),
+   * they stay where they are with their counts reset and the segment joins the main queue whole: a cache whose
+   * items are all being read does not copy each of them at every pass (with 16 KB values most walks are such).
    */
   private void evictSegment(int seg, int mode, long now) {
+    boolean whole = mode != KEEP_LIVE && keepsAll(seg, now);
     ByteBuffer b = memory.segment(seg);
     int end = segments.writeEnd[seg];
     for (int off = 0; off < end; ) {
       int fp = ItemLayout.footprint(b, off);
-      if (ItemLayout.keyLength(b, off) == 0) {
-        off += fp;
-        continue;
-      }
-      byte[] key = ItemLayout.key(b, off);
-      long h = hashOf(key);
-      Stripe s = index.stripe(h);
-      long loc = KeyIndex.location(seg, off);
-      long stamp = s.lock.writeLock();
-      try {
-        int i = s.findLocation(loc, h);
-        if (i >= 0) {
-          boolean live = isLive(b, off, now);
-          int m = ItemLayout.marks(b, off);
-          int freq = ItemLayout.frequency(m);
-          boolean keep = live && (mode == KEEP_LIVE || freq > 0);
-          long to = keep ? segments.mainRoom(fp) : -1;
-          if (to >= 0) {
-            int toSeg = KeyIndex.segmentOf(to);
-            ByteBuffer d = memory.segment(toSeg);
-            int toOff = KeyIndex.offsetOf(to);
-            d.put(toOff, b, off, fp);
-            ItemLayout.setFrequency(d, toOff, mode == KEEP_LIVE ? freq : 0);
-            s.replace(i, to);
-            segments.liveBytes.addAndGet(seg, -fp);
-            segments.liveItems.decrementAndGet(seg);
-            segments.liveBytes.addAndGet(toSeg, fp);
-            segments.liveItems.incrementAndGet(toSeg);
-            long dl = records.deadline(d, toOff, m);
-            segments.maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
-            segments.maxStored.accumulateAndGet(toSeg, records.storedMillis(d, toOff), Math::max);
-          } else {
-            s.removeAt(i);
-            segments.liveBytes.addAndGet(seg, -fp);
-            segments.liveItems.decrementAndGet(seg);
-            bytes.addAndGet(-fp);
-            if (live) {
-              countEviction((m & ItemLayout.FETCHED) != 0);
-            } else {
-              counters.increment(Counter.RECLAIMED);
-              if ((m & ItemLayout.FETCHED) == 0) {
-                counters.increment(Counter.EXPIRED_UNFETCHED);
-              }
-            }
-          }
+      if (ItemLayout.keyLength(b, off) != 0) {
+        if (whole && keeps(b, off, mode, now)) {
+          ItemLayout.setFrequency(b, off, 0); // not moved: no index change, no lock
+        } else {
+          walkRecord(seg, b, off, fp, whole ? -1 : mode, now);
         }
-      } finally {
-        s.lock.unlockWrite(stamp);
       }
       off += fp;
     }
-    segments.evicted(seg);
+    if (whole) {
+      segments.keptWhole(seg);
+    } else {
+      segments.evicted(seg);
+    }
+  }
+
+  /** True when a walk of {@code seg} would keep every record in it, and none of its space is dead. */
+  private boolean keepsAll(int seg, long now) {
+    int end = segments.writeEnd[seg];
+    if (segments.liveBytes.get(seg) != end) {
+      return false;
+    }
+    ByteBuffer b = memory.segment(seg);
+    for (int off = 0; off < end; ) {
+      if (ItemLayout.keyLength(b, off) != 0 && !keeps(b, off, PROMOTE, now)) {
+        return false;
+      }
+      off += ItemLayout.footprint(b, off);
+    }
+    return true;
+  }
+
+  /** True when an eviction in {@code mode} keeps the record at {@code off} (if it is still indexed). */
+  private boolean keeps(ByteBuffer b, int off, int mode, long now) {
+    return (mode == KEEP_LIVE || ItemLayout.frequency(ItemLayout.marks(b, off)) > 0) && isLive(b, off, now);
+  }
+
+  /**
+   * One record of a walk, under its stripe's write lock: nothing when it is no longer indexed; else moved to the
+   * main head when {@code mode} keeps it and there is room, or evicted ({@code mode} -1: evicted unless it was
+   * read meanwhile, then left in place with its count reset).
+   */
+  private void walkRecord(int seg, ByteBuffer b, int off, int fp, int mode, long now) {
+    byte[] key = ItemLayout.key(b, off);
+    long h = hashOf(key);
+    Stripe s = index.stripe(h);
+    long loc = KeyIndex.location(seg, off);
+    long stamp = s.lock.writeLock();
+    try {
+      int i = s.findLocation(loc, h);
+      if (i < 0) {
+        return;
+      }
+      boolean live = isLive(b, off, now);
+      int m = ItemLayout.marks(b, off);
+      int freq = ItemLayout.frequency(m);
+      if (mode < 0 && live && freq > 0) {
+        ItemLayout.setFrequency(b, off, 0);
+        return;
+      }
+      boolean keep = mode >= 0 && live && (mode == KEEP_LIVE || freq > 0);
+      long to = keep ? segments.mainRoom(fp) : -1;
+      if (to >= 0) {
+        int toSeg = KeyIndex.segmentOf(to);
+        ByteBuffer d = memory.segment(toSeg);
+        int toOff = KeyIndex.offsetOf(to);
+        d.put(toOff, b, off, fp);
+        ItemLayout.setFrequency(d, toOff, mode == KEEP_LIVE ? freq : 0);
+        s.replace(i, to);
+        segments.liveBytes.addAndGet(seg, -fp);
+        segments.liveItems.decrementAndGet(seg);
+        segments.liveBytes.addAndGet(toSeg, fp);
+        segments.liveItems.incrementAndGet(toSeg);
+        long dl = records.deadline(d, toOff, m);
+        segments.maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
+        segments.maxStored.accumulateAndGet(toSeg, records.storedMillis(d, toOff), Math::max);
+        return;
+      }
+      s.removeAt(i);
+      segments.liveBytes.addAndGet(seg, -fp);
+      segments.liveItems.decrementAndGet(seg);
+      bytes.addAndGet(-fp);
+      if (live) {
+        countEviction((m & ItemLayout.FETCHED) != 0);
+      } else {
+        counters.increment(Counter.RECLAIMED);
+        if ((m & ItemLayout.FETCHED) == 0) {
+          counters.increment(Counter.EXPIRED_UNFETCHED);
+        }
+      }
+    } finally {
+      s.lock.unlockWrite(stamp);
+    }
   }
 
   private void countEviction(boolean fetched) {
@@ -821,17 +872,40 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
    */
   @Override
   public boolean reserve(long n) {
-    if (reserved.addAndGet(n) > reservationLimit()) {
+    long r = reserved.addAndGet(n);
+    if (r > reservationLimit()) {
       reserved.addAndGet(-n);
       return false;
     }
-    shrinkToLimit();
+    if (setAsideFor(true)) {
+      shrinkToLimit();
+    }
     return true;
   }
 
   @Override
   public void release(long n) {
-    reserved.addAndGet(-n);
+    if (reserved.addAndGet(-n) <= setAside - 2L * segmentSize) {
+      setAsideFor(false);
+    }
+  }
+
+  /**
+   * Moves {@link #setAside} to cover the reservations: up to the whole segments they need ({@code grow}), or down to one
+   * segment above them once they are more than a segment below it (hysteresis: a value arriving as another completes
+   * must not cost a segment of items). True when it grew.
+   */
+  private synchronized boolean setAsideFor(boolean grow) {
+    long r = reserved.get();
+    long need = (r + segmentSize - 1) / segmentSize * segmentSize;
+    if (grow && need > setAside) {
+      setAside = need;
+      return true;
+    }
+    if (!grow && r <= setAside - 2L * segmentSize) {
+      setAside = need + segmentSize;
+    }
+    return false;
   }
 
   @Override

@@ -70,6 +70,8 @@ final class Segments {
   private int occupied;
   /** The open segment evictions move surviving records into; -1 when none. */
   private int mainHead = -1;
+  /** Below this many segments no spare is set aside before the first eviction (a head needs them all). */
+  static final int MIN_FOR_SPARE = 8;
   /** An empty segment kept for the main head, so that an eviction can always move what it keeps; -1 if none. */
   private int spare = -1;
   /** The next segment never used. */
@@ -117,6 +119,9 @@ final class Segments {
           int next = takeFree();
           if (next < 0) {
             return -1;
+          }
+          if (spare < 0 && allowedSegments() >= MIN_FOR_SPARE) {
+            spare = takeFree(); // set aside early: the first eviction can move what it keeps too
           }
           if (seg >= 0) {
             small.addLast(seg);
@@ -289,6 +294,9 @@ final class Segments {
     synchronized (lock) {
       if (mainHead < 0 || writeEnd[mainHead] + fp > segmentSize) {
         if (spare < 0) {
+          spare = takeFree(); // the limit was raised, or a segment given back, since the spare went
+        }
+        if (spare < 0) {
           return -1;
         }
         if (mainHead >= 0) {
@@ -408,6 +416,13 @@ final class Segments {
   /** {@link #oldestIdle(ArrayDeque)} of the small queue ({@code fromSmall}) or the main one (segment lock held). */
   int oldestIdle(boolean fromSmall) {
     return oldestIdle(fromSmall ? small : main);
+  }
+
+  /** A walked segment whose records stay where they are: the newest of the main queue now. */
+  void keptWhole(int seg) {
+    synchronized (lock) {
+      main.addLast(seg);
+    }
   }
 
   /** An evicted segment, now empty: recycled. */

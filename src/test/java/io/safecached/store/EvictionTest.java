@@ -120,6 +120,38 @@ class EvictionTest {
   }
 
   @Test
+  void itemsAllReadSinceWrittenSurviveTheirSegmentsEvictionOnceWithTheirValues() {
+    int segments = 16;
+    int perSegment = 32;
+    StoreFixture f = new StoreFixture((long) segments * perSegment * weightOf("a0000"), segments);
+    int read = 2 * perSegment;
+    for (int i = 0; i < read; i++) {
+      f.put(String.format("a%04d", i), String.format("%0" + VALUE_SIZE + "d", i));
+    }
+    for (int i = 0; i < read; i++) {
+      assertThat(f.read(String.format("a%04d", i))).isTrue();
+    }
+    // a cache's worth of keys nobody reads: the read ones leave the small queue for the main one, values intact
+    fill(f, "n", segments * perSegment);
+    for (int i = 0; i < read; i++) {
+      assertThat(f.value(String.format("a%04d", i))).as("a%04d", i).isEqualTo(String.format("%0" + VALUE_SIZE + "d", i));
+    }
+    f.store.audit();
+    // not read since: their count was reset, so newer keys that are read push them out in turn
+    for (int i = 0; i < 3 * segments * perSegment; i++) {
+      f.put("m" + i, "x".repeat(VALUE_SIZE));
+      f.read("m" + i);
+    }
+    int left = 0;
+    for (int i = 0; i < read; i++) {
+      left += f.store.get(Key.of(String.format("a%04d", i))) != null ? 1 : 0;
+    }
+    assertThat(left).as("read once, long ago").isZero();
+    assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(f.store.memoryLimit());
+    f.store.audit();
+  }
+
+  @Test
   void popularKeysSurviveAScanOfOneShotKeys() {
     int capacity = 200;
     StoreFixture f = new StoreFixture((long) capacity * weightOf("hot000"));
