@@ -39,6 +39,9 @@ public final class CommandExecutor {
   private static final Result CACHEDUMP_BAD_FORMAT = new Result.ClientError(Kind.NOT_FOUND,
       "bad command line format");
   private static final Result CACHEDUMP_BAD_CLASS = new Result.ClientError(Kind.NOT_FOUND, "Illegal slab id");
+  /** A get that found nothing: END, the same for every miss. */
+  private static final Result.Values NO_HITS = new Result.Values(List.of(), false);
+  private static final Result.Values NO_HITS_WITH_CAS = new Result.Values(List.of(), true);
   /** memcached's MAX_NUMBER_OF_SLAB_CLASSES: {@code stats cachedump} takes class ids below it. */
   private static final long SLAB_CLASSES = 64;
 
@@ -167,7 +170,10 @@ public final class CommandExecutor {
     if (keys.size() == 1) {
       // the common case, without a growable list
       Hit hit = hit(c, keys.get(0));
-      return new Result.Values(hit == null ? List.of() : List.of(hit), c.withCas());
+      if (hit == null) {
+        return c.withCas() ? NO_HITS_WITH_CAS : NO_HITS;
+      }
+      return new Result.Values(List.of(hit), c.withCas());
     }
     if (keys.size() > LazyHits.LAZY_FROM) {
       return new Result.Values(new LazyHits(keys.size(), i -> hit(c, keys.get(i))), c.withCas());

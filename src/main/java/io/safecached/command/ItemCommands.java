@@ -63,19 +63,22 @@ final class ItemCommands {
   Meta get(Command.MetaGet c) {
     long now = store.now();
     boolean touching = c.touchTtl() != null;
-    boolean[] created = new boolean[1];
+    boolean created;
     // the deadline as R and as t saw it: memcached 1.6.18 acts on the flags in the order given
-    long[] seen = new long[2];
+    long seenByR;
+    long seenByT;
     Key key = Key.wrap(c.key());
     Item item;
     if (touching || c.vivifyTtl() != null) {
+      boolean[] creating = new boolean[1];
+      long[] seen = new long[2];
       item = store.compute(key, old -> {
         Item base = old;
         if (old == null) {
           if (c.vivifyTtl() == null) {
             return null;
           }
-          created[0] = true;
+          creating[0] = true;
           long cas = casFor(explicit(c.newCas()));
           // created without a TTL, as in memcached: N gives it one when its turn comes; the creator wins the
           // token, unless an over-long opaque refuses the request (memcached then marks no token as sent)
@@ -85,14 +88,18 @@ final class ItemCommands {
           }
           counters.increment(Counter.TOTAL_ITEMS);
         }
-        long deadline = walk(c.order(), c.touchTtl(), c.vivifyTtl(), base.expiresAt(), created[0], now, seen);
-        return touching || created[0] ? base.withExpiry(deadline) : base;
+        long deadline = walk(c.order(), c.touchTtl(), c.vivifyTtl(), base.expiresAt(), creating[0], now, seen);
+        return touching || creating[0] ? base.withExpiry(deadline) : base;
       });
+      created = creating[0];
+      seenByR = seen[0];
+      seenByT = seen[1];
     } else {
+      // no flag changes the deadline (no T, no N): R and t see it as stored, whatever their order
       item = store.fetch(key, !c.noBump());
-      if (item != null) {
-        walk(c.order(), null, null, item.expiresAt(), false, now, seen);
-      }
+      created = false;
+      seenByR = item == null ? 0 : item.expiresAt();
+      seenByT = seenByR;
     }
     if (item == null) {
       boolean touchMiss = touching && c.protocolCommand();
@@ -104,12 +111,12 @@ final class ItemCommands {
     counters.increment(touching ? Counter.TOUCH_HITS : Counter.GET_HITS);
     boolean fetchedBefore = item.fetched();
     long lastAccess = item.lastAccess();
-    boolean tokenWasSent = !created[0] && item.tokenSent();
-    boolean win = created[0];
+    boolean tokenWasSent = !created && item.tokenSent();
+    boolean win = created;
     // an over-long opaque ends memcached's walk with an error before the win is marked: no token is claimed
     boolean refused = c.order().indexOf('O') >= 0;
     if (!win && !tokenWasSent && !c.protocolCommand() && !refused) {
-      boolean recacheDue = c.recacheTtl() != null && seen[0] != 0 && seen[0] < Expiry.deadline(c.recacheTtl(), now);
+      boolean recacheDue = c.recacheTtl() != null && seenByR != 0 && seenByR < Expiry.deadline(c.recacheTtl(), now);
       if (recacheDue || item.stale()) {
         win = item.claimToken();
         tokenWasSent = !win; // another client claimed it in between
@@ -123,7 +130,7 @@ final class ItemCommands {
     if (value == null) {
       item.release();
     }
-    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), cas(item), ttl(seen[1], now),
+    MetaItem view = new MetaItem(c.key(), item.keyBinary(), value, item.flags(), cas(item), ttl(seenByT, now),
         Math.max(0, (now - lastAccess) / 1000), fetchedBefore, item.valueLength());
     return new Meta(value != null ? MetaCode.VA : MetaCode.HD, view, win, item.stale(), tokenWasSent);
   }

@@ -2,6 +2,7 @@ package io.safecached.protocol;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 
 /**
@@ -19,6 +20,15 @@ public final class ReplyStream {
   /** True while a reply is being streamed on {@code channel}. */
   public static boolean busy(Channel channel) {
     return channel.attr(BUSY).get() != null;
+  }
+
+  /**
+   * The mark itself, for a handler of {@code channel} that asks on every request: its value is not null while a
+   * reply streams. Looked up once, it spares the search through the channel's attributes that {@link #busy}
+   * makes.
+   */
+  public static Attribute<Boolean> mark(Channel channel) {
+    return channel.attr(BUSY);
   }
 
   /** A reply starts streaming: stop reading until it has gone out. */

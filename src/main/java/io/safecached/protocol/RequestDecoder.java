@@ -3,6 +3,7 @@ package io.safecached.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.Attribute;
 import java.util.List;
 
 /**
@@ -19,6 +20,8 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
   protected ProtocolLimits limits;
   /** Where values that do not arrive with their header are reserved before they are buffered. */
   protected final ValueBudget budget;
+  /** The channel's {@link ReplyStream} mark, looked up on the first request. */
+  private Attribute<Boolean> streaming;
 
   protected RequestDecoder(ProtocolLimits limits, ValueBudget budget) {
     this.limits = limits;
@@ -75,8 +78,13 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
   }
 
   /** Replies can be written: the outbound buffer is under its high-water mark and no reply is streaming. */
-  private static boolean canReply(ChannelHandlerContext ctx) {
-    return ctx.channel().isWritable() && !ReplyStream.busy(ctx.channel());
+  private boolean canReply(ChannelHandlerContext ctx) {
+    Attribute<Boolean> s = streaming;
+    if (s == null) {
+      s = ReplyStream.mark(ctx.channel());
+      streaming = s;
+    }
+    return ctx.channel().isWritable() && s.get() == null;
   }
 
   /** Decodes until one message is out, more bytes are needed, or (when not writable) a new request would start. */

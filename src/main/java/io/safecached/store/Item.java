@@ -22,6 +22,9 @@ public final class Item {
   private StoredValue stored;
   /** Where a stored item's marks live, for an item read from a store; null for an item not stored. */
   private Marks marks;
+  /** Where {@link #marks} finds this item: the key's hash and the record's location in the store. */
+  private long markHash;
+  private long markLocation;
   private final int flags;
   private final long cas;
   private final long expiresAt;
@@ -105,11 +108,14 @@ public final class Item {
     byte[] load();
   }
 
-  /** The marks of a stored item, kept by the store rather than in this object. */
+  /**
+   * The marks of stored items, kept by the store rather than in the items: one per store, told which item by
+   * the key's hash and the record's location, so that reading an item makes no object for them.
+   */
   interface Marks {
-    void markFetched(long now);
+    void markFetched(long hash, long location, long now);
 
-    boolean claimToken();
+    boolean claimToken(long hash, long location);
   }
 
   /** An item whose value is read from {@code source} when first asked for. */
@@ -129,18 +135,20 @@ public final class Item {
   }
 
   /** Sets the marks read back from a store, and where to write them from now on. */
-  Item restored(boolean wasFetched, long accessed, boolean tokenWasSent, boolean explicit, Marks storeMarks) {
+  Item restored(boolean wasFetched, long accessed, boolean tokenWasSent, boolean explicit, Marks storeMarks,
+      long hash, long location) {
     fetched = wasFetched;
     lastAccess = accessed;
     tokenSent = tokenWasSent ? 1 : 0;
     explicitCas = explicit;
-    marks = storeMarks;
-    return this;
+    return bind(storeMarks, hash, location);
   }
 
-  /** From now on writes the marks to where the store keeps them. */
-  Item bind(Marks storeMarks) {
+  /** From now on writes the marks to where the store keeps them: the record of {@code hash} at {@code location}. */
+  Item bind(Marks storeMarks, long hash, long location) {
     marks = storeMarks;
+    markHash = hash;
+    markLocation = location;
     return this;
   }
 
@@ -195,7 +203,7 @@ public final class Item {
     if (m == null) {
       return TOKEN.compareAndSet(this, 0, 1);
     }
-    boolean won = m.claimToken();
+    boolean won = m.claimToken(markHash, markLocation);
     tokenSent = 1;
     return won;
   }
@@ -244,7 +252,7 @@ public final class Item {
     lastAccess = now;
     Marks m = marks;
     if (m != null) {
-      m.markFetched(now);
+      m.markFetched(markHash, markLocation, now);
     }
   }
 
@@ -259,6 +267,8 @@ public final class Item {
     copy.source = source;
     copy.stored = stored;
     copy.marks = marks;
+    copy.markHash = markHash;
+    copy.markLocation = markLocation;
     copy.fetched = fetched;
     copy.lastAccess = lastAccess;
     copy.tokenSent = tokenSent;

@@ -102,6 +102,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final Records records;
 
   private final Segments segments;
+  /** Where read items write their marks (one for the store: an item carries its hash and location). */
+  private final StoredMarks storedMarks = new StoredMarks();
   /** Taken outside the segment lock and the stripe locks: see {@link Segments#lock} for the order. */
   private final Object evictLock = new Object();
 
@@ -259,7 +261,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           }
         }
         return item.restored((m & ItemLayout.FETCHED) != 0, accessed, (m & ItemLayout.TOKEN) != 0,
-            (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
+            (m & ItemLayout.EXPLICIT_CAS) != 0, storedMarks, h, loc);
       }
     } finally {
       s.lock.unlockRead(stamp);
@@ -360,7 +362,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           if (isLive(b, off, now)) {
             int m = ItemLayout.marks(b, off);
             live = records.read(b, off, false).restored((m & ItemLayout.FETCHED) != 0, records.accessMillis(b, off),
-                (m & ItemLayout.TOKEN) != 0, (m & ItemLayout.EXPLICIT_CAS) != 0, new StoredMarks(s, h, loc));
+                (m & ItemLayout.TOKEN) != 0, (m & ItemLayout.EXPLICIT_CAS) != 0, storedMarks, h, loc);
           } else {
             countDead(b, off, now);
             unindex(s, i, loc);
@@ -423,7 +425,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           long deadline = next.expiresAt();
           segments.maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
           segments.maxStored.accumulateAndGet(seg, now, Math::max);
-          return next.bind(new StoredMarks(s, h, at));
+          return next.bind(storedMarks, h, at);
         }
       } finally {
         s.lock.unlockWrite(stamp);
@@ -1031,18 +1033,9 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   /** Writes a read item's marks into its record, if the record is still where the read found it. */
   private final class StoredMarks implements Item.Marks {
-    private final Stripe stripe;
-    private final long hash;
-    private final long location;
-
-    StoredMarks(Stripe stripe, long hash, long location) {
-      this.stripe = stripe;
-      this.hash = hash;
-      this.location = location;
-    }
-
     @Override
-    public void markFetched(long now) {
+    public void markFetched(long hash, long location, long now) {
+      Stripe stripe = index.stripe(hash);
       long stamp = stripe.lock.readLock();
       try {
         if (!closed && stripe.findLocation(location, hash) >= 0) {
@@ -1059,7 +1052,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     }
 
     @Override
-    public boolean claimToken() {
+    public boolean claimToken(long hash, long location) {
+      Stripe stripe = index.stripe(hash);
       long stamp = stripe.lock.readLock();
       try {
         if (closed || stripe.findLocation(location, hash) < 0) {

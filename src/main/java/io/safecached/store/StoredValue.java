@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * written it.
  *
  * <p>A value fetched for a reply is never copied onto the Java heap: the encoder copies it straight from the
- * store's memory into the reply buffer ({@link #buffer()}, then {@link #release()}), or, when it is large, hands
+ * store's memory into the reply buffer ({@link #memory()}, then {@link #release()}), or, when it is large, hands
  * the transport a buffer over the store's memory ({@link #handOff()}, then {@link #handOffDone()} once the
  * transport lets go of it). Whoever holds a fetched value does exactly one of the two. Single-threaded until
  * handed off.
@@ -71,15 +71,21 @@ public final class StoredValue {
   }
 
   /**
-   * The bytes as a buffer of their own (position 0, limit the length), over the store's memory while held, else
-   * over the heap array; valid until released. Never to be written to.
+   * The store's memory that holds the bytes, at {@link #offset()}, while held; null for a value on the heap
+   * ({@link #bytes()}). For copying out with absolute reads, no buffer object per value: the buffer is the whole
+   * shared region, so its position and limit must not be changed and it is never to be written to.
    */
-  public ByteBuffer buffer() {
+  public ByteBuffer memory() {
     if (heap != null) {
-      return ByteBuffer.wrap(heap);
+      return null;
     }
     checkHeld();
-    return region.slice(at, length);
+    return region;
+  }
+
+  /** Where the bytes start in {@link #memory()}. */
+  public int offset() {
+    return at;
   }
 
   /**

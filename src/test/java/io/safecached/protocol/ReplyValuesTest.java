@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Result;
 import io.safecached.command.Result.Meta;
@@ -85,8 +87,9 @@ class ReplyValuesTest {
     List<Object> out = new ArrayList<>();
     TextEncoder.encode(ALLOC, new Result.Values(List.of(new Result.Hit(bytes("big"), 5, fetch("big"), 42)), true),
         out);
-    assertThat(out).hasSize(1);
-    assertThat(out.get(0)).as("the reply's own bytes around the store's").isInstanceOf(CompositeByteBuf.class);
+    assertThat(out).as("the line, the store's bytes, the rest: separate writes, no composite").hasSize(3)
+        .noneMatch(CompositeByteBuf.class::isInstance);
+    assertThat(((ByteBuf) out.get(1)).readableBytes()).isEqualTo(v.length);
     assertThat(store.handedOff()).isEqualTo(1);
     assertThat(drain(out)).isEqualTo(concat("VALUE big 5 16384 42\r\n", v, "\r\nEND\r\n"));
     assertThat(store.handedOff()).isZero();
@@ -142,6 +145,80 @@ class ReplyValuesTest {
     assertThat(Arrays.copyOfRange(wire, 24, 31)).isEqualTo(new byte[] {0, 0, 0, 5, 'b', 'i', 'g'});
     assertThat(Arrays.copyOfRange(wire, 31, wire.length)).isEqualTo(v);
     assertThat(store.handedOff()).isZero();
+  }
+
+  @Test
+  void pipelinedLargeHitsOnOneConnectionGoOutInOrderAsSeparateWrites() {
+    byte[] a = put("a", 16 * 1024);
+    byte[] b = put("b", 5000);
+    EmbeddedChannel ch = new EmbeddedChannel(new TextEncoder());
+    ch.write(new Result.Values(List.of(new Result.Hit(bytes("a"), 5, fetch("a"), 0)), false));
+    ch.write(new Result.Values(List.of(), false));
+    ch.write(new Result.Values(List.of(new Result.Hit(bytes("b"), 5, fetch("b"), 7)), true));
+    ch.flush();
+    assertThat(store.handedOff()).isEqualTo(2);
+    List<Object> out = new ArrayList<>();
+    for (Object o; (o = ch.readOutbound()) != null; ) {
+      out.add(o);
+    }
+    assertThat(out).as("line, value, rest for each hit; END alone for the miss").hasSize(7)
+        .noneMatch(CompositeByteBuf.class::isInstance);
+    ByteArrayOutputStream want = new ByteArrayOutputStream();
+    want.writeBytes(concat("VALUE a 5 16384\r\n", a, "\r\nEND\r\n"));
+    want.writeBytes(bytes("END\r\n"));
+    want.writeBytes(concat("VALUE b 5 5000 7\r\n", b, "\r\nEND\r\n"));
+    assertThat(drain(out)).isEqualTo(want.toByteArray());
+    assertThat(store.handedOff()).isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aConnectionClosedBeforeItsRepliesWentOutLetsGoOfTheirValues() {
+    put("a", 16 * 1024);
+    put("b", 100);
+    EmbeddedChannel ch = new EmbeddedChannel(new TextEncoder());
+    ch.write(new Result.Values(List.of(new Result.Hit(bytes("a"), 5, fetch("a"), 0)), false));
+    MetaItem item = new MetaItem(bytes("a"), false, fetch("a"), 5, 42, -1, 0, false, 16 * 1024);
+    ch.write(new Result.Framed(new Meta(MetaCode.VA, item, false, false, false),
+        new MetaFrame(MetaFrame.Verb.MG, bytes("a"), false, bytes("vk"), null, 0)));
+    ch.write(new Result.Values(List.of(new Result.Hit(bytes("b"), 5, fetch("b"), 0)), false));
+    assertThat(store.handedOff()).as("written, not yet flushed").isEqualTo(2);
+    ch.close();
+    assertThat(store.handedOff()).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBinaryHitThatEndsWithAHandedOffValueEndsWithIt() {
+    byte[] v = put("big", StoredValue.HAND_OFF_MIN);
+    MetaItem item = new MetaItem(bytes("big"), false, fetch("big"), 5, 42, -1, 0, false, v.length);
+    List<Object> out = new ArrayList<>();
+    BinaryEncoder.encode(ALLOC, new Result.Framed(new Meta(MetaCode.VA, item, false, false, false),
+        BinaryFrame.of(0x00, 7, bytes("big"))), out); // GET
+    assertThat(out).as("the header and flags, then the value: nothing after it").hasSize(2);
+    assertThat(((ByteBuf) out.get(1)).readableBytes()).isEqualTo(v.length);
+    byte[] wire = drain(out);
+    assertThat(Arrays.copyOfRange(wire, 28, wire.length)).isEqualTo(v);
+    assertThat(store.handedOff()).isZero();
+  }
+
+  @Test
+  void aValueCopiedOutOfTheStoreIsExactWhateverTheReplyBuffer() {
+    byte[] v = put("k", 3000);
+    for (ByteBufAllocator alloc : List.of(ALLOC, UnpooledByteBufAllocator.DEFAULT,
+        new UnpooledByteBufAllocator(false))) {
+      for (boolean direct : new boolean[] {true, false}) {
+        ByteBuf out = direct ? alloc.directBuffer(1) : alloc.heapBuffer(1);
+        out.writeByte('>');
+        ReplyValues.copy(fetch("k"), out);
+        out.writeByte('<');
+        byte[] got = new byte[out.readableBytes()];
+        out.getBytes(0, got);
+        out.release();
+        assertThat(got).as(alloc + (direct ? " direct" : " heap")).isEqualTo(concat(">", v, "<"));
+      }
+    }
+    assertThat(store.pinned()).isZero();
   }
 
   private static byte[] bytes(String s) {

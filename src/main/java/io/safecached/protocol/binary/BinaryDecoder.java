@@ -45,6 +45,8 @@ public final class BinaryDecoder extends RequestDecoder {
   public static final int HEADER_LENGTH = 24;
   /** The incr/decr exptime that means "do not create a missing item". */
   private static final long NO_AUTO_CREATE = 0xffffffffL;
+  /** The longest extras of any request served (incr/decr: delta, initial value, expiration). */
+  private static final int MAX_EXTRAS = 20;
   private static final byte[] NO_KEY = new byte[0];
   /** The decoder's two refusals, typed by what went wrong (the encoder picks the status). */
   private static final Result UNKNOWN_COMMAND = Result.Error.PLAIN;
@@ -66,7 +68,11 @@ public final class BinaryDecoder extends RequestDecoder {
   private long bodyLength;
   private int opaque;
   private long cas;
-  private ByteBuffer extras;
+  /**
+   * The request's extras (at most {@link #MAX_EXTRAS} bytes: {@link #lengthsFit} allows no more), big-endian as
+   * the protocol; one buffer for the decoder, refilled for each request and read while it is dispatched.
+   */
+  private final ByteBuffer extras = ByteBuffer.allocate(MAX_EXTRAS);
   private byte[] key;
   private StoreMode storeMode;
   private int flags;
@@ -202,13 +208,12 @@ public final class BinaryDecoder extends RequestDecoder {
     if (in.readableBytes() < (isSasl() ? bodyLength : extrasLength + keyLength)) {
       return false;
     }
-    byte[] fixed = new byte[extrasLength];
-    in.readBytes(fixed);
-    extras = ByteBuffer.wrap(fixed); // big-endian, as the protocol
+    // the extras go into the decoder's own buffer, read during dispatch only: nothing allocated for them
+    extras.clear().limit(extrasLength);
+    in.readBytes(extras.array(), 0, extrasLength);
     key = new byte[keyLength];
     in.readBytes(key);
     dispatch(in, out);
-    extras = null;
     return true;
   }
 

@@ -170,7 +170,7 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
     int keyLength = key == null ? 0 : key.length;
     int valueLength = value == null ? 0 : value.length();
     int bodyLength = Math.toIntExact(4L + keyLength + valueLength);
-    ReplyValues.Parts parts = ReplyValues.Parts.forValue(alloc, HEADER_LENGTH + 4 + keyLength, value);
+    ReplyValues.Parts parts = ReplyValues.Parts.forValue(alloc, HEADER_LENGTH + 4 + keyLength, value, out);
     ByteBuf buf = parts.buf();
     writeHeader(buf, frame, BinaryStatus.NO_ERROR, keyLength, 4, bodyLength, item.cas());
     buf.writeInt(item.flags());

@@ -71,7 +71,7 @@ public final class MetaEncoder {
    */
   public static boolean encode(ByteBufAllocator alloc, Result result, MetaFrame frame, List<Object> out) {
     if (result instanceof Meta m) {
-      out.add(meta(alloc, m, frame));
+      out.add(meta(alloc, m, frame, out));
     } else if (result instanceof Result.MetaNoop) {
       out.add(MN.duplicate());
     } else if (result instanceof Result.MetaDebug d) {
@@ -82,7 +82,8 @@ public final class MetaEncoder {
     return true;
   }
 
-  private static ByteBuf meta(ByteBufAllocator alloc, Meta m, MetaFrame frame) {
+  /** The reply to {@code m}, or its last part when earlier parts went to {@code out} (see {@link ReplyValues.Parts}). */
+  private static ByteBuf meta(ByteBufAllocator alloc, Meta m, MetaFrame frame, List<Object> out) {
     if (frame == null) {
       return CODES.get(m.code()).duplicate();
     }
@@ -93,11 +94,11 @@ public final class MetaEncoder {
     MetaItem item = m.item();
     switch (frame.verb()) {
       case MG:
-        return item != null ? getHit(alloc, m, item, frame) : codeAndEcho(alloc, m.code(), frame, "Ok", null, 0);
+        return item != null ? getHit(alloc, m, item, frame, out) : codeAndEcho(alloc, m.code(), frame, "Ok", null, 0);
       case MS:
         return codeAndEcho(alloc, m.code(), frame, "Okcs", item, frame.dataLength());
       case MA:
-        return item != null ? arithmeticHit(alloc, item, frame) : codeAndEcho(alloc, m.code(), frame, "Ok", null, 0);
+        return item != null ? arithmeticHit(alloc, item, frame, out) : codeAndEcho(alloc, m.code(), frame, "Ok", null, 0);
       case MD:
       default:
         return codeAndEcho(alloc, m.code(), frame, "Ok", null, 0);
@@ -134,13 +135,14 @@ public final class MetaEncoder {
     return n;
   }
 
-  private static ByteBuf getHit(ByteBufAllocator alloc, Meta m, MetaItem item, MetaFrame frame) {
+  private static ByteBuf getHit(ByteBufAllocator alloc, Meta m, MetaItem item, MetaFrame frame,
+      List<Object> out) {
     StoredValue value = item.data();
     if (value == null && !m.won() && !m.stale() && !m.tokenSent() && !echoes(frame, "stcflhOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
     int markers = (m.tokenSent() ? 2 : 0) + (m.stale() ? 2 : 0) + (m.won() ? 2 : 0);
-    ReplyValues.Parts parts = startValueReply(alloc, value, getHitFlags(null, item, frame) + markers);
+    ReplyValues.Parts parts = startValueReply(alloc, value, getHitFlags(null, item, frame) + markers, out);
     ByteBuf buf = parts.buf();
     getHitFlags(buf, item, frame);
     if (m.tokenSent()) {
@@ -160,10 +162,11 @@ public final class MetaEncoder {
    * {@code VA <length>} with a value or {@code HD} without; the caller writes the {@code flagBytes} of flags that
    * follow, then calls {@link #endValueReply}.
    */
-  private static ReplyValues.Parts startValueReply(ByteBufAllocator alloc, StoredValue value, int flagBytes) {
+  private static ReplyValues.Parts startValueReply(ByteBufAllocator alloc, StoredValue value, int flagBytes,
+      List<Object> out) {
     int head = value != null ? VA.length + Ascii.digits(value.length()) : HD.length;
     ReplyValues.Parts parts =
-        ReplyValues.Parts.forValue(alloc, head + flagBytes + 2 + (value != null ? 2 : 0), value);
+        ReplyValues.Parts.forValue(alloc, head + flagBytes + 2 + (value != null ? 2 : 0), value, out);
     ByteBuf buf = parts.buf();
     if (value != null) {
       buf.writeBytes(VA);
@@ -176,11 +179,10 @@ public final class MetaEncoder {
 
   /** Ends the reply line and adds the value block, if any. */
   private static ByteBuf endValueReply(ReplyValues.Parts parts, StoredValue value) {
-    ByteBuf buf = parts.buf();
-    buf.writeShort(0x0d0a);
+    parts.buf().writeShort(0x0d0a);
     if (value != null) {
       parts.value(value);
-      buf.writeShort(0x0d0a);
+      parts.buf().writeShort(0x0d0a);
     }
     return parts.finish();
   }
@@ -204,12 +206,13 @@ public final class MetaEncoder {
     return n;
   }
 
-  private static ByteBuf arithmeticHit(ByteBufAllocator alloc, MetaItem item, MetaFrame frame) {
+  private static ByteBuf arithmeticHit(ByteBufAllocator alloc, MetaItem item, MetaFrame frame,
+      List<Object> out) {
     StoredValue value = frame.has('v') ? item.data() : null;
     if (value == null && !echoes(frame, "ctOk")) {
       return CODES.get(MetaCode.HD).duplicate();
     }
-    ReplyValues.Parts parts = startValueReply(alloc, value, arithmeticFlags(null, item, frame));
+    ReplyValues.Parts parts = startValueReply(alloc, value, arithmeticFlags(null, item, frame), out);
     arithmeticFlags(parts.buf(), item, frame);
     return endValueReply(parts, value);
   }

@@ -28,6 +28,9 @@ import io.safecached.protocol.Tokens;
  * <p>Flags newer memcached documents are accepted with their documented meaning: E (new CAS) on every command,
  * x (drop the value) on md, N on ms append/prepend, C on mg (hide an unchanged value) and s on ms (size of the
  * stored item).
+ *
+ * <p>A decoder keeps one parser for its connection, as it keeps one {@link Tokens}: the parser fills the same
+ * flag scratch for every line, so parsing a line makes no object for its flags. Not thread-safe.
  */
 public final class MetaParser {
   /** memcached refuses meta lines with this many tokens or more (its 24 token slots include a terminator). */
@@ -49,7 +52,8 @@ public final class MetaParser {
   private static final MetaFrame NOOP_FRAME = new MetaFrame(MetaFrame.Verb.MN, new byte[0], false, NO_FLAGS,
       null, 0);
 
-  private MetaParser() {}
+  /** The flags of the line being parsed; refilled for every line, read only while it is parsed. */
+  private final Flags flags = new Flags();
 
   /** An ms line waiting for its data block: {@code frame.dataLength()} bytes, then {@code \r\n}. */
   public record PendingSet(Command.MetaSet template, MetaFrame frame) {
@@ -73,7 +77,7 @@ public final class MetaParser {
    * Parses a line whose first token is two bytes long and starts with {@code m}. Returns a Command, a Result,
    * a {@link PendingSet} or a {@link Swallow}.
    */
-  public static Object parse(Tokens t, ProtocolLimits limits) {
+  public Object parse(Tokens t, ProtocolLimits limits) {
     return switch (t.line()[t.start(0) + 1]) {
       case 'g' -> get(t, limits);
       case 's' -> set(t, limits);
@@ -87,12 +91,12 @@ public final class MetaParser {
 
   // ---------------------------------------------------------------- commands
 
-  private static Object get(Tokens t, ProtocolLimits limits) {
+  private Object get(Tokens t, ProtocolLimits limits) {
     Object early = checkLine(t, limits, TOO_MANY_MG);
     if (early != null) {
       return early;
     }
-    Flags f = Flags.parse(t, 2);
+    Flags f = Flags.parse(flags, t, 2);
     if (f.error != null) {
       return new Result.ClientError(f.error);
     }
@@ -105,7 +109,7 @@ public final class MetaParser {
     return new Command.Framed(get, f.frame(MetaFrame.Verb.MG, 0));
   }
 
-  private static Object set(Tokens t, ProtocolLimits limits) {
+  private Object set(Tokens t, ProtocolLimits limits) {
     if (t.count() < 2) {
       return Result.Error.PLAIN;
     }
@@ -125,7 +129,7 @@ public final class MetaParser {
       return BAD_FORMAT_ERROR;
     }
     long swallow = length + 2L;
-    Flags f = Flags.parse(t, 3);
+    Flags f = Flags.parse(flags, t, 3);
     if (f.error != null) {
       return new Swallow(new Result.ClientError(f.error), swallow);
     }
@@ -154,12 +158,12 @@ public final class MetaParser {
     return new PendingSet(template, f.frame(MetaFrame.Verb.MS, length));
   }
 
-  private static Object delete(Tokens t, ProtocolLimits limits) {
+  private Object delete(Tokens t, ProtocolLimits limits) {
     Object early = checkLine(t, limits, TOO_MANY);
     if (early != null) {
       return early;
     }
-    Flags f = Flags.parse(t, 2);
+    Flags f = Flags.parse(flags, t, 2);
     if (f.error != null) {
       return FLAG_ERROR;
     }
@@ -171,12 +175,12 @@ public final class MetaParser {
     return new Command.Framed(delete, f.frame(MetaFrame.Verb.MD, 0));
   }
 
-  private static Object arithmetic(Tokens t, ProtocolLimits limits) {
+  private Object arithmetic(Tokens t, ProtocolLimits limits) {
     Object early = checkLine(t, limits, TOO_MANY);
     if (early != null) {
       return early;
     }
-    Flags f = Flags.parse(t, 2);
+    Flags f = Flags.parse(flags, t, 2);
     if (f.error != null) {
       return FLAG_ERROR;
     }
@@ -251,9 +255,9 @@ public final class MetaParser {
     long delta = 1;
     long initial;
 
-    static Flags parse(Tokens t, int first) {
-      Flags f = new Flags();
-      f.tokens = t;
+    /** Parses the flags of {@code t} from token {@code first} into {@code f}, replacing all it held. */
+    static Flags parse(Flags f, Tokens t, int first) {
+      f.reset(t);
       f.key = t.bytes(1);
       f.order = t.count() > first ? new byte[t.count() - first] : NO_FLAGS;
       byte[] line = t.line();
@@ -334,12 +338,40 @@ public final class MetaParser {
       return f;
     }
 
+    /** Back to a line without flags, over {@code t}. */
+    private void reset(Tokens t) {
+      error = null;
+      key = null;
+      keyBinary = false;
+      order = NO_FLAGS;
+      opaqueToken = -1;
+      tokens = t;
+      vivify = null;
+      touch = null;
+      recache = null;
+      value = false;
+      noBump = false;
+      quiet = false;
+      invalidate = false;
+      removeValue = false;
+      clientFlags = 0;
+      hasCas = false;
+      cas = 0;
+      newCas = 0;
+      mode = 0;
+      delta = 1;
+      initial = 0;
+    }
+
     /**
      * The flags of {@code acting} in the order the line gave them, up to an over-long opaque (then {@code O}):
      * memcached 1.6.18 acts on them in that order and stops at the bad opaque. Null when that is the plain order
      * {@code acting} itself lists (the flags present appear in it in that order, and no opaque stops them).
      */
     String steps(String acting) {
+      if (inPlainOrder(acting)) {
+        return null; // the usual case, without building the string
+      }
       StringBuilder sb = new StringBuilder(4);
       int plain = 0;
       boolean inPlainOrder = true;
@@ -355,6 +387,24 @@ public final class MetaParser {
         }
       }
       return inPlainOrder ? null : sb.toString();
+    }
+
+    /** True when the flags of {@code acting} appear in the order it lists, and no over-long opaque stops them. */
+    private boolean inPlainOrder(String acting) {
+      int plain = 0;
+      for (byte b : order) {
+        if (b == 'O' && opaqueTooLong()) {
+          return false;
+        }
+        int at = acting.indexOf(b);
+        if (at >= 0) {
+          if (at < plain) {
+            return false;
+          }
+          plain = at;
+        }
+      }
+      return true;
     }
 
     /** True when the line has the flag {@code flag}. */

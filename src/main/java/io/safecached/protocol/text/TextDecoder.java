@@ -78,6 +78,7 @@ public final class TextDecoder extends RequestDecoder {
 
   /** The current line's tokens; reused for every line. */
   private final Tokens tokens = new Tokens();
+  private final MetaParser metaParser = new MetaParser();
   /** True while the bytes of a burst of reads are judged (see {@link #channelReadComplete}). */
   private boolean readsEnded;
   /** Bytes of a long retrieval line still waiting for its newline, reserved in the budget. */
@@ -442,7 +443,7 @@ public final class TextDecoder extends RequestDecoder {
 
   /** A meta line: a message to emit, an ms data block to read, or an ms error whose data block is discarded. */
   private void meta(Tokens t, List<Object> out) {
-    Object parsed = MetaParser.parse(t, limits);
+    Object parsed = metaParser.parse(t, limits);
     if (parsed instanceof MetaParser.PendingSet pending) {
       pendingMeta = pending;
       expectData(pending.length());

@@ -156,10 +156,26 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       out.add(END.duplicate());
       return;
     }
+    if (v.hits().size() == 1 && v.hits().get(0) != null) {
+      one(alloc, v.hits().get(0), v.withCas(), out);
+      return;
+    }
     ValueChunks chunks = new ValueChunks(v, split);
     do {
       out.add(chunks.readChunk(alloc));
     } while (!chunks.isEndOfInput());
+  }
+
+  /**
+   * The reply to a get of one key that hit (the common case): its line, value and END as separate writes, the
+   * value copied into the line's buffer or handed off between it and a buffer for the rest; no chunking.
+   */
+  private static void one(ByteBufAllocator alloc, Result.Hit hit, boolean withCas, List<Object> out) {
+    long own = length(hit, withCas) - hit.data().length() + END_BYTES.length;
+    ReplyValues.Parts parts = ReplyValues.Parts.forValue(alloc, Math.toIntExact(own), hit.data(), out);
+    write(parts, hit, withCas);
+    parts.buf().writeBytes(END_BYTES);
+    out.add(parts.finish());
   }
 
   /**
@@ -259,7 +275,9 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       for (int i = from; i < to; i++) {
         Result.Hit hit = hits.get(i);
         if (hit != null) {
-          write(parts, hit, withCas, handed == null ? null : handed[i - from]);
+          writeLine(parts.buf(), hit, withCas);
+          parts.value(hit.data(), handed == null ? null : handed[i - from]);
+          parts.buf().writeShort(0x0d0a);
         }
         if (hits instanceof LazyHits lazy) {
           lazy.release(i);
@@ -298,9 +316,15 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
         + Ascii.digits(valueLength) + (withCas ? 1 + Ascii.digits(hit.cas()) : 0) + 2 + (long) valueLength + 2;
   }
 
-  /** Writes one hit; its value is copied, or {@code handedOff} when not null. */
-  private static void write(ReplyValues.Parts parts, Result.Hit hit, boolean withCas, ByteBuf handedOff) {
-    ByteBuf buf = parts.buf();
+  /** Writes the one hit of {@code parts} ({@link ReplyValues.Parts#forValue}): line, value, CRLF. */
+  private static void write(ReplyValues.Parts parts, Result.Hit hit, boolean withCas) {
+    writeLine(parts.buf(), hit, withCas);
+    parts.value(hit.data());
+    parts.buf().writeShort(0x0d0a);
+  }
+
+  /** Writes a hit's line: {@code VALUE <key> <flags> <bytes>[ <cas>]} and CRLF. */
+  private static void writeLine(ByteBuf buf, Result.Hit hit, boolean withCas) {
     buf.writeBytes(VALUE_PREFIX);
     buf.writeBytes(hit.key());
     buf.writeByte(' ');
@@ -311,8 +335,6 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
       buf.writeByte(' ');
       Ascii.writeUnsigned(buf, hit.cas());
     }
-    buf.writeShort(0x0d0a);
-    parts.value(hit.data(), handedOff);
     buf.writeShort(0x0d0a);
   }
 }

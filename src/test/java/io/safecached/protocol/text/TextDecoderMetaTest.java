@@ -223,6 +223,28 @@ class TextDecoderMetaTest {
             framed("MetaArithmetic(key='a' increment=true delta=1)", "verb=MA key='a' flags='M'"),
             framed("MetaArithmetic(key='a' increment=true delta=1)", "verb=MA key='a' flags='M'")),
         fixture("ma\r\n", ERROR),
+        // ---------------------------------------------------------------- one parser per connection
+        // every flag of a line is gone by the next line, whatever the verbs (the parser's flags are reused)
+        fixture("ms YQ== 2 T100 F5 C9 E10 I q b k " + OPAQUE_32 + "\r\nhi\r\nms a 2\r\nhi\r\n"
+                + "mg a T30 N-1 R5 E7 C8 v q k " + OPAQUE_33 + "\r\nmg a\r\n"
+                + "md a C5 E6 I T30 x q\r\nmd a\r\nma a MD D5 J10 N0 C3 E4 q\r\nma a\r\n"
+                + "md a Y\r\nmd a\r\n",
+            framed("MetaSet(key='a' mode=CAS value='hi' flags=5 ttl=100 compareCas=9 newCas=10 invalidate=true"
+                + " keyBinary=true quiet=true)",
+                "verb=MS key='a' keyBinary=true flags='TFCEIqbkO' opaque='" + OPAQUE_32 + "' dataLength=2"),
+            framed("MetaSet(key='a' mode=SET value='hi')", "verb=MS key='a' flags='' dataLength=2"),
+            framed("MetaGet(key='a' returnValue=true compareCas=8 newCas=7 touchTtl=30 vivifyTtl=-1 recacheTtl=5"
+                + " noBump=true steps=TNRO)",
+                "verb=MG key='a' flags='TNRECvqkO' opaque='" + OPAQUE_33 + "'"),
+            mg("a", "", ""),
+            framed("MetaDelete(key='a' compareCas=5 newCas=6 invalidate=true ttl=30 removeValue=true quiet=true)",
+                "verb=MD key='a' flags='CEITxq'"),
+            framed("MetaDelete(key='a')", "verb=MD key='a' flags=''"),
+            framed("MetaArithmetic(key='a' delta=5 initial=10 vivifyTtl=0 compareCas=3 newCas=4 quiet=true)",
+                "verb=MA key='a' flags='MDJNCEq'"),
+            framed("MetaArithmetic(key='a' increment=true delta=1)", "verb=MA key='a' flags=''"),
+            FLAG_ERROR,
+            framed("MetaDelete(key='a')", "verb=MD key='a' flags=''")),
         fixture("ma " + KEY_251 + "\r\n", BAD_FORMAT),
         fixture("ma a 1 2 3 4 5 6 7 8 9 a b c d e f g h i\r\n", "ClientError(kind=INVALID_ARGUMENTS message=options flags too long)"),
         fixture("ma a v v\r\n", FLAG_ERROR),
