@@ -171,7 +171,9 @@ class OffHeapStoreTest {
       f.put(k, "v");
     }
     assertThat(f.store.itemCount()).isEqualTo(keys.size());
-    assertThat(f.store.longestProbeRun()).as("longest run of occupied slots").isLessThan(64);
+    // a random hash gives each stripe's table (512 slots, half full) runs whose longest over the 256 stripes is
+    // 28-53 slots (80 runs measured); keys that collided would all share one home: one run of 65,536
+    assertThat(f.store.longestProbeRun()).as("longest run of occupied slots").isLessThan(128);
     for (String k : keys) {
       assertThat(f.value(k)).isEqualTo("v");
     }
