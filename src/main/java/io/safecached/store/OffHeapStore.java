@@ -735,6 +735,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       }
       List<Integer> dead = new ArrayList<>();
       freed += segments.sweep(dead, SWEEP_BATCH, seg -> segmentDead(seg, now));
+      freed += segments.sweepHeads(dead, seg -> segmentDead(seg, now));
       for (int seg : dead) {
         evictSegment(seg, KEEP_LIVE, now);
         freed++;

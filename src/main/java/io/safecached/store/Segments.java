@@ -460,6 +460,36 @@ final class Segments {
     return freed;
   }
 
+  /**
+   * Closes the open heads no write has reached since all their records died: those whose records were all
+   * deleted or replaced are recycled, those whose records are all expired or flushed ({@code segmentDead}) go
+   * into {@code dead} (off every head; the caller walks them). A head of a lifetime class that is no longer
+   * written would otherwise hold its segment for good. Takes each head's lock, then the segment lock, in the
+   * order writers do. Returns the segments recycled.
+   */
+  int sweepHeads(List<Integer> dead, IntPredicate segmentDead) {
+    int freed = 0;
+    for (int c = 0; c < heads.length; c++) {
+      synchronized (headLocks[c]) {
+        synchronized (lock) {
+          int seg = heads[c];
+          if (seg < 0 || writeEnd[seg] == 0 || writers.get(seg) != 0) {
+            continue;
+          }
+          if (liveItems.get(seg) == 0) {
+            heads[c] = -1;
+            recycle(seg);
+            freed++;
+          } else if (segmentDead.test(seg)) {
+            heads[c] = -1;
+            dead.add(seg);
+          }
+        }
+      }
+    }
+    return freed;
+  }
+
   // ---------------------------------------------------------------- warm restart
 
   /** The size of a segment in bytes. */
