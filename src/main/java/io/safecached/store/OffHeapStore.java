@@ -408,23 +408,25 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         long at = segments.allocate(lifetimeClass(next.expiresAt(), now), fp);
         if (at >= 0) {
           int seg = KeyIndex.segmentOf(at);
+          // the segment counts this writer until the record is indexed and counted: a sweep that saw no writer
+          // and no live record in between would recycle it under the new record
           try {
             records.write(buffer(at), KeyIndex.offsetOf(at), k, next);
+            if (i >= 0) {
+              s.replace(i, at);
+              retire(loc);
+            } else {
+              s.insert(at, h);
+            }
+            segments.liveBytes.addAndGet(seg, fp);
+            segments.liveItems.incrementAndGet(seg);
+            bytes.addAndGet(fp);
+            long deadline = next.expiresAt();
+            segments.maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
+            segments.maxStored.accumulateAndGet(seg, now, Math::max);
           } finally {
             segments.writers.decrementAndGet(seg);
           }
-          if (i >= 0) {
-            s.replace(i, at);
-            retire(loc);
-          } else {
-            s.insert(at, h);
-          }
-          segments.liveBytes.addAndGet(seg, fp);
-          segments.liveItems.incrementAndGet(seg);
-          bytes.addAndGet(fp);
-          long deadline = next.expiresAt();
-          segments.maxDeadline.accumulateAndGet(seg, deadline == 0 ? Long.MAX_VALUE : deadline, Math::max);
-          segments.maxStored.accumulateAndGet(seg, now, Math::max);
           return next.bind(storedMarks, h, at);
         }
       } finally {
