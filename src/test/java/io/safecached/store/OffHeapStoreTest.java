@@ -179,6 +179,49 @@ class OffHeapStoreTest {
     }
   }
 
+  /**
+   * Writers fill fresh segments of a lifetime class while the sweeper runs all the time: a sweep must never take
+   * a segment whose record is being written (it has no live record yet), so every key reads back its value.
+   */
+  @Test
+  void theSweeperNeverTakesASegmentUnderAWrite() throws Exception {
+    StoreFixture f = new StoreFixture(64L << 20, 64 * 1024, null);
+    fixtures.add(f);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread sweeper = new Thread(() -> {
+      while (writing.get()) {
+        f.store.sweep();
+      }
+    });
+    sweeper.start();
+    List<Thread> writers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      int id = t;
+      writers.add(new Thread(() -> {
+        try {
+          for (int i = 0; i < 20_000 && failure.get() == null; i++) {
+            String key = "w" + id + ":" + i;
+            f.put(key, key + "x".repeat(2_000), 3_600); // a class of its own, and each segment holds few
+            if (!(key + "x".repeat(2_000)).equals(f.value(key))) {
+              throw new AssertionError("lost or wrong value for " + key);
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    writers.forEach(Thread::start);
+    for (Thread t : writers) {
+      t.join(120_000);
+    }
+    writing.set(false);
+    sweeper.join(10_000);
+    assertThat(failure.get()).isNull();
+    f.store.audit();
+  }
+
   /** Four threads write and read overlapping keys; every value read is one that was written whole for its key. */
   @Test
   void concurrentWritersAndReadersNeverSeeATornValue() throws Exception {
