@@ -111,7 +111,7 @@ final class KeyIndex {
   /** An empty table of {@code capacity} slots (a power of two), its chunks from the pool where it has them. */
   private long[][] newTable(int capacity) {
     if (capacity < CHUNK) {
-      return new long[][] {new long[capacity]};
+      return emptyTable(capacity);
     }
     long[][] t = new long[capacity >>> CHUNK_BITS][];
     int reused = 0;

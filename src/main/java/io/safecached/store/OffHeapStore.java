@@ -882,7 +882,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       reserved.addAndGet(-n);
       return false;
     }
-    if (setAsideFor(true)) {
+    if (growSetAside()) {
       shrinkToLimit();
     }
     return true;
@@ -891,26 +891,34 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   @Override
   public void release(long n) {
     if (reserved.addAndGet(-n) <= setAside - 2L * segmentSize) {
-      setAsideFor(false);
+      shrinkSetAside();
     }
   }
 
-  /**
-   * Moves {@link #setAside} to cover the reservations: up to the whole segments they need ({@code grow}), or down to one
-   * segment above them once they are more than a segment below it (hysteresis: a value arriving as another completes
-   * must not cost a segment of items). True when it grew.
-   */
-  private synchronized boolean setAsideFor(boolean grow) {
-    long r = reserved.get();
-    long need = (r + segmentSize - 1) / segmentSize * segmentSize;
-    if (grow && need > setAside) {
+  /** Raises {@link #setAside} to the whole segments the reservations need; true when it grew. */
+  private synchronized boolean growSetAside() {
+    long need = segmentsFor(reserved.get());
+    if (need > setAside) {
       setAside = need;
       return true;
     }
-    if (!grow && r <= setAside - 2L * segmentSize) {
-      setAside = need + segmentSize;
-    }
     return false;
+  }
+
+  /**
+   * Lowers {@link #setAside} to one segment above the reservations once they are more than a segment below it
+   * (hysteresis: a value arriving as another completes must not cost a segment of items).
+   */
+  private synchronized void shrinkSetAside() {
+    long r = reserved.get();
+    if (r <= setAside - 2L * segmentSize) {
+      setAside = segmentsFor(r) + segmentSize;
+    }
+  }
+
+  /** {@code bytes} rounded up to whole segments. */
+  private long segmentsFor(long bytes) {
+    return (bytes + segmentSize - 1) / segmentSize * segmentSize;
   }
 
   @Override

@@ -442,17 +442,10 @@ final class Segments {
     synchronized (lock) {
       for (ArrayDeque<Integer> q : queues) {
         for (java.util.Iterator<Integer> it = q.iterator(); it.hasNext() && dead.size() < batch; ) {
-          int seg = it.next();
-          if (writers.get(seg) != 0) {
-            continue;
-          }
-          if (liveItems.get(seg) == 0) {
+          int fate = sweepOne(it.next(), dead, segmentDead);
+          if (fate != KEPT) {
             it.remove();
-            recycle(seg);
-            freed++;
-          } else if (segmentDead.test(seg)) {
-            it.remove();
-            dead.add(seg);
+            freed += fate == RECYCLED ? 1 : 0;
           }
         }
       }
@@ -473,21 +466,45 @@ final class Segments {
       synchronized (headLocks[c]) {
         synchronized (lock) {
           int seg = heads[c];
-          if (seg < 0 || writeEnd[seg] == 0 || writers.get(seg) != 0) {
+          if (seg < 0 || writeEnd[seg] == 0) {
             continue;
           }
-          if (liveItems.get(seg) == 0) {
+          int fate = sweepOne(seg, dead, segmentDead);
+          if (fate != KEPT) {
             heads[c] = -1;
-            recycle(seg);
-            freed++;
-          } else if (segmentDead.test(seg)) {
-            heads[c] = -1;
-            dead.add(seg);
+            freed += fate == RECYCLED ? 1 : 0;
           }
         }
       }
     }
     return freed;
+  }
+
+  /** {@link #sweepOne}: the segment stays where it is. */
+  private static final int KEPT = 0;
+  /** {@link #sweepOne}: the segment was recycled. */
+  private static final int RECYCLED = 1;
+  /** {@link #sweepOne}: the segment went into the dead list. */
+  private static final int DEAD = 2;
+
+  /**
+   * A sweep's rule for one segment with no write in progress (segment lock held): recycled when its records were
+   * all deleted or replaced, put in {@code dead} when they are all expired or flushed, else kept. The caller takes
+   * a segment that is not {@link #KEPT} off its queue or head.
+   */
+  private int sweepOne(int seg, List<Integer> dead, IntPredicate segmentDead) {
+    if (writers.get(seg) != 0) {
+      return KEPT;
+    }
+    if (liveItems.get(seg) == 0) {
+      recycle(seg);
+      return RECYCLED;
+    }
+    if (segmentDead.test(seg)) {
+      dead.add(seg);
+      return DEAD;
+    }
+    return KEPT;
   }
 
   // ---------------------------------------------------------------- warm restart
