@@ -9,11 +9,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.safecached.command.Command;
 import io.safecached.command.CommandExecutor;
 import io.safecached.command.Result;
+import io.safecached.protocol.ReplyEncoder;
 import io.safecached.protocol.ReplyStream;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +38,11 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   /** A command arrived in the read batch under way: {@code secs_since_last_cmd} is updated once per batch. */
   private boolean commandInBatch;
+  /** The protocol encoder's context and the encoder, found at the first reply. */
+  private ChannelHandlerContext encoderContext;
+  private ReplyEncoder encoder;
+  /** A reply's output list, reused; null while a write uses it. */
+  private List<Object> spare = new ArrayList<>(4);
 
   /**
    * {@code onFatal} gets an error that leaves the JVM unusable ({@link SafecachedServer#isFatal}); it stops it.
@@ -81,7 +89,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     if (result instanceof Result.None) {
       return;
     }
-    ctx.write(result, ctx.voidPromise());
+    write(ctx, result);
     outbound.wrote(ctx.channel());
     if (!ctx.channel().isWritable()) {
       ctx.flush();
@@ -89,6 +97,40 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
       }
     }
+  }
+
+  /**
+   * Writes {@code result}'s reply: encoded here by the pipeline's encoder and written from the encoder's context,
+   * which is what a pipeline write would do, less the hop and the encoder's type match and output list.
+   */
+  private void write(ChannelHandlerContext ctx, Result result) {
+    ChannelHandlerContext ec = encoderContext;
+    if (ec == null || ec.isRemoved()) {
+      ec = ctx.pipeline().context("encoder");
+      if (ec == null || !(ec.handler() instanceof ReplyEncoder e)) {
+        ctx.write(result, ctx.voidPromise()); // no protocol encoder (yet): let the pipeline have it
+        return;
+      }
+      encoderContext = ec;
+      encoder = e;
+    }
+    List<Object> out = spare; // a write can run this handler again (a reply stream resuming): take the list
+    spare = null;
+    if (out == null) {
+      out = new ArrayList<>(4);
+    }
+    try {
+      encoder.encodeReply(ec, result, out);
+    } catch (RuntimeException e) {
+      out.forEach(ReferenceCountUtil::release); // what was encoded before the failure; the connection closes
+      out.clear();
+      throw e;
+    }
+    for (int i = 0; i < out.size(); i++) {
+      ec.write(out.get(i), ec.voidPromise());
+    }
+    out.clear();
+    spare = out;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.safecached.command.Result;
+import io.safecached.protocol.ReplyEncoder;
 import io.safecached.command.Result.MetaItem;
 import io.safecached.protocol.ReplyValues;
 import io.safecached.store.StoredValue;
@@ -27,7 +28,7 @@ import java.util.List;
  * allocator, sized exactly before it is allocated: header, extras, key and value, the value copied once.
  */
 @Sharable
-public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
+public final class BinaryEncoder extends MessageToMessageEncoder<Result> implements ReplyEncoder {
   /** The magic byte of every reply. */
   public static final int RESPONSE_MAGIC = 0x81;
   private static final int HEADER_LENGTH = BinaryDecoder.HEADER_LENGTH;
@@ -36,6 +37,11 @@ public final class BinaryEncoder extends MessageToMessageEncoder<Result> {
 
   public BinaryEncoder() {
     super(Result.class);
+  }
+
+  @Override
+  public void encodeReply(ChannelHandlerContext ctx, Result result, List<Object> out) {
+    encode(ctx, result, out);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.safecached.command.LazyHits;
 import io.safecached.command.Result;
 import io.safecached.protocol.Ascii;
+import io.safecached.protocol.ReplyEncoder;
 import io.safecached.protocol.ReplyStream;
 import io.safecached.protocol.ReplyValues;
 import io.safecached.protocol.meta.MetaEncoder;
@@ -35,7 +36,7 @@ import java.util.Map;
  * as the peer reads ({@link ValueChunks}): a reply is never held whole, however many keys a get line names.
  */
 @Sharable
-public final class TextEncoder extends MessageToMessageEncoder<Result> {
+public final class TextEncoder extends MessageToMessageEncoder<Result> implements ReplyEncoder {
   /**
    * A multi-key get reply starts a new buffer after this many bytes. TextEncoderBench.split on the adaptive
    * allocator: 256 KiB was as fast as one buffer or faster for 10 x 16 KB and 20 x 100 KB gets, 64 KiB 20 %
@@ -69,6 +70,11 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> {
    * A get reply larger than one buffer is handed on as {@link ValueChunks} after its first buffer, through a
    * {@link ChunkedWriteHandler} put in front of this encoder the first time a connection needs one.
    */
+  @Override
+  public void encodeReply(ChannelHandlerContext ctx, Result result, List<Object> out) {
+    encode(ctx, result, out);
+  }
+
   @Override
   protected void encode(ChannelHandlerContext ctx, Result result, List<Object> out) {
     if (result instanceof Result.Values v && v.hits().size() > 1) {
