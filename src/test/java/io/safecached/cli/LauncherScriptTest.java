@@ -119,7 +119,7 @@ class LauncherScriptTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
         "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
-        "[-XX:TrimNativeHeapInterval=1000]", "[-jar]",
+        "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.leakDetection.level=disabled]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -181,6 +181,18 @@ class LauncherScriptTest {
     Result other = run(Map.of(), "version");
     assertThat(other.out()).as("only serve").noneMatch(a -> a.startsWith("[-XX:TrimNative")
         || a.startsWith("[-XX:-Tiered") || a.startsWith("[-Xmn"));
+  }
+
+  @Test
+  void serveRunsWithoutNettysLeakDetectorUnlessTheOptionsAskForIt() throws Exception {
+    buildJar();
+    fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    String off = "[-Dio.netty.leakDetection.level=disabled]";
+    assertThat(run(Map.of(), "serve").out()).contains(off);
+    List<String> asked = run(Map.of("SAFECACHED_JAVA_OPTS", "-Dio.netty.leakDetection.level=simple"), "serve").out();
+    assertThat(asked.indexOf("[-Dio.netty.leakDetection.level=simple]")).as("the later property wins")
+        .isGreaterThan(asked.indexOf(off));
+    assertThat(run(Map.of(), "version").out()).as("only serve").doesNotContain(off);
   }
 
   @Test
