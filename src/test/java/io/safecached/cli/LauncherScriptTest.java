@@ -184,6 +184,22 @@ class LauncherScriptTest {
   }
 
   @Test
+  void serveGivesMallocTwoArenasAndA4MegabyteMmapThresholdUnlessTheEnvironmentSetsThem() throws Exception {
+    buildJar();
+    Path home = fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    // a fake java that prints malloc's settings from its environment ("-" when unset)
+    Files.writeString(home.resolve("bin/java"), "#!/bin/sh\n"
+        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
+        + "echo \"arenas=${MALLOC_ARENA_MAX:--} mmap=${MALLOC_MMAP_THRESHOLD_:--}\"\n");
+    assertThat(run(Map.of(), "serve").out()).containsExactly("arenas=2 mmap=4194304");
+    assertThat(run(Map.of("MALLOC_ARENA_MAX", "4", "MALLOC_MMAP_THRESHOLD_", "131072"), "serve").out())
+        .containsExactly("arenas=4 mmap=131072");
+    // an empty value is not glibc's default (it took the threshold as 0: 170 MB more RSS at -m 1024); replaced
+    assertThat(run(Map.of("MALLOC_MMAP_THRESHOLD_", ""), "serve").out()).containsExactly("arenas=2 mmap=4194304");
+    assertThat(run(Map.of(), "version").out()).as("only serve").containsExactly("arenas=- mmap=-");
+  }
+
+  @Test
   void compilerYoungGenerationAndTrimmingSetInTheOptionsWin() throws Exception {
     buildJar();
     fakeJdk(jvms, "jdk-25", "25.0.1", true);
