@@ -119,7 +119,7 @@ class LauncherScriptTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
         "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
-        "[-XX:TrimNativeHeapInterval=1000]", "[-jar]",
+        "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.jfr.enabled=false]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -200,11 +200,11 @@ class LauncherScriptTest {
   }
 
   @Test
-  void compilerYoungGenerationAndTrimmingSetInTheOptionsWin() throws Exception {
+  void compilerYoungGenerationTrimmingAndNettyJfrSetInTheOptionsWin() throws Exception {
     buildJar();
     fakeJdk(jvms, "jdk-25", "25.0.1", true);
     for (String opts : List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=0",
-        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC")) {
+        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC", "-Dio.netty.jfr.enabled=true")) {
       Result r = run(Map.of("SAFECACHED_JAVA_OPTS", opts), "serve");
       assertThat(r.out()).as(opts).contains("[" + opts + "]");
       boolean tiered = opts.contains("Tiered");
@@ -212,6 +212,7 @@ class LauncherScriptTest {
       assertThat(r.out().contains("[-XX:-TieredCompilation]")).as(opts).isEqualTo(!tiered);
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(opts).isEqualTo(!opts.contains("Trim"));
       assertThat(r.out().contains("[-Xmn8m]")).as(opts).isEqualTo(!young);
+      assertThat(r.out().contains("[-Dio.netty.jfr.enabled=false]")).as(opts).isEqualTo(!opts.contains("jfr"));
     }
   }
 
