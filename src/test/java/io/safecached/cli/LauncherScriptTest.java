@@ -119,7 +119,8 @@ class LauncherScriptTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
         "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
-        "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.leakDetection.level=disabled]", "[-jar]",
+        "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.leakDetection.level=disabled]",
+        "[-Dio.netty.jfr.enabled=false]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -196,11 +197,27 @@ class LauncherScriptTest {
   }
 
   @Test
-  void compilerYoungGenerationAndTrimmingSetInTheOptionsWin() throws Exception {
+  void serveGivesMallocTwoArenasAndA4MegabyteMmapThresholdUnlessTheEnvironmentSetsThem() throws Exception {
+    buildJar();
+    Path home = fakeJdk(jvms, "jdk-25", "25.0.1", true);
+    // a fake java that prints malloc's settings from its environment ("-" when unset)
+    Files.writeString(home.resolve("bin/java"), "#!/bin/sh\n"
+        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
+        + "echo \"arenas=${MALLOC_ARENA_MAX:--} mmap=${MALLOC_MMAP_THRESHOLD_:--}\"\n");
+    assertThat(run(Map.of(), "serve").out()).containsExactly("arenas=2 mmap=4194304");
+    assertThat(run(Map.of("MALLOC_ARENA_MAX", "4", "MALLOC_MMAP_THRESHOLD_", "131072"), "serve").out())
+        .containsExactly("arenas=4 mmap=131072");
+    // an empty value is not glibc's default (it took the threshold as 0: 170 MB more RSS at -m 1024); replaced
+    assertThat(run(Map.of("MALLOC_MMAP_THRESHOLD_", ""), "serve").out()).containsExactly("arenas=2 mmap=4194304");
+    assertThat(run(Map.of(), "version").out()).as("only serve").containsExactly("arenas=- mmap=-");
+  }
+
+  @Test
+  void compilerYoungGenerationTrimmingAndNettyJfrSetInTheOptionsWin() throws Exception {
     buildJar();
     fakeJdk(jvms, "jdk-25", "25.0.1", true);
     for (String opts : List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=0",
-        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC")) {
+        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC", "-Dio.netty.jfr.enabled=true")) {
       Result r = run(Map.of("SAFECACHED_JAVA_OPTS", opts), "serve");
       assertThat(r.out()).as(opts).contains("[" + opts + "]");
       boolean tiered = opts.contains("Tiered");
@@ -208,6 +225,7 @@ class LauncherScriptTest {
       assertThat(r.out().contains("[-XX:-TieredCompilation]")).as(opts).isEqualTo(!tiered);
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(opts).isEqualTo(!opts.contains("Trim"));
       assertThat(r.out().contains("[-Xmn8m]")).as(opts).isEqualTo(!young);
+      assertThat(r.out().contains("[-Dio.netty.jfr.enabled=false]")).as(opts).isEqualTo(!opts.contains("jfr"));
     }
   }
 
