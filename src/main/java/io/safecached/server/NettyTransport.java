@@ -1,5 +1,6 @@
 package io.safecached.server;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -11,8 +12,12 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.safecached.config.ConfigException;
 import io.safecached.config.ServerConfig.Transport;
@@ -35,6 +40,14 @@ import java.util.function.Supplier;
  * kernel checks the socket's state when it is armed, so the reset is read and the connection closes. Where
  * multishot POLLIN is on anyway (the property set to true, or Netty's io_uring loaded by someone else first),
  * {@code AUTO} takes epoll and says so.
+ *
+ * <p>With {@code -D}{@value #BUFFER_RING}{@code =true} (off by default), io_uring connections receive with
+ * multishot recv into a ring of provided buffers, one ring per worker loop
+ * ({@value #RING_BUFFER_SIZE}-byte buffers filled incrementally, {@value #RING_BATCH} to begin with, at most
+ * {@value #RING_BUFFERS}): one armed receive per connection instead of a POLLIN and a recv submitted and completed
+ * for every read (no POLLIN is armed then, so the reset above is reported by the receive itself). Netty hands each
+ * read on as a slice and puts a fresh buffer in the ring at once, so a connection that keeps its bytes (a value
+ * half received) holds memory, not a ring slot.
  */
 record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
                       Class<? extends ServerChannel> serverChannel,
@@ -49,6 +62,20 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
    * each of the 128 submissions the ring holds (a full array is submitted early, not refused).
    */
   static final String IOVECS = "io.netty.iouring.numElementsIoVec";
+
+  /**
+   * The switch for receiving into a ring of provided buffers on io_uring: off unless set to {@code true}, as its
+   * A/B showed a bimodal CPU cost with 16 KB values (docs/performance.md, "Transport").
+   */
+  static final String BUFFER_RING = "safecached.iouring.bufferRing";
+  /** The buffer group of each loop's provided-buffer ring. */
+  static final short BUFFER_GROUP = 1;
+  /** Buffers a loop's ring can hold at most (a power of two); it starts with {@link #RING_BATCH} of them. */
+  static final short RING_BUFFERS = 128;
+  /** Buffers the ring starts with, and adds when the kernel found it empty: 128 KB a loop to begin with. */
+  static final int RING_BATCH = 32;
+  /** Bytes in each ring buffer; the kernel fills it incrementally, several small reads sharing one buffer. */
+  static final int RING_BUFFER_SIZE = 4096;
 
   static {
     if (System.getProperty(MULTISHOT_POLL_IN) == null) {
@@ -100,8 +127,39 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
   }
 
   private static NettyTransport ioUring(String why) {
-    return new NettyTransport(Transport.IO_URING, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
+    return new NettyTransport(Transport.IO_URING, NettyTransport::ioUringHandler, IoUringServerSocketChannel.class,
         IoUringDatagramChannel.class, why);
+  }
+
+  private static IoHandlerFactory ioUringHandler() {
+    IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+    if (bufferRing()) {
+      config.setBufferRingConfig(IoUringBufferRingConfig.builder()
+          .bufferGroupId(BUFFER_GROUP)
+          .bufferRingSize(RING_BUFFERS)
+          .batchSize(RING_BATCH)
+          .allocator(new IoUringFixedBufferRingAllocator(RING_BUFFER_SIZE))
+          .build());
+    }
+    return IoUringIoHandler.newFactory(config);
+  }
+
+  /** The event-loop factory for the loop that only accepts connections: no buffer ring there. */
+  IoHandlerFactory acceptorIoHandler() {
+    return kind == Transport.IO_URING ? IoUringIoHandler.newFactory() : ioHandler.get();
+  }
+
+  /** Whether io_uring connections receive into the provided-buffer ring ({@value #BUFFER_RING}=true; off by default). */
+  static boolean bufferRing() {
+    return Boolean.parseBoolean(System.getProperty(BUFFER_RING, "false").strip());
+  }
+
+  /** Points each accepted connection at its loop's buffer ring, on io_uring with the ring on. */
+  ServerBootstrap configureChildren(ServerBootstrap bootstrap) {
+    if (kind == Transport.IO_URING && bufferRing()) {
+      bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+    }
+    return bootstrap;
   }
 
   private static NettyTransport epoll(String why) {

@@ -155,7 +155,7 @@ public final class SafecachedServer implements AutoCloseable {
         config.maxMultigetLineLength(), ItemSize.limit(config.maxItemSize(), config.compat().casEnabled()),
         config.shutdownEnabled(), config.flushAllDisabled())
         .withSasl(security.authenticates());
-    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandler().get());
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.acceptorIoHandler());
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandler().get());
     // the items' segments take -m of the direct memory when they are not mapped from a file: a quarter of the rest
     this.outbound = new OutboundPressure(connections::channels,
@@ -208,6 +208,7 @@ public final class SafecachedServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    transport.configureChildren(bootstrap);
     List<InetSocketAddress> addresses = config.tcpAddresses();
     List<String> skipped = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {

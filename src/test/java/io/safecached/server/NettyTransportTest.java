@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.safecached.config.ConfigException;
@@ -82,5 +84,48 @@ class NettyTransportTest {
     assertThat(t.serverChannel()).isEqualTo(NioServerSocketChannel.class);
     assertThat(t.datagramChannel()).isEqualTo(NioDatagramChannel.class);
     assertThat(t.describe()).isEqualTo("nio (asked for)");
+  }
+
+  @Test
+  void ioUringConnectionsReceiveIntoTheBufferRingOnlyWhenItIsTurnedOn() {
+    String before = System.getProperty(NettyTransport.BUFFER_RING);
+    try {
+      System.clearProperty(NettyTransport.BUFFER_RING);
+      assertThat(NettyTransport.bufferRing()).isFalse();
+      System.setProperty(NettyTransport.BUFFER_RING, "false");
+      assertThat(NettyTransport.bufferRing()).isFalse();
+      System.setProperty(NettyTransport.BUFFER_RING, "true");
+      assertThat(NettyTransport.bufferRing()).isTrue();
+    } finally {
+      if (before == null) {
+        System.clearProperty(NettyTransport.BUFFER_RING);
+      } else {
+        System.setProperty(NettyTransport.BUFFER_RING, before);
+      }
+    }
+  }
+
+  @Test
+  void onlyIoUringChildrenGetTheBufferGroupWithTheRingOn() {
+    String before = System.getProperty(NettyTransport.BUFFER_RING);
+    System.setProperty(NettyTransport.BUFFER_RING, "true");
+    try {
+      onlyIoUringChildrenGetTheBufferGroup();
+    } finally {
+      if (before == null) {
+        System.clearProperty(NettyTransport.BUFFER_RING);
+      } else {
+        System.setProperty(NettyTransport.BUFFER_RING, before);
+      }
+    }
+  }
+
+  private static void onlyIoUringChildrenGetTheBufferGroup() {
+    ServerBootstrap nio = NettyTransport.select(Transport.NIO).configureChildren(new ServerBootstrap());
+    assertThat(nio.config().childOptions()).doesNotContainKey(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID);
+    assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+    ServerBootstrap uring = NettyTransport.select(Transport.IO_URING).configureChildren(new ServerBootstrap());
+    assertThat(uring.config().childOptions().get(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID))
+        .isEqualTo(NettyTransport.BUFFER_GROUP);
   }
 }
