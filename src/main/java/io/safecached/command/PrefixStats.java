@@ -154,6 +154,7 @@ public final class PrefixStats {
   }
 
   /** MurmurHash3 (x86, 32 bits, seed 0) of the first {@code length} bytes: memcached's default hash. */
+  @SuppressWarnings("fallthrough") // the tail bytes, as murmur3 mixes them
   static int murmur3(byte[] data, int length) {
     final int c1 = 0xcc9e2d51;
     final int c2 = 0x1b873593;

@@ -188,6 +188,7 @@ public final class ReplyValues {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the hook a subclass has to keep its memory from being freed
     protected void freeDirect(ByteBuffer buffer) {
       // the store's memory: the store frees it, never a buffer over it
     }

@@ -157,6 +157,7 @@ final class Traffic {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the interface's own return type
     public Handle newHandle() {
       return new CountingHandle((ExtendedHandle) delegate.newHandle(), traffic);
     }

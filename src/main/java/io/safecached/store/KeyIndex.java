@@ -217,7 +217,7 @@ final class KeyIndex {
       if ((count + 1) * 5L > capacity() * 4L) {
         resize();
       }
-      place(table, mask, (((long) hash & 0xFFFF) << 48) | location, (int) hash);
+      place(table, mask, ((hash & 0xFFFF) << 48) | location, (int) hash);
       count++;
     }
 

@@ -28,6 +28,7 @@ class PidFileTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the resource is the file written, removed on close
   void aFileNamingARunningProcessIsOverwrittenWithAWarning() throws Exception {
     Path file = dir.resolve("sc.pid");
     long me = ProcessHandle.current().pid();

@@ -106,9 +106,10 @@ class VerboseLoggingIT {
   @Test
   void dashVLogsConnectionsOnly() throws Exception {
     logger.setLevel(Level.FINE);
-    try (TestServer server = TestServer.start(); RawClient c = new RawClient(server.address())) {
-      assertThat(c.call("version")).startsWith("VERSION ");
-      c.close();
+    try (TestServer server = TestServer.start()) {
+      try (RawClient c = new RawClient(server.address())) {
+        assertThat(c.call("version")).startsWith("VERSION ");
+      }
       awaitClosed(1);
     }
     assertThat(lines).anyMatch(l -> l.contains(" opened: ")).noneMatch(l -> l.startsWith("FINER"));
