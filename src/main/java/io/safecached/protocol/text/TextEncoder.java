@@ -66,15 +66,15 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> implement
         Unpooled.directBuffer(s.length()).writeBytes(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
   }
 
-  /**
-   * A get reply larger than one buffer is handed on as {@link ValueChunks} after its first buffer, through a
-   * {@link ChunkedWriteHandler} put in front of this encoder the first time a connection needs one.
-   */
   @Override
   public void encodeReply(ChannelHandlerContext ctx, Result result, List<Object> out) {
     encode(ctx, result, out);
   }
 
+  /**
+   * A get reply larger than one buffer is handed on as {@link ValueChunks} after its first buffer, through a
+   * {@link ChunkedWriteHandler} put in front of this encoder the first time a connection needs one.
+   */
   @Override
   protected void encode(ChannelHandlerContext ctx, Result result, List<Object> out) {
     if (result instanceof Result.Values v && v.hits().size() > 1) {
