@@ -193,6 +193,7 @@ class LauncherScriptTest {
     List<String> asked = run(Map.of("SAFECACHED_JAVA_OPTS", "-Dio.netty.leakDetection.level=simple"), "serve").out();
     assertThat(asked.indexOf("[-Dio.netty.leakDetection.level=simple]")).as("the later property wins")
         .isGreaterThan(asked.indexOf(off));
+    assertThat(asked).as("left out when the options set a level").doesNotContain(off);
     assertThat(run(Map.of(), "version").out()).as("only serve").doesNotContain(off);
   }
 
