@@ -41,17 +41,24 @@ import java.util.function.Supplier;
  * multishot POLLIN is on anyway (the property set to true, or Netty's io_uring loaded by someone else first),
  * {@code AUTO} takes epoll and says so.
  *
- * <p>With {@code -D}{@value #BUFFER_RING}{@code =true} (off by default), io_uring connections receive with
- * multishot recv into a ring of provided buffers, one ring per worker loop
+ * <p>io_uring connections receive into a ring of provided buffers, one ring per worker loop
  * ({@value #RING_BUFFER_SIZE}-byte buffers filled incrementally, {@value #RING_BATCH} to begin with, at most
- * {@value #RING_BUFFERS}): one armed receive per connection instead of a POLLIN and a recv submitted and completed
- * for every read (no POLLIN is armed then, so the reset above is reported by the receive itself). Netty hands each
- * read on as a slice and puts a fresh buffer in the ring at once, so a connection that keeps its bytes (a value
- * half received) holds memory, not a ring slot.
+ * {@value #RING_BUFFERS}): each read is one recv that the kernel holds until data (or a reset) arrives and then
+ * fills into a buffer of the ring, instead of a POLLIN and then a recv, each submitted and completed, for every
+ * read. Netty hands each read on as a slice and puts a fresh buffer in the ring at once, so a connection that keeps
+ * its bytes (a value half received) holds memory, not a ring slot. The recv is one-shot: Netty's multishot recv
+ * ({@value #MULTISHOT_RECV}, set to false here unless the JVM was given it) missed the reset of about one idle
+ * connection in 300-600 that had sent part of a value (MemoryAbuseIT), which then kept its reservation for ever; where
+ * multishot recv is on anyway, connections do not use the ring. There, where the kernel cannot register buffer
+ * rings (before 5.19), and with {@code -D}{@value #BUFFER_RING}{@code =false}, they arm a one-shot POLLIN and
+ * submit a recv for every read.
  */
 record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
                       Class<? extends ServerChannel> serverChannel,
-                      Class<? extends DatagramChannel> datagramChannel, String reason) {
+                      Class<? extends DatagramChannel> datagramChannel, String reason, boolean bufferRing) {
+
+  /** Netty's switch for io_uring's multishot recv (with a buffer ring only), read when {@code IoUring} loads. */
+  static final String MULTISHOT_RECV = "io.netty.iouring.recvMultiShotEnabled";
 
   /** Netty's switch for io_uring's multishot POLLIN, read once, when its {@code IoUring} class loads. */
   static final String MULTISHOT_POLL_IN = "io.netty.iouring.pollAddMultishotEnabled";
@@ -64,8 +71,8 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
   static final String IOVECS = "io.netty.iouring.numElementsIoVec";
 
   /**
-   * The switch for receiving into a ring of provided buffers on io_uring: off unless set to {@code true}, as its
-   * A/B showed a bimodal CPU cost with 16 KB values (docs/performance.md, "Transport").
+   * The switch for receiving into a ring of provided buffers on io_uring: on unless set to {@code false} (less CPU
+   * per request than a POLLIN and a recv per read; docs/performance.md, "Transport").
    */
   static final String BUFFER_RING = "safecached.iouring.bufferRing";
   /** The buffer group of each loop's provided-buffer ring. */
@@ -80,6 +87,9 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
   static {
     if (System.getProperty(MULTISHOT_POLL_IN) == null) {
       System.setProperty(MULTISHOT_POLL_IN, "false");
+    }
+    if (System.getProperty(MULTISHOT_RECV) == null) {
+      System.setProperty(MULTISHOT_RECV, "false");
     }
     if (System.getProperty(IOVECS) == null) {
       System.setProperty(IOVECS, "2048");
@@ -127,13 +137,15 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
   }
 
   private static NettyTransport ioUring(String why) {
-    return new NettyTransport(Transport.IO_URING, NettyTransport::ioUringHandler, IoUringServerSocketChannel.class,
-        IoUringDatagramChannel.class, why);
+    boolean ring = bufferRingWanted() && IoUring.isRegisterBufferRingSupported()
+        && !IoUring.isRecvMultishotEnabled();
+    return new NettyTransport(Transport.IO_URING, () -> ioUringHandler(ring), IoUringServerSocketChannel.class,
+        IoUringDatagramChannel.class, why, ring);
   }
 
-  private static IoHandlerFactory ioUringHandler() {
+  private static IoHandlerFactory ioUringHandler(boolean ring) {
     IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
-    if (bufferRing()) {
+    if (ring) {
       config.setBufferRingConfig(IoUringBufferRingConfig.builder()
           .bufferGroupId(BUFFER_GROUP)
           .bufferRingSize(RING_BUFFERS)
@@ -149,14 +161,17 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
     return kind == Transport.IO_URING ? IoUringIoHandler.newFactory() : ioHandler.get();
   }
 
-  /** Whether io_uring connections receive into the provided-buffer ring ({@value #BUFFER_RING}=true; off by default). */
-  static boolean bufferRing() {
-    return Boolean.parseBoolean(System.getProperty(BUFFER_RING, "false").strip());
+  /**
+   * Whether io_uring connections should receive into the provided-buffer ring: yes unless {@value #BUFFER_RING}
+   * is {@code false} (read once per transport picked, so its loops and its connections agree).
+   */
+  static boolean bufferRingWanted() {
+    return !"false".equalsIgnoreCase(System.getProperty(BUFFER_RING, "true").strip());
   }
 
   /** Points each accepted connection at its loop's buffer ring, on io_uring with the ring on. */
   ServerBootstrap configureChildren(ServerBootstrap bootstrap) {
-    if (kind == Transport.IO_URING && bufferRing()) {
+    if (bufferRing) {
       bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
     }
     return bootstrap;
@@ -164,12 +179,12 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
 
   private static NettyTransport epoll(String why) {
     return new NettyTransport(Transport.EPOLL, EpollIoHandler::newFactory, EpollServerSocketChannel.class,
-        EpollDatagramChannel.class, why);
+        EpollDatagramChannel.class, why, false);
   }
 
   private static NettyTransport nio(String why) {
     return new NettyTransport(Transport.NIO, NioIoHandler::newFactory, NioServerSocketChannel.class,
-        NioDatagramChannel.class, why);
+        NioDatagramChannel.class, why, false);
   }
 
   private static ConfigException unavailable(String name, Throwable cause) {

@@ -47,6 +47,8 @@ class MemoryAbuseIT {
   private static final List<String> JVM =
       List.of("-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError");
   private static final int VALUE = 1_000_000;
+  /** Rounds of {@link #clientsKilledMidValueLeaveNothingReserved}: 1,200 resets of idle connections. */
+  private static final int KILL_ROUNDS = 40;
   private static final byte[] BODY = filled(VALUE - 1, (byte) 'x');
 
   private final List<Socket> sockets = new ArrayList<>();
@@ -442,26 +444,36 @@ class MemoryAbuseIT {
     }
   }
 
+  /**
+   * Clients that announced a 1 MB value, sent part of it and were then reset while the server waited for the rest.
+   * Repeated: with Netty's multishot recv into io_uring's buffer ring, one such connection in several hundred
+   * never saw its reset and kept its reservation for ever (server.NettyTransport); 20 rounds caught that in one
+   * run of two, one round rarely.
+   */
   @Test
-  @Timeout(60)
+  @Timeout(120)
   void clientsKilledMidValueLeaveNothingReserved() throws Exception {
     try (ServerProcess server = ServerProcess.start(JVM, "-m", "64")) {
-      for (int i = 0; i < 30; i++) {
-        Socket s = open(server.address());
-        OutputStream out = s.getOutputStream();
-        out.write(ascii("set killed" + i + " 0 0 " + VALUE + "\r\n"));
-        out.write(BODY, 0, 600_000);
-        out.flush();
+      for (int round = 0; round < KILL_ROUNDS; round++) {
+        for (int i = 0; i < 30; i++) {
+          Socket s = open(server.address());
+          OutputStream out = s.getOutputStream();
+          out.write(ascii("set killed" + round + "-" + i + " 0 0 " + VALUE + "\r\n"));
+          out.write(BODY, 0, 600_000);
+          out.flush();
+        }
+        assertThat(Poll.until(Duration.ofSeconds(10),
+            () -> Long.parseLong(server.stats().get("inflight_value_bytes")) == 30L * VALUE)).isTrue();
+        for (Socket s : sockets) {
+          s.setSoLinger(true, 0); // a reset, as when the client's process dies
+        }
+        closeAll();
+        // the resets reach the server's connections in any order and time; on a loaded machine that can take a while
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> {
+          Map<String, String> stats = server.stats();
+          return stats.get("inflight_value_bytes").equals("0") && stats.get("curr_connections").equals("1");
+        })).as("round %d: reservations given back, connections closed; then: %s", round, server.stats()).isTrue();
       }
-      assertThat(Poll.until(Duration.ofSeconds(10),
-          () -> Long.parseLong(server.stats().get("inflight_value_bytes")) == 30L * VALUE)).isTrue();
-      for (Socket s : sockets) {
-        s.setSoLinger(true, 0); // a reset, as when the client's process dies
-      }
-      closeAll();
-      // the resets reach the server's connections in any order and time; on a loaded machine that can take a while
-      assertThat(Poll.until(Duration.ofSeconds(30), () -> server.stats().get("inflight_value_bytes").equals("0")))
-          .as("reservations given back; then: %s", server.stats()).isTrue();
       healthy(server);
     }
   }
