@@ -444,6 +444,16 @@ class MemoryAbuseIT {
     }
   }
 
+  /** Opens {@code n} connections that each announce a 1 MB set of key {@code prefix + i} and send 600 KB of it. */
+  private void sendPartOfAValue(ServerProcess server, int n, String prefix) throws IOException {
+    for (int i = 0; i < n; i++) {
+      OutputStream out = open(server.address()).getOutputStream();
+      out.write(ascii("set " + prefix + i + " 0 0 " + VALUE + "\r\n"));
+      out.write(BODY, 0, 600_000);
+      out.flush();
+    }
+  }
+
   /**
    * Clients that announced a 1 MB value, sent part of it and were then reset while the server waited for the rest.
    * Repeated: with Netty's multishot recv into io_uring's buffer ring, one such connection in several hundred
@@ -455,13 +465,7 @@ class MemoryAbuseIT {
   void clientsKilledMidValueLeaveNothingReserved() throws Exception {
     try (ServerProcess server = ServerProcess.start(JVM, "-m", "64")) {
       for (int round = 0; round < KILL_ROUNDS; round++) {
-        for (int i = 0; i < 30; i++) {
-          Socket s = open(server.address());
-          OutputStream out = s.getOutputStream();
-          out.write(ascii("set killed" + round + "-" + i + " 0 0 " + VALUE + "\r\n"));
-          out.write(BODY, 0, 600_000);
-          out.flush();
-        }
+        sendPartOfAValue(server, 30, "killed" + round + "-");
         assertThat(Poll.until(Duration.ofSeconds(10),
             () -> Long.parseLong(server.stats().get("inflight_value_bytes")) == 30L * VALUE)).isTrue();
         for (Socket s : sockets) {
@@ -489,13 +493,7 @@ class MemoryAbuseIT {
   void clientsKilledWhileTheServerStillReadsTheirValues() throws Exception {
     try (ServerProcess server = ServerProcess.start(JVM, "-m", "64")) {
       for (int round = 0; round < 3; round++) {
-        for (int i = 0; i < 30; i++) {
-          Socket s = open(server.address());
-          OutputStream out = s.getOutputStream();
-          out.write(ascii("set reset" + round + "-" + i + " 0 0 " + VALUE + "\r\n"));
-          out.write(BODY, 0, 600_000);
-          out.flush();
-        }
+        sendPartOfAValue(server, 30, "reset" + round + "-");
         for (Socket s : sockets) {
           s.setSoLinger(true, 0);
         }
