@@ -454,6 +454,15 @@ class MemoryAbuseIT {
     }
   }
 
+  /** True when {@code stats} gives {@code name} as {@code value}; false also when its reply is slow (busy machine). */
+  private static boolean statsSay(ServerProcess server, String name, long value) throws IOException {
+    try {
+      return Long.toString(value).equals(server.stats().get(name));
+    } catch (SocketTimeoutException slow) {
+      return false;
+    }
+  }
+
   /**
    * Clients that announced a 1 MB value, sent part of it and were then reset while the server waited for the rest.
    * Repeated: with Netty's multishot recv into io_uring's buffer ring, one such connection in several hundred
@@ -466,17 +475,16 @@ class MemoryAbuseIT {
     try (ServerProcess server = ServerProcess.start(JVM, "-m", "64")) {
       for (int round = 0; round < KILL_ROUNDS; round++) {
         sendPartOfAValue(server, 30, "killed" + round + "-");
-        assertThat(Poll.until(Duration.ofSeconds(10),
-            () -> Long.parseLong(server.stats().get("inflight_value_bytes")) == 30L * VALUE)).isTrue();
+        assertThat(Poll.until(Duration.ofSeconds(10), () -> statsSay(server, "inflight_value_bytes", 30L * VALUE)))
+            .isTrue();
         for (Socket s : sockets) {
           s.setSoLinger(true, 0); // a reset, as when the client's process dies
         }
         closeAll();
         // the resets reach the server's connections in any order and time; on a loaded machine that can take a while
-        assertThat(Poll.until(Duration.ofSeconds(30), () -> {
-          Map<String, String> stats = server.stats();
-          return stats.get("inflight_value_bytes").equals("0") && stats.get("curr_connections").equals("1");
-        })).as("round %d: reservations given back, connections closed; then: %s", round, server.stats()).isTrue();
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> statsSay(server, "inflight_value_bytes", 0)
+            && statsSay(server, "curr_connections", 1)))
+            .as("round %d: reservations given back, connections closed; then: %s", round, server.stats()).isTrue();
       }
       healthy(server);
     }
@@ -501,14 +509,9 @@ class MemoryAbuseIT {
       }
       // the stats connection is the only one left, and nothing stays reserved (a stats reply slower than the
       // client's 2 s on a loaded machine is asked again)
-      assertThat(Poll.until(Duration.ofSeconds(30), () -> {
-        try {
-          Map<String, String> stats = server.stats();
-          return stats.get("inflight_value_bytes").equals("0") && stats.get("curr_connections").equals("1");
-        } catch (SocketTimeoutException slow) {
-          return false;
-        }
-      })).as("every reset connection closed; then: %s", server.stats()).isTrue();
+      assertThat(Poll.until(Duration.ofSeconds(30), () -> statsSay(server, "inflight_value_bytes", 0)
+          && statsSay(server, "curr_connections", 1)))
+          .as("every reset connection closed; then: %s", server.stats()).isTrue();
       healthy(server);
     }
   }
