@@ -147,6 +147,23 @@ public final class ReplyValues {
     }
 
     /**
+     * Ends a reply of separate writes ({@link #forValue}) with the fixed bytes {@code end} (a shared, unreleasable
+     * buffer) and adds its last parts to the output: after a handed-off value, a duplicate of {@code end} rather
+     * than a new buffer for a few bytes; else {@code end}'s bytes copied into the reply's own buffer.
+     */
+    public void finishWith(ByteBuf end) {
+      if (buf == null) {
+        out.add(tail);
+        tail = null;
+        out.add(end.duplicate());
+      } else {
+        buf.writeBytes(end, end.readerIndex(), end.readableBytes());
+        out.add(buf);
+        buf = null;
+      }
+    }
+
+    /**
      * The whole reply, or for separate writes its last part, which the caller adds to its output after the
      * parts already there.
      */

@@ -96,6 +96,22 @@ class ReplyValuesTest {
   }
 
   @Test
+  void largeTextHitsEndWithSharedBytesThatEachReplyReadsWhole() {
+    byte[] v = put("big", 16 * 1024);
+    List<Object> first = new ArrayList<>();
+    List<Object> second = new ArrayList<>();
+    TextEncoder.encode(ALLOC, new Result.Values(List.of(new Result.Hit(bytes("big"), 5, fetch("big"), 0)), false),
+        first);
+    TextEncoder.encode(ALLOC, new Result.Values(List.of(new Result.Hit(bytes("big"), 5, fetch("big"), 0)), false),
+        second);
+    assertThat(((ByteBuf) first.get(2)).isReadOnly()).as("no buffer allocated for CRLF END").isTrue();
+    byte[] want = concat("VALUE big 5 16384\r\n", v, "\r\nEND\r\n");
+    assertThat(drain(first)).isEqualTo(want);
+    assertThat(drain(second)).as("the first reply's read did not move the second's").isEqualTo(want);
+    assertThat(store.handedOff()).isZero();
+  }
+
+  @Test
   void aMultiGetMixesCopiedAndHandedOffValuesInRequestOrder() {
     byte[] small = put("s", 100);
     byte[] big = put("b", StoredValue.HAND_OFF_MIN);

@@ -45,6 +45,8 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> implement
   static final int SPLIT_THRESHOLD = 256 * 1024;
   private static final ByteBuf END = constant("END\r\n");
   private static final byte[] END_BYTES = "END\r\n".getBytes(StandardCharsets.US_ASCII);
+  /** What follows the value of a get of one key that hit. */
+  private static final ByteBuf VALUE_END = constant("\r\nEND\r\n");
   private static final byte[] VALUE_PREFIX = "VALUE ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STAT_PREFIX = "STAT ".getBytes(StandardCharsets.US_ASCII);
   private static final Map<Result.Status, ByteBuf> STATUS = new EnumMap<>(Result.Status.class);
@@ -174,14 +176,15 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> implement
 
   /**
    * The reply to a get of one key that hit (the common case): its line, value and END as separate writes, the
-   * value copied into the line's buffer or handed off between it and a buffer for the rest; no chunking.
+   * value copied into the line's buffer, or handed off between it and the shared bytes that end every such reply
+   * (CRLF, END); no chunking.
    */
   private static void one(ByteBufAllocator alloc, Result.Hit hit, boolean withCas, List<Object> out) {
     long own = length(hit, withCas) - hit.data().length() + END_BYTES.length;
     ReplyValues.Parts parts = ReplyValues.Parts.forValue(alloc, Math.toIntExact(own), hit.data(), out);
-    write(parts, hit, withCas);
-    parts.buf().writeBytes(END_BYTES);
-    out.add(parts.finish());
+    writeLine(parts.buf(), hit, withCas);
+    parts.value(hit.data());
+    parts.finishWith(VALUE_END);
   }
 
   /**
@@ -320,13 +323,6 @@ public final class TextEncoder extends MessageToMessageEncoder<Result> implement
     int valueLength = hit.data().length();
     return VALUE_PREFIX.length + hit.key().length + 1 + Ascii.digits(Integer.toUnsignedLong(hit.flags())) + 1
         + Ascii.digits(valueLength) + (withCas ? 1 + Ascii.digits(hit.cas()) : 0) + 2 + (long) valueLength + 2;
-  }
-
-  /** Writes the one hit of {@code parts} ({@link ReplyValues.Parts#forValue}): line, value, CRLF. */
-  private static void write(ReplyValues.Parts parts, Result.Hit hit, boolean withCas) {
-    writeLine(parts.buf(), hit, withCas);
-    parts.value(hit.data());
-    parts.buf().writeShort(0x0d0a);
   }
 
   /** Writes a hit's line: {@code VALUE <key> <flags> <bytes>[ <cas>]} and CRLF. */
