@@ -150,7 +150,7 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
           .bufferGroupId(BUFFER_GROUP)
           .bufferRingSize(RING_BUFFERS)
           .batchSize(RING_BATCH)
-          .allocator(new IoUringFixedBufferRingAllocator(RING_BUFFER_SIZE))
+          .allocator(new IoUringFixedBufferRingAllocator(ConnectionBuffers.ALLOCATOR, RING_BUFFER_SIZE))
           .build());
     }
     return IoUringIoHandler.newFactory(config);

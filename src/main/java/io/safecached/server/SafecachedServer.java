@@ -206,6 +206,8 @@ public final class SafecachedServer implements AutoCloseable {
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, config.compat().backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.ALLOCATOR, ConnectionBuffers.ALLOCATOR)
+        .childOption(ChannelOption.ALLOCATOR, ConnectionBuffers.ALLOCATOR)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     transport.configureChildren(bootstrap);
@@ -241,7 +243,8 @@ public final class SafecachedServer implements AutoCloseable {
       List<InetSocketAddress> udpAddresses = boundAddresses().stream()
           .map(a -> new InetSocketAddress(a.getAddress(), config.udpPort())).toList();
       UdpRequestHandler handler = new UdpRequestHandler(executor, limits, policy, counters, System::nanoTime);
-      udp = UdpListeners.bind(udpAddresses, workerGroup, transport.datagramChannel(), handler);
+      udp = UdpListeners.bind(udpAddresses, workerGroup, transport.datagramChannel(), ConnectionBuffers.ALLOCATOR,
+          handler);
     }
     if (config.metrics() != null) {
       metrics = MetricsServer.start(config.metrics(), bossGroup, workerGroup, transport.serverChannel(), ch -> {

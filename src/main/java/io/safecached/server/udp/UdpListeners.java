@@ -1,6 +1,7 @@
 package io.safecached.server.udp;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -27,15 +28,16 @@ public final class UdpListeners implements AutoCloseable {
 
   /**
    * Binds a UDP socket on each of {@code addresses}, of {@code channel}'s class ({@code group} must be of the
-   * same transport). Throws, closing whatever was bound, when one cannot be bound.
+   * same transport), its buffers from {@code alloc}. Throws, closing whatever was bound, when one cannot be bound.
    */
   public static UdpListeners bind(List<InetSocketAddress> addresses, EventLoopGroup group,
-                                  Class<? extends DatagramChannel> channel,
+                                  Class<? extends DatagramChannel> channel, ByteBufAllocator alloc,
                                   UdpRequestHandler handler) throws IOException {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(channel)
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.ALLOCATOR, alloc)
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .handler(handler);
