@@ -454,13 +454,18 @@ class MemoryAbuseIT {
     }
   }
 
-  /** True when {@code stats} gives {@code name} as {@code value}; false also when its reply is slow (busy machine). */
-  private static boolean statsSay(ServerProcess server, String name, long value) throws IOException {
+  /**
+   * True when one {@code stats} reply gives every name of {@code want} its value; false also when the reply is slow
+   * (busy machine).
+   */
+  private static boolean statsSay(ServerProcess server, Map<String, Long> want) throws IOException {
+    Map<String, String> stats;
     try {
-      return Long.toString(value).equals(server.stats().get(name));
+      stats = server.stats();
     } catch (SocketTimeoutException slow) {
       return false;
     }
+    return want.entrySet().stream().allMatch(e -> Long.toString(e.getValue()).equals(stats.get(e.getKey())));
   }
 
   /**
@@ -475,15 +480,15 @@ class MemoryAbuseIT {
     try (ServerProcess server = ServerProcess.start(JVM, "-m", "64")) {
       for (int round = 0; round < KILL_ROUNDS; round++) {
         sendPartOfAValue(server, 30, "killed" + round + "-");
-        assertThat(Poll.until(Duration.ofSeconds(10), () -> statsSay(server, "inflight_value_bytes", 30L * VALUE)))
-            .isTrue();
+        assertThat(Poll.until(Duration.ofSeconds(10),
+            () -> statsSay(server, Map.of("inflight_value_bytes", 30L * VALUE)))).isTrue();
         for (Socket s : sockets) {
           s.setSoLinger(true, 0); // a reset, as when the client's process dies
         }
         closeAll();
         // the resets reach the server's connections in any order and time; on a loaded machine that can take a while
-        assertThat(Poll.until(Duration.ofSeconds(30), () -> statsSay(server, "inflight_value_bytes", 0)
-            && statsSay(server, "curr_connections", 1)))
+        assertThat(Poll.until(Duration.ofSeconds(30),
+            () -> statsSay(server, Map.of("inflight_value_bytes", 0L, "curr_connections", 1L))))
             .as("round %d: reservations given back, connections closed; then: %s", round, server.stats()).isTrue();
       }
       healthy(server);
@@ -509,8 +514,8 @@ class MemoryAbuseIT {
       }
       // the stats connection is the only one left, and nothing stays reserved (a stats reply slower than the
       // client's 2 s on a loaded machine is asked again)
-      assertThat(Poll.until(Duration.ofSeconds(30), () -> statsSay(server, "inflight_value_bytes", 0)
-          && statsSay(server, "curr_connections", 1)))
+      assertThat(Poll.until(Duration.ofSeconds(30),
+          () -> statsSay(server, Map.of("inflight_value_bytes", 0L, "curr_connections", 1L))))
           .as("every reset connection closed; then: %s", server.stats()).isTrue();
       healthy(server);
     }
