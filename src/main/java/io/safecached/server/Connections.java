@@ -1,6 +1,7 @@
 package io.safecached.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -143,10 +145,20 @@ final class Connections extends ChannelInboundHandlerAdapter {
     return n;
   }
 
-  /** Closes every client connection. */
-  void closeAll() {
+  /**
+   * Closes every client connection and waits, up to {@code timeoutMillis} in all, until each socket is closed. The
+   * wait matters before the event loops stop: io_uring closes a socket only once its outstanding reads and writes
+   * are cancelled, which takes a turn of its event loop; a loop shut down before that turn leaves the socket open,
+   * and its client waiting on a server that is gone.
+   */
+  void closeAll(long timeoutMillis) {
+    List<ChannelFuture> closing = new ArrayList<>(byId.size());
     for (Info info : byId.values()) {
-      info.channel.close();
+      closing.add(info.channel.close());
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (ChannelFuture f : closing) {
+      f.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
   }
 

@@ -440,7 +440,7 @@ public final class SafecachedServer implements AutoCloseable {
       if (m != null) {
         m.close();
       }
-      connections.closeAll();
+      connections.closeAll(5000);
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       security.close();
