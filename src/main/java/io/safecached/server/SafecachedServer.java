@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.safecached.command.Command;
 import io.safecached.command.CommandExecutor;
@@ -439,6 +440,14 @@ public final class SafecachedServer implements AutoCloseable {
       MetricsServer m = metrics;
       if (m != null) {
         m.close();
+      }
+      // a connection accepted just before its listener closed may still wait, in its worker's queue, to be
+      // registered: let every worker run what it has queued, so that closeAll sees it. Run during the workers'
+      // shutdown instead, the registration is refused on io_uring (the connection forcibly closed, with a logged
+      // warning) and on epoll and NIO goes through after the loop closed its channels, leaving it open for good.
+      // (The metrics connections' group stays closed: one that joins it now is closed at once.)
+      for (EventExecutor worker : workerGroup) {
+        worker.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
       }
       connections.closeAll(5000);
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

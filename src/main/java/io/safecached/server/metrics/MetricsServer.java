@@ -83,7 +83,8 @@ public final class MetricsServer implements AutoCloseable {
     });
     MetricsHandler handler = new MetricsHandler(new Scraper(stats, events), scrapes, login, events);
     AtomicInteger open = new AtomicInteger();
-    ChannelGroup connections = new DefaultChannelGroup("safecached-metrics", GlobalEventExecutor.INSTANCE);
+    // stays closed: a connection accepted as close() runs, registered after it, is closed as it joins
+    ChannelGroup connections = new DefaultChannelGroup("safecached-metrics", GlobalEventExecutor.INSTANCE, true);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(channelClass)
