@@ -15,9 +15,10 @@ import java.util.function.UnaryOperator;
  * {@link ItemStore} that keeps every item (key, value, flags, CAS, times, marks) in segments off the Java heap,
  * found through a compact index; log-structured after Segcache.
  *
- * <p>This class holds the reads and writes, the liveness rules, eviction's walk of a segment, the sweeper and the
- * crawler. Beside it: {@link Segments} keeps the segments' bookkeeping (heads, queues, free lists, counts) and
- * chooses victims, {@link Records} reads and writes one record, {@link WarmRestart} saves and restores the lot.
+ * <p>This class holds the reads and writes, the liveness rules and the crawler. Beside it: {@link Eviction} frees
+ * segments (the walk of a victim, the expiry sweep), {@link Segments} keeps the segments' bookkeeping (heads,
+ * queues, free lists, counts) and chooses victims, {@link Records} reads and writes one record,
+ * {@link WarmRestart} saves and restores the lot.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -84,12 +85,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   /** How long a stop waits for replies still reading the store's memory before it leaves it to the collector. */
   static final long CLOSE_WAIT_MILLIS = 2_000;
   private static final long[] TTL_BOUNDS = {10_000L, 60_000L, 600_000L, 3_600_000L, 86_400_000L};
-  /** Eviction modes: see {@link #evictSegment}. */
-  private static final int PROMOTE = 0;
-  private static final int REINSERT = 1;
-  private static final int KEEP_LIVE = 2;
-  /** Sweep steps look at this many dead segments at most. */
-  static final int SWEEP_BATCH = 64;
 
   private final RegionMemory memory;
   private final int segmentSize;
@@ -104,8 +99,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final Segments segments;
   /** Where read items write their marks (one for the store: an item carries its hash and location). */
   private final StoredMarks storedMarks = new StoredMarks();
-  /** Taken outside the segment lock and the stripe locks: see {@link Segments#lock} for the order. */
-  private final Object evictLock = new Object();
+  /** Frees segments: the walk of a victim, the expiry sweep; its lock is the evict lock. */
+  private final Eviction eviction;
 
   private final AtomicLong casSequence = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -173,6 +168,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         restore(saved);
       }
     }
+    this.eviction = new Eviction(this, segments, memory, index, records, clock, counters, bytes);
   }
 
   /**
@@ -216,7 +212,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   // ---------------------------------------------------------------- reading
 
-  private long hashOf(byte[] k) {
+  long hashOf(byte[] k) {
     return keyHash.hash64(k);
   }
 
@@ -308,9 +304,25 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     }
   }
 
+  /** True once {@link #close()} has freed the memory. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The store time (ms) at or before which items with a client-chosen CAS are flushed. */
+  long flushedAt() {
+    return flushedAt;
+  }
+
+  /** The second of a delayed flush, 0 when none is pending. */
+  long flushSecond() {
+    return flushSecond;
+  }
+
   // ---------------------------------------------------------------- liveness and counting
 
-  private boolean isLive(ByteBuffer b, int off, long now) {
+  /** Whether the record at {@code off} of {@code b} is neither expired nor flushed at {@code now}. */
+  boolean isLive(ByteBuffer b, int off, long now) {
     int m = ItemLayout.marks(b, off);
     long deadline = records.deadline(b, off, m);
     if (deadline != 0 && now >= deadline) {
@@ -398,7 +410,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           if (i >= 0) {
             unindex(s, i, loc);
           }
-          countEviction(next.fetched());
+          eviction.countEviction(next.fetched());
           return next;
         }
         if (inPlace) {
@@ -432,7 +444,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       } finally {
         s.lock.unlockWrite(stamp);
       }
-      makeRoom();
+      eviction.makeRoom();
     }
   }
 
@@ -514,236 +526,14 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     return memory.segment(KeyIndex.segmentOf(loc));
   }
 
-  // ---------------------------------------------------------------- segments
-
-  /** Frees a segment when none is free (no lock held but the caller's own). */
-  private void makeRoom() {
-    synchronized (evictLock) {
-      while (!closed) {
-        if (segments.hasRoom()) {
-          return;
-        }
-        if (!freeOne()) {
-          Thread.onSpinWait();
-        }
-      }
-    }
-  }
-
-  /** Evicts until the segments occupied fit the limit (after it was lowered, or values were reserved). */
-  private void shrinkToLimit() {
-    synchronized (evictLock) {
-      while (!closed) {
-        int step = segments.shrinkStep();
-        if (step == Segments.FITS) {
-          return;
-        }
-        if (step == Segments.RELEASED) {
-          continue;
-        }
-        if (!freeOne()) {
-          Thread.onSpinWait();
-        }
-      }
-    }
-  }
-
-  /**
-   * Frees one segment (evict lock held). First one whose records were all deleted or replaced (reused unread),
-   * then one whose records are all expired or flushed, then S3-FIFO's choice: the oldest of the small queue while
-   * it holds {@value Segments#SMALL_PERCENT} % of the segments or more (or the main queue is empty), else the
-   * oldest of the main queue;
-   * when everything is an open head, the fullest head. Returns false when every candidate still has writes in
-   * progress.
-   */
-  private boolean freeOne() {
-    long now = clock.millis();
-    int victim = -1;
-    int mode;
-    synchronized (segments.lock) {
-      if (segments.drainAny()) {
-        return true;
-      }
-      if (segments.recycleEmpty()) {
-        return true;
-      }
-      mode = KEEP_LIVE;
-      victim = segments.deadSegment(seg -> segmentDead(seg, now));
-      if (victim < 0) {
-        boolean fromSmall = segments.smallFirst();
-        mode = fromSmall ? PROMOTE : REINSERT;
-        victim = segments.oldestIdle(fromSmall);
-        if (victim < 0) {
-          mode = fromSmall ? REINSERT : PROMOTE;
-          victim = segments.oldestIdle(!fromSmall);
-        }
-      }
-    }
-    if (victim < 0) {
-      victim = segments.stealHead();
-      mode = PROMOTE;
-      if (victim < 0) {
-        return false;
-      }
-    }
-    evictSegment(victim, mode, now);
-    return true;
-  }
-
-  /** True when every record of {@code seg} is expired or flushed by now. */
-  private boolean segmentDead(int seg, long now) {
-    long d = segments.maxDeadline.get(seg);
-    if (d != Long.MAX_VALUE && d != 0 && now >= d) {
-      return true;
-    }
-    long stored = segments.maxStored.get(seg);
-    if (stored < flushedAt) {
-      return true;
-    }
-    long second = flushSecond;
-    return second != 0 && now >= second && stored < second + 1000;
-  }
-
-  /**
-   * Walks {@code seg} once (evict lock held; the segment is off every queue). Each record still indexed either
-   * moves to the main head or is evicted (reclaimed when dead): from the small queue ({@link #PROMOTE}) the ones
-   * read since they were written move, with their count reset; from the main queue ({@link #REINSERT}) the ones
-   * read since their last move, with their count reset too (a second chance, as CLOCK gives); from a segment
-   * thought dead ({@link #KEEP_LIVE}) whatever is still live. A record that cannot move (no room left) is
-   * evicted. The emptied segment is recycled. When every record would move (all read, none deleted or replaced),
-   * they stay where they are with their counts reset and the segment joins the main queue whole: a cache whose
-   * items are all being read does not copy each of them at every pass (with 16 KB values most walks are such).
-   */
-  private void evictSegment(int seg, int mode, long now) {
-    boolean whole = mode != KEEP_LIVE && keepsAll(seg, now);
-    ByteBuffer b = memory.segment(seg);
-    int end = segments.writeEnd[seg];
-    for (int off = 0; off < end; ) {
-      int fp = ItemLayout.footprint(b, off);
-      if (ItemLayout.keyLength(b, off) != 0) {
-        if (whole && keeps(b, off, mode, now)) {
-          ItemLayout.setFrequency(b, off, 0); // not moved: no index change, no lock
-        } else {
-          walkRecord(seg, b, off, fp, whole ? -1 : mode, now);
-        }
-      }
-      off += fp;
-    }
-    if (whole) {
-      segments.keptWhole(seg);
-    } else {
-      segments.evicted(seg);
-    }
-  }
-
-  /** True when a walk of {@code seg} would keep every record in it, and none of its space is dead. */
-  private boolean keepsAll(int seg, long now) {
-    int end = segments.writeEnd[seg];
-    if (segments.liveBytes.get(seg) != end) {
-      return false;
-    }
-    ByteBuffer b = memory.segment(seg);
-    for (int off = 0; off < end; ) {
-      if (ItemLayout.keyLength(b, off) != 0 && !keeps(b, off, PROMOTE, now)) {
-        return false;
-      }
-      off += ItemLayout.footprint(b, off);
-    }
-    return true;
-  }
-
-  /** True when an eviction in {@code mode} keeps the record at {@code off} (if it is still indexed). */
-  private boolean keeps(ByteBuffer b, int off, int mode, long now) {
-    return (mode == KEEP_LIVE || ItemLayout.frequency(ItemLayout.marks(b, off)) > 0) && isLive(b, off, now);
-  }
-
-  /**
-   * One record of a walk, under its stripe's write lock: nothing when it is no longer indexed; else moved to the
-   * main head when {@code mode} keeps it and there is room, or evicted ({@code mode} -1: evicted unless it was
-   * read meanwhile, then left in place with its count reset).
-   */
-  private void walkRecord(int seg, ByteBuffer b, int off, int fp, int mode, long now) {
-    byte[] key = ItemLayout.key(b, off);
-    long h = hashOf(key);
-    Stripe s = index.stripe(h);
-    long loc = KeyIndex.location(seg, off);
-    long stamp = s.lock.writeLock();
-    try {
-      int i = s.findLocation(loc, h);
-      if (i < 0) {
-        return;
-      }
-      boolean live = isLive(b, off, now);
-      int m = ItemLayout.marks(b, off);
-      int freq = ItemLayout.frequency(m);
-      if (mode < 0 && live && freq > 0) {
-        ItemLayout.setFrequency(b, off, 0);
-        return;
-      }
-      boolean keep = mode >= 0 && live && (mode == KEEP_LIVE || freq > 0);
-      long to = keep ? segments.mainRoom(fp) : -1;
-      if (to >= 0) {
-        int toSeg = KeyIndex.segmentOf(to);
-        ByteBuffer d = memory.segment(toSeg);
-        int toOff = KeyIndex.offsetOf(to);
-        d.put(toOff, b, off, fp);
-        ItemLayout.setFrequency(d, toOff, mode == KEEP_LIVE ? freq : 0);
-        s.replace(i, to);
-        segments.liveBytes.addAndGet(seg, -fp);
-        segments.liveItems.decrementAndGet(seg);
-        segments.liveBytes.addAndGet(toSeg, fp);
-        segments.liveItems.incrementAndGet(toSeg);
-        long dl = records.deadline(d, toOff, m);
-        segments.maxDeadline.accumulateAndGet(toSeg, dl == 0 ? Long.MAX_VALUE : dl, Math::max);
-        segments.maxStored.accumulateAndGet(toSeg, records.storedMillis(d, toOff), Math::max);
-        return;
-      }
-      s.removeAt(i);
-      segments.liveBytes.addAndGet(seg, -fp);
-      segments.liveItems.decrementAndGet(seg);
-      bytes.addAndGet(-fp);
-      if (live) {
-        countEviction((m & ItemLayout.FETCHED) != 0);
-      } else {
-        counters.increment(Counter.RECLAIMED);
-        if ((m & ItemLayout.FETCHED) == 0) {
-          counters.increment(Counter.EXPIRED_UNFETCHED);
-        }
-      }
-    } finally {
-      s.lock.unlockWrite(stamp);
-    }
-  }
-
-  private void countEviction(boolean fetched) {
-    counters.increment(Counter.EVICTIONS);
-    if (!fetched) {
-      counters.increment(Counter.EVICTED_UNFETCHED);
-    }
-  }
-
   // ---------------------------------------------------------------- expiry
 
   /**
-   * Reclaims segments whose records are all expired or flushed, at most {@link #SWEEP_BATCH} of them, each
-   * walked once; segments emptied by deletes go back to the free list unread. Returns the segments freed.
+   * Reclaims segments whose records are all expired or flushed (a bounded batch, see {@link Eviction#sweep});
+   * returns the segments freed.
    */
   int sweep() {
-    long now = clock.millis();
-    int freed = 0;
-    synchronized (evictLock) {
-      if (closed) {
-        return 0;
-      }
-      List<Integer> dead = new ArrayList<>();
-      freed += segments.sweep(dead, SWEEP_BATCH, seg -> segmentDead(seg, now));
-      freed += segments.sweepHeads(dead, seg -> segmentDead(seg, now));
-      for (int seg : dead) {
-        evictSegment(seg, KEEP_LIVE, now);
-        freed++;
-      }
-    }
-    return freed;
+    return eviction.sweep();
   }
 
   /**
@@ -867,7 +657,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   @Override
   public void setMemoryLimit(long newLimit) {
     limit = newLimit;
-    shrinkToLimit();
+    eviction.shrinkToLimit();
   }
 
   /**
@@ -883,7 +673,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       return false;
     }
     if (growSetAside()) {
-      shrinkToLimit();
+      eviction.shrinkToLimit();
     }
     return true;
   }
@@ -959,7 +749,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       sw.close();
     }
     boolean unread = awaitReaders(CLOSE_WAIT_MILLIS);
-    synchronized (evictLock) {
+    synchronized (eviction.lock) {
       for (int si = 0; si < KeyIndex.STRIPES; si++) {
         index.stripe(si).lock.asWriteLock().lock();
       }
