@@ -304,7 +304,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     }
   }
 
-  /** True once {@link #close()} has freed the memory. */
+  /** True once {@link #close()} has run: nothing reads, writes or evicts after it. */
   boolean isClosed() {
     return closed;
   }
