@@ -160,9 +160,9 @@ class ConfigFileTest {
   @Test
   void theFileFormatIsReadLikeStartMemcached() {
     ConfigFile f = ConfigFile.parse(Path.of("x.conf"), List.of("  -m   64  ", "#-p 1", "-l 127.0.0.1 # local",
-        "logfile /tmp/mc.log", "", "   # only a comment"));
+        "logfile /var/log/memcached.log", "", "   # only a comment"));
     assertThat(f.lines()).extracting(ConfigFile.Line::words).containsExactly(List.of("-m", "64"),
-        List.of("-l", "127.0.0.1"), List.of("--log-file", "/tmp/mc.log"));
+        List.of("-l", "127.0.0.1"), List.of("--log-file", "/var/log/memcached.log"));
     assertThat(f.lines()).extracting(ConfigFile.Line::number).containsExactly(1, 3, 4);
     assertThat(f.warnings()).isEmpty();
   }

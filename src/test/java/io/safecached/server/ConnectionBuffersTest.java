@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
+/** The connections' allocator: pooled direct buffers from 64 KB chunks, unless the JVM was given a type. */
 class ConnectionBuffersTest {
   @Test
   void connectionsGetPooledDirectBuffersFromSmallChunks() {
