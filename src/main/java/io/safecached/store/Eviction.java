@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Frees segments for {@link OffHeapStore}: picks a victim from {@link Segments}' queues and walks it once, keeping
- * or evicting each record (S3-FIFO's second chance, Segcache's merge), and sweeps segments whose records are all
- * expired or flushed. Its {@link #lock} is the evict lock, taken outside the segment lock and the stripe locks
- * (see {@link Segments#lock} for the order).
+ * or evicting each record (S3-FIFO's second chance, Segcache's merge), sweeps segments whose records are all
+ * expired or flushed, and crawls the index for expired and flushed records on request. Its {@link #lock} is the
+ * evict lock, taken outside the segment lock and the stripe locks (see {@link Segments#lock} for the order).
  */
 final class Eviction {
   /** Eviction modes: see {@link #evictSegment}. */
@@ -273,5 +273,61 @@ final class Eviction {
       }
     }
     return freed;
+  }
+
+  /**
+   * Reclaims every expired and flushed record now, wherever it is, by walking the index one stripe at a time
+   * (memcached's crawler, run on demand: for tests, for a flush that took hold, and for an operator's explicit
+   * request). Returns how many it reclaimed.
+   */
+  long crawl() {
+    long now = clock.millis();
+    long reclaimed = 0;
+    for (int si = 0; si < KeyIndex.STRIPES; si++) {
+      Stripe s = index.stripe(si);
+      long stamp = s.lock.writeLock();
+      try {
+        if (store.isClosed()) {
+          return reclaimed;
+        }
+        List<Long> dead = new ArrayList<>();
+        for (int i = 0, n = s.capacity(); i < n; i++) {
+          long slot = s.slot(i);
+          if (slot != 0) {
+            long loc = slot & KeyIndex.LOCATION_MASK;
+            if (!store.isLive(memory.segment(KeyIndex.segmentOf(loc)), KeyIndex.offsetOf(loc), now)) {
+              dead.add(loc);
+            }
+          }
+        }
+        for (long loc : dead) {
+          ByteBuffer b = memory.segment(KeyIndex.segmentOf(loc));
+          int off = KeyIndex.offsetOf(loc);
+          int i = s.findLocation(loc, store.hashOf(ItemLayout.key(b, off)));
+          if (i >= 0) {
+            boolean fetched = (ItemLayout.marks(b, off) & ItemLayout.FETCHED) != 0;
+            s.removeAt(i);
+            retire(loc);
+            counters.increment(Counter.RECLAIMED);
+            if (!fetched) {
+              counters.increment(Counter.EXPIRED_UNFETCHED);
+            }
+            reclaimed++;
+          }
+        }
+      } finally {
+        s.lock.unlockWrite(stamp);
+      }
+    }
+    return reclaimed;
+  }
+
+  /** Accounts the record at {@code loc}, taken out of the index, as dead space in its segment. */
+  void retire(long loc) {
+    int fp = ItemLayout.footprint(memory.segment(KeyIndex.segmentOf(loc)), KeyIndex.offsetOf(loc));
+    int seg = KeyIndex.segmentOf(loc);
+    segments.liveBytes.addAndGet(seg, -fp);
+    segments.liveItems.decrementAndGet(seg);
+    bytes.addAndGet(-fp);
   }
 }

@@ -4,8 +4,6 @@ import io.safecached.store.KeyIndex.Stripe;
 import io.safecached.store.stats.Counter;
 import io.safecached.store.stats.Counters;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +55,7 @@ import java.util.function.UnaryOperator;
  *   <li><b>Expiry and flush</b> follow memcached's rules: every lookup checks
  *       them; {@code flush_all} is O(1) (by CAS, by store time for client-chosen CAS values, and by the second
  *       for a delayed flush).</li>
- *   <li><b>Values in flight</b> are reserved against the limit ({@link #reserve}), at most half of it, in whole
+ *   <li><b>Values in flight</b> are reserved against the limit ({@link Reservations}), at most half of it, in whole
  *       segments set aside with hysteresis: a reservation that comes and goes does not evict a segment each
  *       time, nor take away the empty segment evictions move read items into.</li>
  *   <li><b>Warm restart (memcached's {@code -e}).</b> With a memory file the segments are its pages, and a
@@ -72,10 +70,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   static final int MIN_SEGMENT = 4096;
   /** The largest segment: offsets are kept in 24 bits of 8-byte units. */
   static final int MAX_SEGMENT = 1 << 27;
-  /** Values still arriving may reserve at most 1/this of the limit... */
-  static final int RESERVATION_SHARE = 2;
-  /** ...and at most this plus 1/16 of the limit: they wait on the heap, which should not grow with -m. */
-  static final long RESERVATION_BASE = 64L << 20;
   static final int TTL_CLASSES = 7;
   /**
    * At most 1/this of the segments can be held by values handed to the transport: a peer that stops reading
@@ -98,18 +92,14 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   private final Segments segments;
   /** Where read items write their marks (one for the store: an item carries its hash and location). */
-  private final StoredMarks storedMarks = new StoredMarks();
+  private final StoredMarks storedMarks;
   /** Frees segments: the walk of a victim, the expiry sweep; its lock is the evict lock. */
   private final Eviction eviction;
+  /** Room kept for values still arriving. */
+  private final Reservations reservations;
 
   private final AtomicLong casSequence = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
-  private final AtomicLong reserved = new AtomicLong();
-  /**
-   * Whole segments set aside for {@link #reserved}: raised at once when the reservations outgrow it, lowered only
-   * when they are a full segment below it, so values arriving and leaving do not evict a segment each time.
-   */
-  private volatile long setAside;
   private volatile long limit;
   private volatile long flushedCas;
   private volatile long flushedAt = Long.MIN_VALUE;
@@ -150,7 +140,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     this.clock = clock;
     this.counters = counters;
     this.background = background;
-    this.segments = new Segments(segmentCount, segmentSize, () -> limit - setAside, () -> closed);
+    this.reservations = new Reservations(segmentSize, () -> limit, this::shrinkToLimit);
+    this.segments = new Segments(segmentCount, segmentSize, this::segmentLimit, () -> closed);
     if (memoryFile == null) {
       this.memory = new RegionMemory(segmentCount, segmentSize);
       this.keyHash = new KeyHash();
@@ -169,6 +160,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       }
     }
     this.eviction = new Eviction(this, segments, memory, index, records, clock, counters, bytes);
+    this.storedMarks = new StoredMarks(index, memory, records, this::isClosed);
   }
 
   /**
@@ -501,12 +493,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
 
   /** Accounts the record at {@code loc} as gone. */
   private void retire(long loc) {
-    ByteBuffer b = buffer(loc);
-    int fp = ItemLayout.footprint(b, KeyIndex.offsetOf(loc));
-    int seg = KeyIndex.segmentOf(loc);
-    segments.liveBytes.addAndGet(seg, -fp);
-    segments.liveItems.decrementAndGet(seg);
-    bytes.addAndGet(-fp);
+    eviction.retire(loc);
   }
 
   private static int lifetimeClass(long deadline, long now) {
@@ -541,44 +528,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
    * for tests and for an operator's explicit request. Returns how many it reclaimed.
    */
   public long crawl() {
-    long now = clock.millis();
-    long reclaimed = 0;
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      Stripe s = index.stripe(si);
-      long stamp = s.lock.writeLock();
-      try {
-        if (closed) {
-          return reclaimed;
-        }
-        List<Long> dead = new ArrayList<>();
-        for (int i = 0, n = s.capacity(); i < n; i++) {
-          long slot = s.slot(i);
-          if (slot != 0) {
-            long loc = slot & KeyIndex.LOCATION_MASK;
-            if (!isLive(buffer(loc), KeyIndex.offsetOf(loc), now)) {
-              dead.add(loc);
-            }
-          }
-        }
-        for (long loc : dead) {
-          ByteBuffer b = buffer(loc);
-          int off = KeyIndex.offsetOf(loc);
-          int i = s.findLocation(loc, hashOf(ItemLayout.key(b, off)));
-          if (i >= 0) {
-            boolean fetched = (ItemLayout.marks(b, off) & ItemLayout.FETCHED) != 0;
-            unindex(s, i, loc);
-            counters.increment(Counter.RECLAIMED);
-            if (!fetched) {
-              counters.increment(Counter.EXPIRED_UNFETCHED);
-            }
-            reclaimed++;
-          }
-        }
-      } finally {
-        s.lock.unlockWrite(stamp);
-      }
-    }
-    return reclaimed;
+    return eviction.crawl();
   }
 
   /** Runs the crawler now: reclaims every expired and flushed item at once (tests call it). */
@@ -657,73 +607,41 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   @Override
   public void setMemoryLimit(long newLimit) {
     limit = newLimit;
-    eviction.shrinkToLimit();
+    shrinkToLimit();
   }
 
   /**
    * Reserves room for a value still arriving, as memcached allocates an item when its header arrives: the bytes
    * count against the limit with the segments (evicting as a write does) until {@link #release}d, and all
-   * reservations together stay within {@link #reservationLimit()}.
+   * reservations together stay within {@link #reservationLimit()} (see {@link Reservations}).
    */
   @Override
   public boolean reserve(long n) {
-    long r = reserved.addAndGet(n);
-    if (r > reservationLimit()) {
-      reserved.addAndGet(-n);
-      return false;
-    }
-    if (growSetAside()) {
-      eviction.shrinkToLimit();
-    }
-    return true;
+    return reservations.reserve(n);
   }
 
   @Override
   public void release(long n) {
-    if (reserved.addAndGet(-n) <= setAside - 2L * segmentSize) {
-      shrinkSetAside();
-    }
-  }
-
-  /** Raises {@link #setAside} to the whole segments the reservations need; true when it grew. */
-  private synchronized boolean growSetAside() {
-    long need = segmentsFor(reserved.get());
-    if (need > setAside) {
-      setAside = need;
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Lowers {@link #setAside} to one segment above the reservations once they are more than a segment below it
-   * (hysteresis: a value arriving as another completes must not cost a segment of items).
-   */
-  private synchronized void shrinkSetAside() {
-    long r = reserved.get();
-    if (r <= setAside - 2L * segmentSize) {
-      setAside = segmentsFor(r) + segmentSize;
-    }
-  }
-
-  /** {@code bytes} rounded up to whole segments. */
-  private long segmentsFor(long bytes) {
-    return (bytes + segmentSize - 1) / segmentSize * segmentSize;
+    reservations.release(n);
   }
 
   @Override
   public long reservedBytes() {
-    return reserved.get();
+    return reservations.reserved();
   }
 
-  /**
-   * Half the limit (memcached's own rule for the item size, {@code -I} at most half of {@code -m}, fits one), but
-   * no more than 64 MB and a sixteenth of the limit: values still arriving wait on the heap until they are
-   * stored, and the heap stays small when {@code -m} is large (-m 1024: 128 MB).
-   */
   @Override
   public long reservationLimit() {
-    return Math.min(limit / RESERVATION_SHARE, RESERVATION_BASE + limit / 16);
+    return reservations.limit();
+  }
+
+  /** What the segments may hold: the limit less the segments set aside for values still arriving. */
+  private long segmentLimit() {
+    return limit - reservations.setAside();
+  }
+
+  private void shrinkToLimit() {
+    eviction.shrinkToLimit();
   }
 
   @Override
@@ -748,7 +666,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     if (sw != null) {
       sw.close();
     }
-    boolean unread = awaitReaders(CLOSE_WAIT_MILLIS);
+    boolean unread = segments.awaitUnpinned(CLOSE_WAIT_MILLIS);
     synchronized (eviction.lock) {
       for (int si = 0; si < KeyIndex.STRIPES; si++) {
         index.stripe(si).lock.asWriteLock().lock();
@@ -770,23 +688,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         }
       }
     }
-  }
-
-  /** Waits up to {@code millis} for every reader of every segment to let go; true when none is left. */
-  private boolean awaitReaders(long millis) {
-    long until = System.nanoTime() + millis * 1_000_000L;
-    while (pinned() != 0) {
-      if (System.nanoTime() - until > 0) {
-        return false;
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Readers of segments now: values being copied into replies or out to the transport. */
@@ -832,80 +733,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     }
   }
 
-  /** Writes a read item's marks into its record, if the record is still where the read found it. */
-  private final class StoredMarks implements Item.Marks {
-    @Override
-    public void markFetched(long hash, long location, long now) {
-      Stripe stripe = index.stripe(hash);
-      long stamp = stripe.lock.readLock();
-      try {
-        if (!closed && stripe.findLocation(location, hash) >= 0) {
-          ByteBuffer b = buffer(location);
-          int off = KeyIndex.offsetOf(location);
-          b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
-          if ((ItemLayout.marks(b, off) & ItemLayout.FETCHED) == 0) {
-            ItemLayout.setMarks(b, off, ItemLayout.FETCHED);
-          }
-        }
-      } finally {
-        stripe.lock.unlockRead(stamp);
-      }
-    }
-
-    @Override
-    public boolean claimToken(long hash, long location) {
-      Stripe stripe = index.stripe(hash);
-      long stamp = stripe.lock.readLock();
-      try {
-        if (closed || stripe.findLocation(location, hash) < 0) {
-          return false; // replaced meanwhile: the new version has its own token
-        }
-        int off = KeyIndex.offsetOf(location);
-        return (ItemLayout.setMarks(buffer(location), off, ItemLayout.TOKEN) & ItemLayout.TOKEN) == 0;
-      } finally {
-        stripe.lock.unlockRead(stamp);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- consistency (tests)
 
   /** Checks the index against the segments' counts; call while nothing else uses the store. Returns {items, bytes}. */
   long[] audit() {
-    long count = 0;
-    long weight = 0;
-    long[] perSegBytes = new long[segmentCount];
-    int[] perSegItems = new int[segmentCount];
-    for (int si = 0; si < KeyIndex.STRIPES; si++) {
-      Stripe s = index.stripe(si);
-      for (int i = 0, n = s.capacity(); i < n; i++) {
-        long slot = s.slot(i);
-        if (slot != 0) {
-          long loc = slot & KeyIndex.LOCATION_MASK;
-          ByteBuffer b = buffer(loc);
-          int off = KeyIndex.offsetOf(loc);
-          byte[] key = ItemLayout.key(b, off);
-          long h = hashOf(key);
-          if (index.stripe(h) != s || s.find(key, h) < 0 || s.locationAt(s.find(key, h)) != loc) {
-            throw new IllegalStateException("slot not found by its own key");
-          }
-          int fp = ItemLayout.footprint(b, off);
-          count++;
-          weight += fp;
-          perSegBytes[KeyIndex.segmentOf(loc)] += fp;
-          perSegItems[KeyIndex.segmentOf(loc)]++;
-        }
-      }
-    }
-    for (int seg = 0; seg < segmentCount; seg++) {
-      if (perSegBytes[seg] != segments.liveBytes.get(seg) || perSegItems[seg] != segments.liveItems.get(seg)) {
-        throw new IllegalStateException("segment " + seg + " counts disagree");
-      }
-    }
-    if (count != index.count() || weight != bytes.get()) {
-      throw new IllegalStateException("store totals disagree: " + count + " items, " + weight + " bytes reachable; "
-          + index.count() + " items, " + bytes.get() + " bytes counted");
-    }
-    return new long[] {count, weight};
+    return StoreAudit.check(index, memory, segments, segmentCount, bytes.get(), this::hashOf);
   }
 }

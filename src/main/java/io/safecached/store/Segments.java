@@ -311,6 +311,23 @@ final class Segments {
     }
   }
 
+  /** Waits up to {@code millis} for every reader of every segment to let go; true when none is left. */
+  boolean awaitUnpinned(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000L;
+    while (pinned() != 0) {
+      if (System.nanoTime() - until > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Readers of segments now: values being copied into replies or out to the transport. */
   int pinned() {
     int n = 0;
