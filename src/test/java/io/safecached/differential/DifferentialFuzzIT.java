@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.safecached.testsupport.MemcachedProcess;
 import io.safecached.testsupport.TestServer;
+import io.safecached.testsupport.TestTransport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.TestReporter;
 
 /**
  * The differential fuzzer's run in {@code mvn verify}: fixed seeds, 28,800 requests (text and meta, then
- * binary), against memcached 1.6.18 and an in-process safecached. Fails on any divergence that is not a known
- * difference of docs/compatibility.md ({@link KnownDifferences}); the minimised reproducers and the counts by kind
- * go to target/differential/fuzz-report.md.
+ * binary; the first 9,000 in the runs on the other transports), against memcached 1.6.18 and an in-process
+ * safecached. Fails on any divergence that is not a known difference of docs/compatibility.md
+ * ({@link KnownDifferences}); the minimised reproducers and the counts by kind go to
+ * target/differential/fuzz-report.md.
  *
  * <p>A longer run: {@code bench/fuzz} or {@code mvn -B verify -Dit.test=DifferentialFuzzIT -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.sequences=2000 -Dfuzz.seed=1000}; {@code fuzz.sequences} text
@@ -31,13 +33,21 @@ class DifferentialFuzzIT {
 
   @Test
   void safecachedAnswersTheFuzzedSequencesLikeMemcached(TestReporter reporter) throws Exception {
-    fuzz(List.of(), Integer.getInteger("fuzz.sequences", 160), REPORT, reporter);
+    fuzz(List.of(), sequences(), REPORT, reporter);
   }
 
   /** The same with CAS off on both sides ({@code -C}), a tenth as many sequences, flush requests left out. */
   @Test
   void withoutCasSafecachedAnswersLikeMemcachedWithoutCas(TestReporter reporter) throws Exception {
-    fuzz(List.of("-C"), Math.max(1, Integer.getInteger("fuzz.sequences", 160) / 10), REPORT_NO_CAS, reporter);
+    fuzz(List.of("-C"), Math.max(1, sequences() / 10), REPORT_NO_CAS, reporter);
+  }
+
+  /**
+   * Text sequences to run: {@code fuzz.sequences}, else 160 on the default transport and the first 50 of them in
+   * the build's runs on the other transports (what the fuzzer tests is the protocols, which every transport shares).
+   */
+  private static int sequences() {
+    return Integer.getInteger("fuzz.sequences", TestTransport.defaultRun() ? 160 : 50);
   }
 
   private static void fuzz(List<String> flags, int sequences, Path reportFile, TestReporter reporter)

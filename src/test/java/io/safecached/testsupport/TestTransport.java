@@ -33,6 +33,15 @@ public final class TestTransport implements ExecutionCondition {
     throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + ": expected auto, io_uring, epoll or nio");
   }
 
+  /**
+   * True in the build's first run of the integration tests, on the default transport; false in its runs once more
+   * on each other transport, where the longest tests run shorter (the same seeds, fewer of them) to keep the build
+   * within its time.
+   */
+  public static boolean defaultRun() {
+    return System.getProperty(PROPERTY) == null;
+  }
+
   /** The {@code serve} arguments that pick it, for a server in a process of its own. */
   public static String[] serveArgs() {
     ServerConfig.Transport t = transport();
