@@ -229,16 +229,11 @@ final class Eviction {
         return;
       }
       s.removeAt(i);
-      segments.liveBytes.addAndGet(seg, -fp);
-      segments.liveItems.decrementAndGet(seg);
-      bytes.addAndGet(-fp);
+      retire(seg, fp);
       if (live) {
         countEviction((m & ItemLayout.FETCHED) != 0);
       } else {
-        counters.increment(Counter.RECLAIMED);
-        if ((m & ItemLayout.FETCHED) == 0) {
-          counters.increment(Counter.EXPIRED_UNFETCHED);
-        }
+        countReclaimed((m & ItemLayout.FETCHED) != 0);
       }
     } finally {
       s.lock.unlockWrite(stamp);
@@ -250,6 +245,14 @@ final class Eviction {
     counters.increment(Counter.EVICTIONS);
     if (!fetched) {
       counters.increment(Counter.EVICTED_UNFETCHED);
+    }
+  }
+
+  /** Counts one dead item reclaimed ({@code reclaimed}, and {@code expired_unfetched} when never read). */
+  private void countReclaimed(boolean fetched) {
+    counters.increment(Counter.RECLAIMED);
+    if (!fetched) {
+      counters.increment(Counter.EXPIRED_UNFETCHED);
     }
   }
 
@@ -295,23 +298,20 @@ final class Eviction {
           long slot = s.slot(i);
           if (slot != 0) {
             long loc = slot & KeyIndex.LOCATION_MASK;
-            if (!store.isLive(memory.segment(KeyIndex.segmentOf(loc)), KeyIndex.offsetOf(loc), now)) {
+            if (!store.isLive(memory.at(loc), KeyIndex.offsetOf(loc), now)) {
               dead.add(loc);
             }
           }
         }
         for (long loc : dead) {
-          ByteBuffer b = memory.segment(KeyIndex.segmentOf(loc));
+          ByteBuffer b = memory.at(loc);
           int off = KeyIndex.offsetOf(loc);
           int i = s.findLocation(loc, store.hashOf(ItemLayout.key(b, off)));
           if (i >= 0) {
             boolean fetched = (ItemLayout.marks(b, off) & ItemLayout.FETCHED) != 0;
             s.removeAt(i);
             retire(loc);
-            counters.increment(Counter.RECLAIMED);
-            if (!fetched) {
-              counters.increment(Counter.EXPIRED_UNFETCHED);
-            }
+            countReclaimed(fetched);
             reclaimed++;
           }
         }
@@ -324,8 +324,11 @@ final class Eviction {
 
   /** Accounts the record at {@code loc}, taken out of the index, as dead space in its segment. */
   void retire(long loc) {
-    int fp = ItemLayout.footprint(memory.segment(KeyIndex.segmentOf(loc)), KeyIndex.offsetOf(loc));
-    int seg = KeyIndex.segmentOf(loc);
+    retire(KeyIndex.segmentOf(loc), ItemLayout.footprint(memory.at(loc), KeyIndex.offsetOf(loc)));
+  }
+
+  /** Accounts a record of {@code fp} bytes in segment {@code seg}, taken out of the index, as dead space. */
+  private void retire(int seg, int fp) {
     segments.liveBytes.addAndGet(seg, -fp);
     segments.liveItems.decrementAndGet(seg);
     bytes.addAndGet(-fp);

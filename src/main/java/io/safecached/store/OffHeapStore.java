@@ -13,10 +13,11 @@ import java.util.function.UnaryOperator;
  * {@link ItemStore} that keeps every item (key, value, flags, CAS, times, marks) in segments off the Java heap,
  * found through a compact index; log-structured after Segcache.
  *
- * <p>This class holds the reads and writes, the liveness rules and the crawler. Beside it: {@link Eviction} frees
- * segments (the walk of a victim, the expiry sweep), {@link Segments} keeps the segments' bookkeeping (heads,
- * queues, free lists, counts) and chooses victims, {@link Records} reads and writes one record,
- * {@link WarmRestart} saves and restores the lot.
+ * <p>This class holds the reads and writes and the liveness rules. Beside it: {@link Eviction} frees segments
+ * (the walk of a victim, the expiry sweep, the crawl of the index), {@link Segments} keeps the segments'
+ * bookkeeping (heads, queues, free lists, counts) and chooses victims, {@link Records} reads and writes one
+ * record, {@link Reservations} keeps room for values still arriving, {@link StoredMarks} writes a read item's
+ * marks, {@link WarmRestart} saves and restores the lot.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -235,7 +236,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         return null;
       }
       long loc = s.locationAt(i);
-      ByteBuffer b = buffer(loc);
+      ByteBuffer b = memory.at(loc);
       int off = KeyIndex.offsetOf(loc);
       if (isLive(b, off, now)) {
         int m = ItemLayout.marks(b, off);
@@ -261,7 +262,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       int i = s.find(k, h);
       if (i >= 0) {
         long loc = s.locationAt(i);
-        ByteBuffer b = buffer(loc);
+        ByteBuffer b = memory.at(loc);
         int off = KeyIndex.offsetOf(loc);
         if (!isLive(b, off, now)) {
           countDead(b, off, now);
@@ -361,7 +362,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         long loc = i < 0 ? 0 : s.locationAt(i);
         Item live = null;
         if (i >= 0) {
-          ByteBuffer b = buffer(loc);
+          ByteBuffer b = memory.at(loc);
           int off = KeyIndex.offsetOf(loc);
           if (isLive(b, off, now)) {
             int m = ItemLayout.marks(b, off);
@@ -415,7 +416,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           // the segment counts this writer until the record is indexed and counted: a sweep that saw no writer
           // and no live record in between would recycle it under the new record
           try {
-            records.write(buffer(at), KeyIndex.offsetOf(at), k, next);
+            records.write(memory.at(at), KeyIndex.offsetOf(at), k, next);
             if (i >= 0) {
               s.replace(i, at);
               retire(loc);
@@ -447,7 +448,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   private void rewriteInPlace(long loc, Item next) {
-    ByteBuffer b = buffer(loc);
+    ByteBuffer b = memory.at(loc);
     int off = KeyIndex.offsetOf(loc);
     records.writeDeadline(b, off, next.expiresAt(), records.storedSecondMillis(b, off));
     if (next.tokenSent()) {
@@ -472,7 +473,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         return false;
       }
       long loc = s.locationAt(i);
-      ByteBuffer b = buffer(loc);
+      ByteBuffer b = memory.at(loc);
       int off = KeyIndex.offsetOf(loc);
       boolean live = isLive(b, off, now);
       if (!live) {
@@ -507,10 +508,6 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       }
     }
     return TTL_CLASSES - 1;
-  }
-
-  private ByteBuffer buffer(long loc) {
-    return memory.segment(KeyIndex.segmentOf(loc));
   }
 
   // ---------------------------------------------------------------- expiry
@@ -724,12 +721,12 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   private final class Locations implements KeyIndex.Locations {
     @Override
     public boolean keyAt(long location, byte[] key) {
-      return ItemLayout.keyEquals(buffer(location), KeyIndex.offsetOf(location), key);
+      return ItemLayout.keyEquals(memory.at(location), KeyIndex.offsetOf(location), key);
     }
 
     @Override
     public int hashAt(long location) {
-      return (int) hashOf(ItemLayout.key(buffer(location), KeyIndex.offsetOf(location)));
+      return (int) hashOf(ItemLayout.key(memory.at(location), KeyIndex.offsetOf(location)));
     }
   }
 

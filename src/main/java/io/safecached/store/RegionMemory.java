@@ -85,6 +85,11 @@ final class RegionMemory implements AutoCloseable {
     return file;
   }
 
+  /** The segment of an index location ({@link KeyIndex#location}), allocated now if it never was. */
+  ByteBuffer at(long location) {
+    return segment(KeyIndex.segmentOf(location));
+  }
+
   /** Segment {@code id}, allocated now if it never was. */
   ByteBuffer segment(int id) {
     ByteBuffer b = segments[id];

@@ -27,7 +27,7 @@ final class StoreAudit {
         long slot = s.slot(i);
         if (slot != 0) {
           long loc = slot & KeyIndex.LOCATION_MASK;
-          ByteBuffer b = memory.segment(KeyIndex.segmentOf(loc));
+          ByteBuffer b = memory.at(loc);
           int off = KeyIndex.offsetOf(loc);
           byte[] key = ItemLayout.key(b, off);
           long h = hash.applyAsLong(key);

@@ -27,7 +27,7 @@ final class StoredMarks implements Item.Marks {
     long stamp = stripe.lock.readLock();
     try {
       if (!closed.getAsBoolean() && stripe.findLocation(location, hash) >= 0) {
-        ByteBuffer b = buffer(location);
+        ByteBuffer b = memory.at(location);
         int off = KeyIndex.offsetOf(location);
         b.putInt(off + ItemLayout.ACCESS, records.relativeSecond(now));
         if ((ItemLayout.marks(b, off) & ItemLayout.FETCHED) == 0) {
@@ -48,13 +48,9 @@ final class StoredMarks implements Item.Marks {
         return false; // replaced meanwhile: the new version has its own token
       }
       int off = KeyIndex.offsetOf(location);
-      return (ItemLayout.setMarks(buffer(location), off, ItemLayout.TOKEN) & ItemLayout.TOKEN) == 0;
+      return (ItemLayout.setMarks(memory.at(location), off, ItemLayout.TOKEN) & ItemLayout.TOKEN) == 0;
     } finally {
       stripe.lock.unlockRead(stamp);
     }
-  }
-
-  private ByteBuffer buffer(long location) {
-    return memory.segment(KeyIndex.segmentOf(location));
   }
 }
