@@ -21,6 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH: get and set on the store with 100-byte values, 100,000 keys all resident (64 MB limit), on the off-heap
  * store and, as the baseline, the on-heap segmented LRU it replaced (kept here, outside the product, for this
  * comparison only). Threads: {@code -t 1}, {@code -t 2}, {@code -t 4} on the JMH command line (default 2).
+ * {@code -p keyCount=1000,100000} shows how much of a get is waiting on memory rather than computing, and
+ * {@code -p overwrites=10} (each key written ten times more, in random order, under a limit ten times larger) how
+ * much the log's spreading of live records over more segments adds.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -30,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Threads(2)
 public class StoreBench {
-  private static final int KEYS = 100_000;
+  /** Keys, all resident. */
+  @Param("100000")
+  public int keyCount;
 
   /** Value size in bytes. */
   @Param("100")
@@ -40,6 +45,10 @@ public class StoreBench {
   @Param({"offheap", "onheap"})
   public String kind;
 
+  /** Overwrites of every key before measuring: 0 leaves the records packed, more spreads them over more segments. */
+  @Param("0")
+  public int overwrites;
+
   private ItemStore store;
   private Key[] keys;
   private byte[] value;
@@ -47,16 +56,22 @@ public class StoreBench {
   /** Fills the store with every key. */
   @Setup(Level.Trial)
   public void setUp() {
-    store = kind.equals("onheap") ? new SegmentedLruStore(64L << 20, new Counters())
-        : new OffHeapStore(64L << 20, new Counters());
+    long limit = (64L << 20) * (1 + overwrites);
+    store = kind.equals("onheap") ? new SegmentedLruStore(limit, new Counters())
+        : new OffHeapStore(limit, new Counters());
     value = new byte[valueSize];
-    keys = new Key[KEYS];
-    for (int i = 0; i < KEYS; i++) {
+    keys = new Key[keyCount];
+    for (int i = 0; i < keyCount; i++) {
       keys[i] = Key.of("key:" + i);
       set(keys[i]);
     }
-    if (store.itemCount() != KEYS) {
-      throw new IllegalStateException("store holds " + store.itemCount() + " of " + KEYS + " items");
+    for (int r = 0; r < overwrites; r++) {
+      for (int i = 0; i < keyCount; i++) {
+        set(keys[ThreadLocalRandom.current().nextInt(keyCount)]);
+      }
+    }
+    if (store.itemCount() != keyCount) {
+      throw new IllegalStateException("store holds " + store.itemCount() + " of " + keyCount + " items");
     }
   }
 
@@ -66,8 +81,8 @@ public class StoreBench {
     return store.compute(key, old -> item);
   }
 
-  private static int next() {
-    return ThreadLocalRandom.current().nextInt(KEYS);
+  private int next() {
+    return ThreadLocalRandom.current().nextInt(keyCount);
   }
 
   /** A get that hits, as a reply makes it: fetched, marked read, its value held and then let go of. */
@@ -93,7 +108,7 @@ public class StoreBench {
   @Benchmark
   public int mixed90to10() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    Key key = keys[r.nextInt(KEYS)];
+    Key key = keys[r.nextInt(keyCount)];
     return r.nextInt(10) == 0 ? set(key).flags() : fetch(key);
   }
 }

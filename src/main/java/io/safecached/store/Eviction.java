@@ -197,7 +197,7 @@ final class Eviction {
     long h = store.hashOf(key);
     Stripe s = index.stripe(h);
     long loc = KeyIndex.location(seg, off);
-    long stamp = s.lock.writeLock();
+    long stamp = s.writeLock();
     try {
       int i = s.findLocation(loc, h);
       if (i < 0) {
@@ -236,7 +236,7 @@ final class Eviction {
         countReclaimed((m & ItemLayout.FETCHED) != 0);
       }
     } finally {
-      s.lock.unlockWrite(stamp);
+      s.unlockWrite(stamp);
     }
   }
 
@@ -288,7 +288,7 @@ final class Eviction {
     long reclaimed = 0;
     for (int si = 0; si < KeyIndex.STRIPES; si++) {
       Stripe s = index.stripe(si);
-      long stamp = s.lock.writeLock();
+      long stamp = s.writeLock();
       try {
         if (store.isClosed()) {
           return reclaimed;
@@ -316,7 +316,7 @@ final class Eviction {
           }
         }
       } finally {
-        s.lock.unlockWrite(stamp);
+        s.unlockWrite(stamp);
       }
     }
     return reclaimed;

@@ -228,7 +228,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long h = hashOf(k);
     Stripe s = index.stripe(h);
     long now = clock.millis();
-    long stamp = s.lock.readLock();
+    long stamp = s.readLock();
     try {
       ensureOpen();
       int i = s.find(k, h);
@@ -253,10 +253,10 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
             (m & ItemLayout.EXPLICIT_CAS) != 0, storedMarks, h, loc);
       }
     } finally {
-      s.lock.unlockRead(stamp);
+      s.unlockRead(stamp);
     }
     // dead: remove it under the write lock, if it is still there
-    stamp = s.lock.writeLock();
+    stamp = s.writeLock();
     try {
       ensureOpen();
       int i = s.find(k, h);
@@ -270,7 +270,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         }
       }
     } finally {
-      s.lock.unlockWrite(stamp);
+      s.unlockWrite(stamp);
     }
     return null;
   }
@@ -355,7 +355,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long decidedOn = -1;
     while (true) {
       long now = clock.millis();
-      long stamp = s.lock.writeLock();
+      long stamp = s.writeLock();
       try {
         ensureOpen();
         int i = s.find(k, h);
@@ -435,7 +435,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           return next.bind(storedMarks, h, at);
         }
       } finally {
-        s.lock.unlockWrite(stamp);
+        s.unlockWrite(stamp);
       }
       eviction.makeRoom();
     }
@@ -465,7 +465,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     long h = hashOf(k);
     Stripe s = index.stripe(h);
     long now = clock.millis();
-    long stamp = s.lock.writeLock();
+    long stamp = s.writeLock();
     try {
       ensureOpen();
       int i = s.find(k, h);
@@ -482,7 +482,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
       unindex(s, i, loc);
       return live;
     } finally {
-      s.lock.unlockWrite(stamp);
+      s.unlockWrite(stamp);
     }
   }
 
@@ -666,7 +666,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     boolean unread = segments.awaitUnpinned(CLOSE_WAIT_MILLIS);
     synchronized (eviction.lock) {
       for (int si = 0; si < KeyIndex.STRIPES; si++) {
-        index.stripe(si).lock.asWriteLock().lock();
+        index.stripe(si).asWriteLock().lock();
       }
       try {
         synchronized (segments.lock) {
@@ -681,7 +681,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         }
       } finally {
         for (int si = 0; si < KeyIndex.STRIPES; si++) {
-          index.stripe(si).lock.asWriteLock().unlock();
+          index.stripe(si).asWriteLock().unlock();
         }
       }
     }

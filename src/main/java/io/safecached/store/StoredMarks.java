@@ -24,7 +24,7 @@ final class StoredMarks implements Item.Marks {
   @Override
   public void markFetched(long hash, long location, long now) {
     Stripe stripe = index.stripe(hash);
-    long stamp = stripe.lock.readLock();
+    long stamp = stripe.readLock();
     try {
       if (!closed.getAsBoolean() && stripe.findLocation(location, hash) >= 0) {
         ByteBuffer b = memory.at(location);
@@ -35,14 +35,14 @@ final class StoredMarks implements Item.Marks {
         }
       }
     } finally {
-      stripe.lock.unlockRead(stamp);
+      stripe.unlockRead(stamp);
     }
   }
 
   @Override
   public boolean claimToken(long hash, long location) {
     Stripe stripe = index.stripe(hash);
-    long stamp = stripe.lock.readLock();
+    long stamp = stripe.readLock();
     try {
       if (closed.getAsBoolean() || stripe.findLocation(location, hash) < 0) {
         return false; // replaced meanwhile: the new version has its own token
@@ -50,7 +50,7 @@ final class StoredMarks implements Item.Marks {
       int off = KeyIndex.offsetOf(location);
       return (ItemLayout.setMarks(memory.at(location), off, ItemLayout.TOKEN) & ItemLayout.TOKEN) == 0;
     } finally {
-      stripe.lock.unlockRead(stamp);
+      stripe.unlockRead(stamp);
     }
   }
 }
