@@ -156,13 +156,16 @@ final class KeyIndex {
     return t;
   }
 
-  /** One stripe: a lock and its table. Every method but the lock's own needs the lock held as it says. */
+  /**
+   * One stripe: its table and, being a {@link StampedLock}, the lock that guards it. Every method but the lock's
+   * own needs the lock held as it says.
+   */
   final class Stripe extends StampedLock {
     /** The slots, in chunks of {@link #CHUNK} (one shorter chunk while the table is smaller). */
     private long[][] table;
     /** The table's only chunk while it has one ({@code table[0]}), else null: lookups skip the outer array. */
     private long[] only;
-    private int mask = INITIAL - 1;
+    private int mask;
     volatile int count;
 
     Stripe() {
