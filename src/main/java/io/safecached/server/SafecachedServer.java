@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -66,8 +67,6 @@ public final class SafecachedServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.safecached.server");
   /** The largest item (as memcached counts it) read before a login: a {@code user password} login fits. */
   static final int LOGIN_ITEM_SIZE = 2048;
-  /** How often the reply bytes queued over all connections are measured. */
-  private static final long PRESSURE_CHECK_MILLIS = 20;
   /**
    * The largest buffer a read asks for: the largest that Netty's adaptive allocator pools while the heap is
    * under 512 MB (its low-memory mode, which the launcher's heap puts it in). Larger ones (its default reaches
@@ -161,10 +160,8 @@ public final class SafecachedServer implements AutoCloseable {
     // the items' segments take -m of the direct memory when they are not mapped from a file: a quarter of the rest
     this.outbound = new OutboundPressure(connections::channels,
         Math.max(MIN_TRANSPORT_MEMORY, PlatformDependent.maxDirectMemory() - regionBytes) / 4);
-    bossGroup.next().scheduleWithFixedDelay(() -> {
-      outbound.check();
-      traffic.drainInto(counters); // bytes_read/bytes_written reach the shared counters within a few ms
-    }, PRESSURE_CHECK_MILLIS, PRESSURE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    EventLoop checks = bossGroup.next();
+    outbound.start((task, delayMillis) -> checks.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
   }
 
   /**

@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>A plaintext connection's bytes are counted where Netty already looks at every read and every write: the
  * receive allocator's {@code lastBytesRead} and the outbound size estimate of each message queued. Each event loop
  * adds to a cell of its own with a plain store (one writer per cell); {@link #drainInto} adds what the cells
- * gained since the last drain to the shared {@link Counters}, when {@code stats} is asked and every few
- * milliseconds, so that nothing on the request path touches a shared counter. A TLS connection counts the bytes
+ * gained since the last drain to the shared {@link Counters} when {@code stats} is asked (their only reader,
+ * metrics included), so that nothing on the request path touches a shared counter. A TLS connection counts the bytes
  * after decryption, as memcached does, with {@link #handler()} after the TLS handler.
  */
 final class Traffic {

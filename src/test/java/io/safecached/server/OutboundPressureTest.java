@@ -6,8 +6,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +110,55 @@ class OutboundPressureTest {
     EmbeddedChannel b = connection();
     reply(b, 150_000);
     assertThat(b.isWritable()).isTrue();
+  }
+
+  @Test
+  void checksRunEverySecondAndEvery20msWhileAConnectionIsHeld() {
+    List<Long> delays = new ArrayList<>();
+    ArrayDeque<Runnable> due = new ArrayDeque<>();
+    pressure.start((task, delayMillis) -> {
+      delays.add(delayMillis);
+      due.add(task);
+    });
+    assertThat(delays).as("idle: one check a second").containsExactly(OutboundPressure.IDLE_CHECK_MILLIS);
+    due.poll().run();
+    assertThat(delays).containsExactly(OutboundPressure.IDLE_CHECK_MILLIS, OutboundPressure.IDLE_CHECK_MILLIS);
+
+    EmbeddedChannel reader = connection();
+    EmbeddedChannel stalled = connection();
+    reply(stalled, 190_000);
+    reply(reader, 100_000);
+    assertThat(reader.isWritable()).isFalse();
+    assertThat(delays).as("a connection held: a check in 20 ms")
+        .endsWith(OutboundPressure.IDLE_CHECK_MILLIS, OutboundPressure.HELD_CHECK_MILLIS);
+    reply(reader, 100_000);
+    assertThat(delays).as("checks already hurried").hasSize(3);
+
+    Runnable held = due.pollLast();
+    held.run();
+    assertThat(reader.isWritable()).as("its peer has not read yet").isFalse();
+    assertThat(delays).as("still held: again in 20 ms").hasSize(4).last().isEqualTo(OutboundPressure.HELD_CHECK_MILLIS);
+
+    peerReads(reader);
+    due.pollLast().run();
+    assertThat(reader.isWritable()).as("read: let go at the next check, 20 ms on").isTrue();
+    assertThat(delays).as("none held: no further 20 ms check").hasSize(4);
+
+    reply(reader, 100_000);
+    assertThat(reader.isWritable()).isFalse();
+    assertThat(delays).as("held again: checks hurried again").hasSize(5).last()
+        .isEqualTo(OutboundPressure.HELD_CHECK_MILLIS);
+  }
+
+  @Test
+  void aStoppedSchedulerIsNoError() {
+    pressure.start((task, delayMillis) -> {
+      throw new RejectedExecutionException("event loop shut down");
+    });
+    EmbeddedChannel stalled = connection();
+    EmbeddedChannel heavy = connection();
+    reply(stalled, 190_000);
+    reply(heavy, 100_000);
+    assertThat(heavy.isWritable()).as("held, though no check can be scheduled").isFalse();
   }
 }
