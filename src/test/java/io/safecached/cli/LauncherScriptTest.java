@@ -119,8 +119,8 @@ class LauncherScriptTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
         "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
-        "[-XX:CompileThresholdScaling=0.1]", "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.leakDetection.level=disabled]",
-        "[-Dio.netty.jfr.enabled=false]", "[-jar]",
+        "[-XX:CompileThresholdScaling=0.1]", "[-XX:TrimNativeHeapInterval=1000]",
+        "[-Dio.netty.leakDetection.level=disabled]", "[-Dio.netty.jfr.enabled=false]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
