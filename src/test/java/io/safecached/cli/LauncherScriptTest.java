@@ -119,8 +119,8 @@ class LauncherScriptTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).containsExactly("jdk-21", "[-XX:+ExitOnOutOfMemoryError]", "[-Xmx90m]",
         "[-XX:MaxDirectMemorySize=226m]", "[-XX:+UseSerialGC]", "[-Xmn8m]", "[-XX:-TieredCompilation]",
-        "[-XX:CompileThresholdScaling=0.1]", "[-XX:TrimNativeHeapInterval=1000]",
-        "[-Dio.netty.leakDetection.level=disabled]", "[-Dio.netty.jfr.enabled=false]", "[-jar]",
+        "[-XX:TrimNativeHeapInterval=1000]", "[-Dio.netty.leakDetection.level=disabled]",
+        "[-Dio.netty.jfr.enabled=false]", "[-jar]",
         "[" + jar + "]", "[serve]", "[-l]", "[a b]", "[-p]", "[0]", "[]");
   }
 
@@ -177,8 +177,7 @@ class LauncherScriptTest {
       Result r = run(Map.of("JAVA_HOME", home.toString()), "serve");
       assertThat(r.out()).as(e.getKey()).first().isEqualTo("jdk-" + e.getKey());
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(e.getKey()).isEqualTo(e.getValue());
-      assertThat(r.out()).as(e.getKey()).contains("[-XX:-TieredCompilation]", "[-XX:CompileThresholdScaling=0.1]",
-          "[-Xmn8m]");
+      assertThat(r.out()).as(e.getKey()).contains("[-XX:-TieredCompilation]", "[-Xmn8m]");
     }
     Result other = run(Map.of(), "version");
     assertThat(other.out()).as("only serve").noneMatch(a -> a.startsWith("[-XX:TrimNative")
@@ -219,15 +218,12 @@ class LauncherScriptTest {
     buildJar();
     fakeJdk(jvms, "jdk-25", "25.0.1", true);
     for (String opts : List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=0",
-        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC", "-Dio.netty.jfr.enabled=true", "-XX:CompileThresholdScaling=1",
-        "-XX:CompileThreshold=5000")) {
+        "-Xmn16m", "-XX:NewSize=8m", "-XX:+UseG1GC", "-Dio.netty.jfr.enabled=true")) {
       Result r = run(Map.of("SAFECACHED_JAVA_OPTS", opts), "serve");
       assertThat(r.out()).as(opts).contains("[" + opts + "]");
       boolean tiered = opts.contains("Tiered");
       boolean young = opts.startsWith("-Xmn") || opts.contains("NewSize") || opts.contains("G1");
       assertThat(r.out().contains("[-XX:-TieredCompilation]")).as(opts).isEqualTo(!tiered);
-      assertThat(r.out().contains("[-XX:CompileThresholdScaling=0.1]")).as(opts)
-          .isEqualTo(!tiered && !opts.contains("CompileThreshold"));
       assertThat(r.out().contains("[-XX:TrimNativeHeapInterval=1000]")).as(opts).isEqualTo(!opts.contains("Trim"));
       assertThat(r.out().contains("[-Xmn8m]")).as(opts).isEqualTo(!young);
       assertThat(r.out().contains("[-Dio.netty.jfr.enabled=false]")).as(opts).isEqualTo(!opts.contains("jfr"));
