@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,11 @@ final class Connections extends ChannelInboundHandlerAdapter {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Info> byId = new ConcurrentHashMap<>();
+  /**
+   * Connections refused for {@code -c} whose one-line reply is still going out: they close themselves once it
+   * is written, and {@link #closeAll} closes them too (a stop must not leave one open).
+   */
+  private final Set<Channel> refusing = ConcurrentHashMap.newKeySet();
   private final ConnectionLog log;
 
   Connections(int maxConnections, Counters counters, Clock clock, ConnectionLog log) {
@@ -67,7 +73,10 @@ final class Connections extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       counters.increment(Counter.REJECTED_CONNECTIONS);
-      ctx.channel().config().setAutoRead(false);
+      Channel ch = ctx.channel();
+      ch.config().setAutoRead(false);
+      refusing.add(ch);
+      ch.closeFuture().addListener(f -> refusing.remove(ch));
       ctx.writeAndFlush(ctx.alloc().buffer(TOO_MANY.length).writeBytes(TOO_MANY))
           .addListener(ChannelFutureListener.CLOSE);
       return;
@@ -146,15 +155,19 @@ final class Connections extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes every client connection and waits, up to {@code timeoutMillis} in all, until each socket is closed. The
-   * wait matters before the event loops stop: io_uring closes a socket only once its outstanding reads and writes
-   * are cancelled, which takes a turn of its event loop; a loop shut down before that turn leaves the socket open,
-   * and its client waiting on a server that is gone.
+   * Closes every client connection, those refused for {@code -c} still sending their reply too, and waits, up to
+   * {@code timeoutMillis} in all, until each socket is closed. The wait matters before the event loops stop:
+   * io_uring closes a socket only once its outstanding reads and writes are cancelled, which takes a turn of its
+   * event loop; a loop shut down before that turn leaves the socket open, and its client waiting on a server that
+   * is gone.
    */
   void closeAll(long timeoutMillis) {
-    List<ChannelFuture> closing = new ArrayList<>(byId.size());
+    List<ChannelFuture> closing = new ArrayList<>(byId.size() + refusing.size());
     for (Info info : byId.values()) {
       closing.add(info.channel.close());
+    }
+    for (Channel ch : refusing) {
+      closing.add(ch.close());
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     for (ChannelFuture f : closing) {
