@@ -1,14 +1,17 @@
 package io.safecached.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.safecached.command.Result.Stat;
 import io.safecached.store.Clock;
 import io.safecached.store.stats.Counter;
@@ -19,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,9 +57,9 @@ final class Connections extends ChannelInboundHandlerAdapter {
   private final Map<Long, Info> byId = new ConcurrentHashMap<>();
   /**
    * Connections refused for {@code -c} whose one-line reply is still going out: they close themselves once it
-   * is written, and {@link #closeAll} closes them too (a stop must not leave one open).
+   * is written (and leave the group then), and {@link #closeAll} closes them too (a stop must not leave one open).
    */
-  private final Set<Channel> refusing = ConcurrentHashMap.newKeySet();
+  private final ChannelGroup refusing = new DefaultChannelGroup("safecached-refused", GlobalEventExecutor.INSTANCE);
   private final ConnectionLog log;
 
   Connections(int maxConnections, Counters counters, Clock clock, ConnectionLog log) {
@@ -76,7 +78,6 @@ final class Connections extends ChannelInboundHandlerAdapter {
       Channel ch = ctx.channel();
       ch.config().setAutoRead(false);
       refusing.add(ch);
-      ch.closeFuture().addListener(f -> refusing.remove(ch));
       ctx.writeAndFlush(ctx.alloc().buffer(TOO_MANY.length).writeBytes(TOO_MANY))
           .addListener(ChannelFutureListener.CLOSE);
       return;
@@ -162,15 +163,13 @@ final class Connections extends ChannelInboundHandlerAdapter {
    * is gone.
    */
   void closeAll(long timeoutMillis) {
-    List<ChannelFuture> closing = new ArrayList<>(byId.size() + refusing.size());
+    List<Future<?>> closing = new ArrayList<>(byId.size() + 1);
     for (Info info : byId.values()) {
       closing.add(info.channel.close());
     }
-    for (Channel ch : refusing) {
-      closing.add(ch.close());
-    }
+    closing.add(refusing.close());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    for (ChannelFuture f : closing) {
+    for (Future<?> f : closing) {
       f.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
   }

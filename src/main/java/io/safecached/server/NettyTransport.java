@@ -86,7 +86,7 @@ record NettyTransport(Transport kind, Supplier<IoHandlerFactory> ioHandler,
    * as the most the other transports read at once: a set of a 16 KB value arrives in two reads, not five (a
    * quarter less CPU a set than with 4 KB buffers; docs/performance.md).
    */
-  static final int RING_BUFFER_SIZE = 16 * 1024;
+  static final int RING_BUFFER_SIZE = SafecachedServer.READ_BUFFER_MAX;
 
   static {
     if (System.getProperty(MULTISHOT_POLL_IN) == null) {
