@@ -140,6 +140,27 @@ class ReplyValuesTest {
     assertThat(drain(out)).isEqualTo(concat("VALUE k 5 10\r\n", v, "\r\nEND\r\n"));
   }
 
+  /**
+   * Regression (found by bench/fuzz, 2026-12-08): an mg whose opaque token is too long to echo ran and fetched its
+   * value, then was answered with an error, and the value's segment stayed pinned for good; after one such request
+   * per segment no segment could be reused, and every write waited for room for ever.
+   */
+  @Test
+  void anMgRefusedForItsOpaqueLetsGoOfTheValueItFetched() {
+    put("k", 10);
+    put("big", 20_000);
+    String opaque = "O" + "1".repeat(32); // 33 bytes: memcached echoes at most 32
+    List<Object> out = new ArrayList<>();
+    for (String key : List.of("k", "big")) {
+      MetaItem item = new MetaItem(bytes(key), false, fetch(key), 5, 42, -1, 0, false, 0);
+      MetaFrame mg = new MetaFrame(MetaFrame.Verb.MG, bytes(key), false, bytes("vO"), bytes(opaque), 0);
+      MetaEncoder.encode(ALLOC, new Meta(MetaCode.VA, item, false, false, false), mg, out);
+    }
+    assertThat(new String(drain(out), StandardCharsets.US_ASCII))
+        .isEqualTo("CLIENT_ERROR opaque token too long\r\n".repeat(2));
+    assertThat(store.pinned()).as("segments still pinned by the refused requests").isZero();
+  }
+
   @Test
   void metaAndBinaryHitsCarryLargeValuesTheSameWay() {
     byte[] v = put("big", 20_000);

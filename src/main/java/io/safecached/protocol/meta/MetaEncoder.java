@@ -88,7 +88,11 @@ public final class MetaEncoder {
       return CODES.get(m.code()).duplicate();
     }
     if (frame.opaque() != null && frame.opaque().length > MetaParser.MAX_OPAQUE) {
-      // mg and ma ran, but memcached refuses to answer them with an opaque it cannot echo
+      // mg and ma ran, but memcached refuses to answer them with an opaque it cannot echo; the value they
+      // fetched is not sent, and its segment is let go of here (else it stays pinned, and can never be reused)
+      if (m.item() != null && m.item().data() != null) {
+        m.item().data().release();
+      }
       return OPAQUE_TOO_LONG.duplicate();
     }
     MetaItem item = m.item();
