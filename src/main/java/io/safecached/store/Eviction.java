@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Frees segments for {@link OffHeapStore}: picks a victim from {@link Segments}' queues and walks it once, keeping
@@ -21,6 +22,8 @@ final class Eviction {
   private static final int KEEP_LIVE = 2;
   /** Sweep steps look at this many dead segments at most. */
   static final int SWEEP_BATCH = 64;
+  /** How long an eviction waits for a segment to become free before it gives up (evict lock held). */
+  static final long MAX_WAIT_NANOS = 50_000_000L;
 
   /** The evict lock: one eviction or sweep at a time; a stop takes it too. */
   final Object lock = new Object();
@@ -46,23 +49,33 @@ final class Eviction {
     this.bytes = bytes;
   }
 
-  /** Frees a segment when none is free (no lock held but the caller's own). */
-  void makeRoom() {
+  /**
+   * Frees a segment when none is free (no lock held but the caller's own). False when none could be freed within
+   * {@link #MAX_WAIT_NANOS}: every segment is an open head with a write in progress or is still read by replies
+   * going out (which may be this thread's own connections, which it cannot write while it waits here).
+   */
+  boolean makeRoom() {
     synchronized (lock) {
+      Waiting waiting = new Waiting();
       while (!store.isClosed()) {
         if (segments.hasRoom()) {
-          return;
+          return true;
         }
-        if (!freeOne()) {
-          Thread.onSpinWait();
+        if (!freeOne() && !waiting.more()) {
+          return false;
         }
       }
+      return true; // closed: the caller's next step says so
     }
   }
 
-  /** Evicts until the segments occupied fit the limit (after it was lowered, or values were reserved). */
+  /**
+   * Evicts until the segments occupied fit the limit (after it was lowered, or values were reserved), or until
+   * nothing could be freed for {@link #MAX_WAIT_NANOS}; the next call goes on from there.
+   */
   void shrinkToLimit() {
     synchronized (lock) {
+      Waiting waiting = new Waiting();
       while (!store.isClosed()) {
         int step = segments.shrinkStep();
         if (step == Segments.FITS) {
@@ -71,10 +84,32 @@ final class Eviction {
         if (step == Segments.RELEASED) {
           continue;
         }
-        if (!freeOne()) {
-          Thread.onSpinWait();
+        if (!freeOne() && !waiting.more()) {
+          return;
         }
       }
+    }
+  }
+
+  /** One wait for a segment: spins a little (writes in progress end within microseconds), then sleeps briefly. */
+  private static final class Waiting {
+    private static final int SPINS = 1_000;
+    private static final long PARK_NANOS = 100_000L;
+    private final long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+    private int spins;
+
+    /** Waits a moment; false once the wait has lasted {@link #MAX_WAIT_NANOS}. */
+    boolean more() {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      if (spins < SPINS) {
+        spins++;
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(PARK_NANOS);
+      }
+      return true;
     }
   }
 

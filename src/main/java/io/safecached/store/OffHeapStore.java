@@ -353,6 +353,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
     Item next = null;
     boolean decided = false;
     long decidedOn = -1;
+    boolean noRoom = false;
     while (true) {
       long now = clock.millis();
       long stamp = s.writeLock();
@@ -434,10 +435,19 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           }
           return next.bind(storedMarks, h, at);
         }
+        if (noRoom) {
+          // no segment could be freed (every one still read by replies going out): as a value larger than a
+          // segment, counted as stored and evicted at once, and the old value goes
+          if (i >= 0) {
+            unindex(s, i, loc);
+          }
+          eviction.countEviction(next.fetched());
+          return next;
+        }
       } finally {
         s.unlockWrite(stamp);
       }
-      eviction.makeRoom();
+      noRoom = !eviction.makeRoom();
     }
   }
 

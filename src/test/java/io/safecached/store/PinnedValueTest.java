@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Values fetched for a reply stay in the store's memory, held there: a held segment is never reused under a
@@ -73,6 +74,41 @@ class PinnedValueTest {
     // the segment it held is reused now: the cache keeps turning over within its limit
     churn(10_000, 2);
     assertThat(f.store.bytesUsed()).isLessThanOrEqualTo(8L << 20);
+    f.store.audit();
+  }
+
+  /**
+   * Regression (found by bench/fuzz, 2026-12-08, where a refused mg left values pinned): with every segment held by
+   * a reader, a write that needed a segment waited for one for ever, holding the evict lock, so every other write
+   * waited behind it and the event loop stopped. Now it waits {@link Eviction#MAX_WAIT_NANOS} at most, then the
+   * write counts as stored and evicted at once, like a value larger than a segment; once the readers let go,
+   * writes are kept again.
+   */
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aWriteGivesUpWhenEverySegmentIsHeldByAReader() {
+    List<StoredValue> held = new ArrayList<>();
+    Item kept;
+    int i = 0;
+    do {
+      set("k" + i, value(100_000, i));
+      kept = f.store.fetch(Key.of("k" + i), true);
+      if (kept != null) {
+        held.add(kept.storedValue()); // a reply still going out, for each value
+      }
+      i++;
+    } while (kept != null && i < 1_000);
+    assertThat(kept).as("a write with no segment to go to is not kept").isNull();
+    assertThat(held).as("the cache filled first").hasSizeGreaterThan(40);
+    String last = "k" + (i - 2);
+    assertThat(f.store.get(Key.of(last))).isNotNull();
+    set(last, value(100_000, 7)); // no room again: neither the new value nor the old one stays
+    assertThat(f.store.get(Key.of(last))).isNull();
+
+    held.forEach(StoredValue::release);
+    assertThat(f.store.pinned()).isZero();
+    set("after", value(100_000, 4));
+    assertThat(f.store.get(Key.of("after"))).as("kept once the readers let go").isNotNull();
     f.store.audit();
   }
 
