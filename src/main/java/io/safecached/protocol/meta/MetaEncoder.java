@@ -82,17 +82,25 @@ public final class MetaEncoder {
     return true;
   }
 
+  /**
+   * Lets go of the value {@code m} fetched, for a reply that does not send it: else its segment stays held by a
+   * reader that never comes, and can never be reused.
+   */
+  private static void letGo(Meta m) {
+    if (m.item() != null && m.item().data() != null) {
+      m.item().data().release();
+    }
+  }
+
   /** The reply to {@code m}, or its last part when earlier parts went to {@code out} (see {@link ReplyValues.Parts}). */
   private static ByteBuf meta(ByteBufAllocator alloc, Meta m, MetaFrame frame, List<Object> out) {
     if (frame == null) {
+      letGo(m);
       return CODES.get(m.code()).duplicate();
     }
     if (frame.opaque() != null && frame.opaque().length > MetaParser.MAX_OPAQUE) {
-      // mg and ma ran, but memcached refuses to answer them with an opaque it cannot echo; the value they
-      // fetched is not sent, and its segment is let go of here (else it stays pinned, and can never be reused)
-      if (m.item() != null && m.item().data() != null) {
-        m.item().data().release();
-      }
+      // mg and ma ran, but memcached refuses to answer them with an opaque it cannot echo
+      letGo(m);
       return OPAQUE_TOO_LONG.duplicate();
     }
     MetaItem item = m.item();
