@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** The real memcached binary, started by a test on a free loopback port and always stopped by it. */
+/** The real memcached binary, started by a test on a free loopback port and always stopped by it (or by the JVM's exit). */
 public final class MemcachedProcess implements AutoCloseable {
   /** Where Debian's package puts it; override with -Dmemcached.binary=... */
   public static final String BINARY = System.getProperty("memcached.binary", "/usr/bin/memcached");
@@ -20,11 +20,15 @@ public final class MemcachedProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  /** Kills the process if the test JVM ends before {@link #close()} (a run stopped with SIGTERM, say). */
+  private final Thread onExit;
 
   private MemcachedProcess(Process process, int port, Path log) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.onExit = new Thread(process::destroyForcibly, "memcached-" + port + "-on-exit");
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /** True when the memcached binary is installed. */
@@ -95,6 +99,11 @@ public final class MemcachedProcess implements AutoCloseable {
   /** Kills the process at once (memcached takes up to a second to act on SIGTERM; nothing of it is kept). */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: it kills the process too
+    }
     process.destroyForcibly();
     try {
       process.waitFor(5, TimeUnit.SECONDS);
