@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** The real memcached binary, started by a test on a free loopback port and always stopped by it (or by the JVM's exit). */
+/**
+ * The real memcached binary, started by a test on a free loopback port and always stopped by it (or by the JVM's
+ * exit).
+ */
 public final class MemcachedProcess implements AutoCloseable {
   /** Where Debian's package puts it; override with -Dmemcached.binary=... */
   public static final String BINARY = System.getProperty("memcached.binary", "/usr/bin/memcached");
