@@ -400,12 +400,7 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
         byte[] value = next.value();
         int fp = ItemLayout.footprint(k.length, value.length);
         if (fp > segmentSize || fp > limit) {
-          // more than a segment or the whole limit: never kept, counted as stored and evicted at once
-          if (i >= 0) {
-            unindex(s, i, loc);
-          }
-          eviction.countEviction(next.fetched());
-          return next;
+          return evictedAtOnce(s, i, loc, next); // more than a segment or the whole limit: never kept
         }
         if (inPlace) {
           rewriteInPlace(loc, next);
@@ -436,13 +431,8 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
           return next.bind(storedMarks, h, at);
         }
         if (noRoom) {
-          // no segment could be freed (every one still read by replies going out): as a value larger than a
-          // segment, counted as stored and evicted at once, and the old value goes
-          if (i >= 0) {
-            unindex(s, i, loc);
-          }
-          eviction.countEviction(next.fetched());
-          return next;
+          // no segment could be freed (every one still read by replies going out): as a value larger than a segment
+          return evictedAtOnce(s, i, loc, next);
         }
       } finally {
         s.unlockWrite(stamp);
@@ -497,6 +487,18 @@ public final class OffHeapStore implements ItemStore, AutoCloseable {
   }
 
   /** Takes slot {@code i} (holding {@code loc}) out of the index; its record becomes dead space. */
+  /**
+   * A write that is not kept: counted as stored and evicted at once, and the key's old value (in slot {@code i}
+   * at {@code loc}, when {@code i >= 0}) goes too (stripe write lock held).
+   */
+  private Item evictedAtOnce(Stripe s, int i, long loc, Item next) {
+    if (i >= 0) {
+      unindex(s, i, loc);
+    }
+    eviction.countEviction(next.fetched());
+    return next;
+  }
+
   private void unindex(Stripe s, int i, long loc) {
     s.removeAt(i);
     retire(loc);
